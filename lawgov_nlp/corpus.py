@@ -1,0 +1,86 @@
+"""A corpus: a directory of documents, optionally described by a ``manifest.toml``."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .document import Document, doc_id_for, iter_paths, load_document
+from .errors import InputError
+from .metadata import DocMeta
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+MANIFEST = "manifest.toml"
+_META_KEYS = {f.name for f in fields(DocMeta)}
+
+
+@dataclass
+class ManifestEntry:
+    doc_id: str
+    file: Path
+    meta: DocMeta
+    extra: dict = field(default_factory=dict)
+
+
+def read_manifest(directory: str | Path) -> dict[str, ManifestEntry]:
+    """Entries of ``directory/manifest.toml`` keyed by file name; empty when there is none."""
+    d = Path(directory)
+    path = d / MANIFEST
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not a valid TOML manifest ({exc})") from exc
+    out: dict[str, ManifestEntry] = {}
+    for n, row in enumerate(data.get("documents", []), start=1):
+        if "id" not in row or "file" not in row:
+            raise InputError(f"{path}: document #{n} needs both 'id' and 'file'")
+        meta = DocMeta(**{k: v for k, v in row.items() if k in _META_KEYS})
+        extra = {k: v for k, v in row.items() if k not in _META_KEYS and k not in ("id", "file")}
+        out[row["file"]] = ManifestEntry(row["id"], d / row["file"], meta, extra)
+    return out
+
+
+def default_corpus_dir() -> Path:
+    """``./corpus`` when run from a checkout; the bundled corpus is the project's, not the package's."""
+    return Path.cwd() / "corpus"
+
+
+def load_path(path: str | Path, progress: Callable[[int, int], None] | None = None) -> Document:
+    """One file, with metadata from a manifest beside it when the manifest lists the file."""
+    p = Path(path)
+    entry = read_manifest(p.parent).get(p.name) if p.parent.exists() else None
+    if entry is not None:
+        return load_document(p, entry.doc_id, entry.meta, progress=progress)
+    return load_document(p, doc_id_for(p), progress=progress)
+
+
+def iter_documents(paths: list[str | Path], on_error: Callable[[Path, Exception], None] | None = None) -> Iterator[Document]:
+    """Documents under ``paths``. With ``on_error`` a bad file is reported and skipped, else it raises."""
+    for p in iter_paths(paths):
+        try:
+            yield load_path(p)
+        except InputError as exc:
+            if on_error is None:
+                raise
+            on_error(p, exc)
+
+
+def load_corpus(directory: str | Path | None = None) -> list[Document]:
+    """Every document of a corpus directory (default ``./corpus``), in file-name order."""
+    d = Path(directory) if directory is not None else default_corpus_dir()
+    if not d.is_dir():
+        raise InputError(f"{d}: corpus directory not found")
+    docs = list(iter_documents([d]))
+    seen: dict[str, Path] = {}
+    for doc in docs:
+        if doc.doc_id in seen:
+            raise InputError(f"{doc.path}: document id '{doc.doc_id}' is already used by {seen[doc.doc_id]}")
+        seen[doc.doc_id] = doc.path
+    return docs

@@ -1,0 +1,72 @@
+"""Rich terminal rendering of documents (search and diff renderers live with their commands)."""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from .document import Document
+
+_KIND_STYLE = {"preamble": "dim", "postamble": "dim", "annex": "magenta", "table_row": "cyan", "paragraph": ""}
+
+
+def document_summary_table(docs: list[Document]) -> Table:
+    t = Table(title="lawgov-nlp corpus", show_lines=False)
+    for col in ("document", "title", "type", "level", "year", "一、", "（一）", "deeper", "table rows", "pre/post", "clauses"):
+        t.add_column(col, overflow="fold")
+    for d in docs:
+        c = d.counts()
+        deeper = sum(c.get(k, 0) for k in ("num", "pnum", "circled", "ordinal", "article"))
+        t.add_row(
+            d.doc_id, d.title, d.meta.doc_type, d.meta.level, str(d.meta.year or ""), str(c.get("part", 0)),
+            str(c.get("item", 0)), str(deeper), str(c.get("table_row", 0)),
+            f"{c.get('preamble', 0)}/{c.get('postamble', 0)}", str(len(d.clauses)) + ("" if d.numbered else " (no numbering)"),
+        )
+    return t
+
+
+def document_tree(d: Document, out: Console) -> None:
+    meta = Table.grid(padding=(0, 2))
+    meta.add_column(style="bold")
+    meta.add_column()
+    m = d.meta
+    for label, value in (
+        ("document", d.doc_id), ("title", m.title), ("文号", m.doc_number), ("issuer", m.issuer), ("date", m.date),
+        ("published", m.published), ("region", m.region), ("level", m.level), ("year", str(m.year or "")),
+        ("type", m.doc_type), ("implements", m.implements), ("file", f"{d.path} ({d.format}, {d.encoding}, {len(d.text)} chars)"),
+    ):
+        if value:
+            meta.add_row(label, value)
+    dropped = d.cleaning.summary()
+    if dropped:
+        meta.add_row("cleaned", ", ".join(f"{k}: {v} lines" for k, v in sorted(dropped.items())))
+    for w in d.warnings:
+        meta.add_row("note", Text(w, style="yellow"))
+    out.print(meta)
+    root = Tree(Text(d.title, style="bold"))
+    nodes = {None: root}
+    for c in d.clauses:
+        label = Text()
+        if c.kind in ("preamble", "postamble", "paragraph"):
+            label.append({"preamble": "前文 ", "postamble": "结尾 ", "paragraph": "段落 "}[c.kind], style="dim")
+            label.append(_clip(c.text.replace("\n", " / "), 60), style="dim")
+        elif c.kind == "table_row":
+            label.append(f"表{c.marker} ", style="cyan")
+            label.append(_clip(c.text, 50))
+            units = " / ".join(f"{k}:{v}" for k, v in c.fields.items() if k != "行号")
+            label.append(f"  [{units}]", style="dim")
+            if c.duplicate_of:
+                label.append(f"  = {c.duplicate_of.split('#', 1)[1]}", style="dim italic")
+        else:
+            label.append(c.marker, style="bold " + _KIND_STYLE.get(c.kind, ""))
+            label.append(c.heading)
+            label.append(f"  ({len(c.text)}字)", style="dim")
+        parent = nodes.get(c.parent_id, root)
+        nodes[c.id] = parent.add(label)
+    out.print(root)
+    out.print()
+
+
+def _clip(s: str, n: int) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
