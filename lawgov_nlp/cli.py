@@ -131,6 +131,199 @@ def inspect(
             document_tree(d, out)
 
 
+index_app = typer.Typer(help="Build, extend and describe clause indexes.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+IndexOpt = typer.Option(None, "--index", "-i", help="Index name under indexes/ or a directory path [default: indexes/default].")
+
+
+def _embed_progress():
+    """A rich progress bar for embedding, shown on stderr."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    prog = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console(stderr=True), transient=True)
+    tasks: dict[str, int] = {}
+
+    def cb(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = prog.add_task(stage, total=total)
+        prog.update(tasks[stage], completed=done, total=total)
+
+    return prog, cb
+
+
+def _manifest_out(m, index_dir, fmt: Format, verb: str) -> None:
+    from dataclasses import asdict
+
+    d = {"index": str(index_dir), **asdict(m)}
+    if fmt == Format.json:
+        write_text(dumps(d))
+    elif fmt == Format.csv:
+        d.pop("files")
+        write_text(to_csv([d], list(d.keys())))
+    else:
+        out = console()
+        out.print(f"[bold green]{verb}[/] {index_dir}: {m.documents} documents, {m.clauses} clauses, "
+                  f"encoder {m.encoder} ({m.dim}d), FAISS {m.faiss_factory}, embedded {m.embedded} new texts")
+
+
+@index_app.command("build")
+@handle_errors
+def index_build(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Files or directories [default: corpus/]."),
+    index: Optional[str] = IndexOpt,
+    encoder: str = typer.Option("use", "--encoder", "-e", help="use (default, offline), minilm (English test model) or st:MODEL_NAME_OR_DIR."),
+    fmt: Format = FormatOpt,
+) -> None:
+    """Build (or rebuild) an index from documents; unchanged texts are not embedded again."""
+    from .index import build_index, resolve_index_dir
+
+    index_dir = resolve_index_dir(index)
+    prog, cb = _embed_progress()
+    with prog:
+        m = build_index(paths or [Path("corpus")], index_dir, encoder=encoder, cache=_cache(), progress=cb)
+    _manifest_out(m, index_dir, fmt, "built")
+
+
+@index_app.command("add")
+@handle_errors
+def index_add(
+    paths: List[Path] = typer.Argument(..., help="Files or directories to add (a document with the same id is replaced)."),
+    index: Optional[str] = IndexOpt,
+    fmt: Format = FormatOpt,
+) -> None:
+    """Add documents to an existing index without re-embedding what it holds."""
+    from .index import add_to_index, resolve_index_dir
+
+    index_dir = resolve_index_dir(index)
+    prog, cb = _embed_progress()
+    with prog:
+        m = add_to_index(paths, index_dir, cache=_cache(), progress=cb)
+    _manifest_out(m, index_dir, fmt, "updated")
+
+
+@index_app.command("info")
+@handle_errors
+def index_info(index: Optional[str] = IndexOpt, fmt: Format = FormatOpt) -> None:
+    """Describe an index: manifest, and its documents."""
+    from dataclasses import asdict
+
+    from .index import open_index, resolve_index_dir
+
+    index_dir = resolve_index_dir(index)
+    idx = open_index(index_dir, load_encoder=False)
+    docs = idx.store.documents()
+    if fmt == Format.json:
+        write_text(dumps({"index": str(index_dir), **asdict(idx.manifest), "document_list": [{k: v for k, v in d.items() if k != "meta"} for d in docs]}))
+        return
+    rows = [{k: v for k, v in d.items() if k not in ("meta", "sha256")} for d in docs]
+    if fmt == Format.csv:
+        write_text(to_csv(rows, ["doc_id", "title", "issuer", "region", "level", "year", "doc_type", "implements", "path"]))
+        return
+    from rich.table import Table
+
+    m = idx.manifest
+    out = console()
+    out.print(f"[bold]{index_dir}[/]  format v{m.format_version} · encoder {m.encoder} ({m.dim}d) · FAISS {m.faiss_factory}"
+              f" · {m.documents} documents · {m.clauses} clauses · built {m.built_at} · corpus {m.corpus_hash} · dictionary {m.dictionary_hash}")
+    t = Table(show_lines=False)
+    for col in ("document", "title", "type", "level", "year", "region"):
+        t.add_column(col, overflow="fold")
+    for d in docs:
+        t.add_row(d["doc_id"], d["title"], d["doc_type"] or "", d["level"] or "", str(d["year"] or ""), d["region"] or "")
+    out.print(t)
+
+
+def _cache():
+    from .encoders import EmbeddingCache
+
+    return EmbeddingCache()
+
+
+@app.command()
+@handle_errors
+def search(
+    query: str = typer.Argument(..., help="What to look for, in plain Chinese or policy terms."),
+    index: Optional[str] = IndexOpt,
+    k: int = typer.Option(10, "-k", "--top", help="Number of results."),
+    doc: Optional[List[str]] = typer.Option(None, "--doc", help="Only these document ids (repeatable)."),
+    region: Optional[str] = typer.Option(None, "--region", help="Only documents whose region, issuer or title contains this (e.g. 河北)."),
+    year: Optional[str] = typer.Option(None, "--year", help="Only documents of this year or range (2021 or 2021-2023)."),
+    doc_type: Optional[str] = typer.Option(None, "--type", help="Only this document type (实施方案, 工作要点, 年度报告, 纲要)."),
+    mode: str = typer.Option("hybrid", "--mode", help="hybrid (default), lexical or dense."),
+    explain: bool = typer.Option(False, "--explain", help="Show matched terms and per-signal scores."),
+    fmt: Format = FormatOpt,
+) -> None:
+    """Find the clauses that answer a question, across every indexed document."""
+    from .search import Searcher, parse_years
+
+    years = parse_years(year)
+    results = Searcher(_index_dir(index)).search(query, k=k, mode=mode, doc_ids=doc or (), region=region, years=years, doc_type=doc_type)
+    if fmt == Format.json:
+        write_text(dumps({"query": query, "mode": mode, "results": [_result_json(r) for r in results]}))
+        return
+    if fmt == Format.csv:
+        rows = [{**_result_json(r), "dense": r.scores.get("dense"), "lexical": r.scores.get("words")} for r in results]
+        write_text(to_csv(rows, ["rank", "score", "doc_id", "clause_id", "title", "path", "heading", "matched_terms", "dense", "lexical", "text"]))
+        return
+    from .render import search_table
+
+    out = console()
+    if not results:
+        out.print(f"no clause matches '{query}'" + (" with these filters" if any([doc, region, year, doc_type]) else ""))
+        return
+    out.print(search_table(query, results, explain=explain))
+
+
+def _index_dir(index):
+    from .index import resolve_index_dir
+
+    return resolve_index_dir(index)
+
+
+def _result_json(r) -> dict:
+    return {
+        "rank": r.rank, "score": r.score, "doc_id": r.doc_id, "clause_id": r.clause_id, "title": r.title, "path": r.path,
+        "path_label": r.path_label, "heading": r.heading, "text": r.text, "span": list(r.span),
+        "scores": {"dense": r.scores.get("dense"), "lexical": r.scores.get("words"), "chars": r.scores.get("chars")},
+        "matched_terms": r.matched_terms,
+    }
+
+
+@app.command("eval-search")
+@handle_errors
+def eval_search(
+    judgments: Path = typer.Argument(..., help="Relevance judgments JSON (see tests/data/search_judgments.json)."),
+    index: Optional[str] = IndexOpt,
+    k: int = typer.Option(10, "-k", help="Cut-off for nDCG and Recall."),
+    fmt: Format = FormatOpt,
+) -> None:
+    """nDCG@10 and Recall@10 of dense, lexical and hybrid search (and baselines) on judgments."""
+    from dataclasses import asdict
+
+    from .evaluate import load_judgments, search_eval
+    from .search import Searcher
+
+    s = Searcher(_index_dir(index))
+    js = load_judgments(judgments, s.index.store)
+    unresolved = [u for j in js for u in j.unresolved]
+    for u in unresolved:
+        console(stderr=True).print(f"[yellow]warning:[/] judgment not found in index: {u}")
+    rows = [asdict(r) for r in search_eval(s, js, modes=("dense", "words", "chars", "lexical", "hybrid-rrf", "hybrid"), k=k)]
+    if fmt == Format.json:
+        write_text(dumps({"judgments": str(judgments), "index": str(s.index.path), "k": k, "rows": rows}))
+    elif fmt == Format.csv:
+        write_text(to_csv(rows, ["mode", "split", "queries", "ndcg10", "recall10"]))
+    else:
+        from rich.table import Table
+
+        t = Table(title=f"search quality on {judgments.name} (k={k}; dev = odd query ids, used for tuning; test = even)")
+        for col in ("mode", "split", "queries", f"nDCG@{k}", f"Recall@{k}"):
+            t.add_column(col)
+        for r in rows:
+            t.add_row(r["mode"], r["split"], str(r["queries"]), f"{r['ndcg10']:.3f}", f"{r['recall10']:.3f}")
+        console().print(t)
+
+
 def _summary_row(d) -> dict:
     counts = d.counts()
     return {

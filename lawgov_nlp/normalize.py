@@ -31,3 +31,37 @@ def strip_punct(text: str) -> str:
 def is_blank(text: str) -> bool:
     """True for lines made only of spaces, nbsp, ideographic and en spaces, zero-width chars."""
     return not text.translate(_ZERO_WIDTH).strip()
+
+
+def normalized_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``normalize(text)`` built char by char, with the original index of every output char."""
+    out: list[str] = []
+    idx: list[int] = []
+    for i, ch in enumerate(text):
+        n = normalize(ch)
+        for c in n:
+            out.append(c)
+            idx.append(i)
+    return "".join(out), idx
+
+
+def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Original-text spans of every occurrence of each normalized ``term``, merged and sorted."""
+    norm, idx = normalized_with_offsets(text)
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        t = normalize(term)
+        if not t:
+            continue
+        start = norm.find(t)
+        while start >= 0:
+            spans.append((idx[start], idx[start + len(t) - 1] + 1))
+            start = norm.find(t, start + len(t))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged

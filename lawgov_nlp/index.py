@@ -1,0 +1,338 @@
+"""The clause index on disk: a directory with a manifest that is checked on every load.
+
+    indexes/NAME/
+      manifest.json    format version, encoder id, dimension, FAISS factory, counts, hashes, file sizes
+      clauses.sqlite   documents and clauses (row number = FAISS id)
+      vectors.faiss    normalized embeddings, inner product
+      vectors.npy      the same embeddings (float16) for re-scoring, incremental adds and diff-plans
+      bm25_words/      BM25 over jieba tokens (bm25s)
+      bm25_chars/      BM25 over character bigrams (bm25s)
+
+Writes build a sibling directory and rename it into place, under an exclusive lock, so a crash
+or a second writer never leaves a half-written index where a reader can see it.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import fcntl
+import hashlib
+import json
+import logging
+import math
+import os
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+import numpy as np
+
+from . import __version__
+from .corpus import iter_documents
+from .document import Document
+from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_texts, get_encoder, text_key
+from .errors import IndexStoreError, InputError
+from .lexical import BM25Index, char_bigrams, dictionary_hash, tokenize
+from .store import ClauseStore, json_text
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+# Exact search below this many vectors; past it IVF with 8-bit scalar quantization
+# (see BENCHMARKS.md: exact search at 100k vectors already costs more than the query budget).
+FLAT_MAX = 100_000
+INDEX_ROOT = Path("indexes")
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Manifest:
+    format_version: int
+    encoder: str
+    encoder_spec: str
+    dim: int
+    faiss_factory: str
+    metric: str
+    nprobe: int
+    documents: int
+    clauses: int
+    corpus_hash: str
+    dictionary_hash: str
+    built_at: str
+    lawgov_version: str
+    embedded: int = 0  # texts sent to the encoder by the build that wrote this index
+    files: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+
+
+def resolve_index_dir(name_or_path: str | Path | None) -> Path:
+    """``--index`` takes a name under ``indexes/`` or a directory path."""
+    if name_or_path is None:
+        return INDEX_ROOT / "default"
+    p = Path(name_or_path)
+    if p.is_absolute() or len(p.parts) > 1 or str(name_or_path).startswith("."):
+        return p
+    return INDEX_ROOT / p
+
+
+@contextlib.contextmanager
+def write_lock(index_dir: Path) -> Iterator[None]:
+    """Exclusive writer lock beside the index; released by the OS if the writer dies."""
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = index_dir.parent / f".{index_dir.name}.lock"
+    fh = open(lock_path, "a+")
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        raise IndexStoreError(f"{index_dir}: another process is writing this index (lock {lock_path} is held)") from None
+    try:
+        yield
+    finally:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def faiss_factory_for(n: int) -> tuple[str, int]:
+    if n <= FLAT_MAX:
+        return "IDMap2,Flat", 0
+    nlist = int(2 ** round(math.log2(4 * math.sqrt(n))))
+    return f"IVF{nlist},SQ8", 32
+
+
+def _faiss():
+    try:
+        import faiss
+    except ImportError as exc:  # pragma: no cover - core dependency
+        raise IndexStoreError("the index needs faiss: pip install faiss-cpu") from exc
+    return faiss
+
+
+def build_faiss(vectors: np.ndarray, factory: str, nprobe: int):
+    faiss = _faiss()
+    dim = vectors.shape[1]
+    index = faiss.index_factory(dim, factory, faiss.METRIC_INNER_PRODUCT)
+    x = np.ascontiguousarray(vectors, dtype=np.float32)
+    if not index.is_trained:
+        rng = np.random.default_rng(0)
+        sample = x if len(x) <= 100_000 else x[rng.choice(len(x), 100_000, replace=False)]
+        index.train(sample)
+    ids = np.arange(len(x), dtype=np.int64)
+    index.add_with_ids(x, ids)
+    if nprobe:
+        faiss.extract_index_ivf(index).nprobe = nprobe
+    return index
+
+
+def _doc_row(doc: Document) -> dict:
+    m = doc.meta
+    return {
+        "doc_id": doc.doc_id, "title": doc.title, "issuer": m.issuer, "region": m.region, "level": m.level,
+        "year": m.year, "doc_type": m.doc_type, "implements": m.implements, "path": str(doc.path),
+        "sha256": doc.sha256, "meta": json_text(m.to_dict()),
+    }
+
+
+def _clause_rows(doc: Document, start_row: int) -> list[dict]:
+    rows = []
+    for k, c in enumerate(doc.clauses):
+        rows.append({
+            "row": start_row + k, "clause_id": c.id, "doc_id": doc.doc_id, "kind": c.kind, "numbering": c.numbering,
+            "level": c.level, "path": json_text(list(c.path)), "path_label": doc.path_label(c), "heading": c.heading,
+            "text": c.text, "start": c.span[0], "end": c.span[1], "parent_id": c.parent_id,
+            "fields": json_text(c.fields), "duplicate_of": c.duplicate_of, "tokens": " ".join(tokenize(c.text)),
+            "text_key": text_key(c.text),
+        })
+    return rows
+
+
+def _corpus_hash(shas: Sequence[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(shas)).encode()).hexdigest()[:16]
+
+
+def load_documents(paths: Sequence[str | Path]) -> list[Document]:
+    docs = list(iter_documents(list(paths)))
+    if not docs:
+        raise InputError(f"{', '.join(map(str, paths))}: no documents found (.txt, .html, .docx)")
+    seen: dict[str, Path] = {}
+    for d in docs:
+        if d.doc_id in seen:
+            raise InputError(f"{d.path}: document id '{d.doc_id}' is also used by {seen[d.doc_id]}")
+        seen[d.doc_id] = d.path
+    return docs
+
+
+def build_index(
+    paths: Sequence[str | Path],
+    index_dir: str | Path,
+    encoder: str | Encoder = DEFAULT_ENCODER,
+    cache: EmbeddingCache | None = None,
+    progress: Progress | None = None,
+) -> Manifest:
+    """Build an index of every document under ``paths`` into ``index_dir`` (replacing it atomically)."""
+    index_dir = Path(index_dir)
+    docs = load_documents(paths)
+    enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
+    with write_lock(index_dir):
+        return _write_index(index_dir, enc, docs, [], None, cache, progress)
+
+
+def add_to_index(
+    paths: Sequence[str | Path], index_dir: str | Path, cache: EmbeddingCache | None = None, progress: Progress | None = None
+) -> Manifest:
+    """Add (or replace, by document id) documents in an existing index; stored clauses are not re-embedded."""
+    index_dir = Path(index_dir)
+    docs = load_documents(paths)
+    with write_lock(index_dir):
+        old = open_index(index_dir)
+        enc = old.encoder
+        replaced = {d.doc_id for d in docs}
+        keep_rows = [r for r in old.store.all_clause_rows() if r["doc_id"] not in replaced]
+        keep_docs = [r for r in old.store.documents() if r["doc_id"] not in replaced]
+        vectors = np.asarray(old.vectors[[r["row"] for r in keep_rows]], dtype=np.float32) if keep_rows else None
+        old.close()
+        return _write_index(index_dir, enc, docs, keep_rows, (keep_docs, vectors), cache, progress)
+
+
+def _write_index(index_dir: Path, enc: Encoder, docs: list[Document], keep_rows: list[dict], keep, cache, progress) -> Manifest:
+    faiss = _faiss()
+    tmp = index_dir.parent / f".{index_dir.name}.building-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    try:
+        store = ClauseStore(tmp / "clauses.sqlite", create=True)
+        keep_docs, keep_vectors = keep if keep else ([], None)
+        # renumber kept rows densely, then append the new documents
+        for i, r in enumerate(keep_rows):
+            r["row"] = i
+        rows = list(keep_rows)
+        for d in docs:
+            rows.extend(_clause_rows(d, len(rows)))
+        if not rows:
+            raise InputError("no clauses to index")
+        store.add_documents(keep_docs + [_doc_row(d) for d in docs])
+        store.add_clauses(rows)
+        new_rows = rows[len(keep_rows):]
+        tick = (lambda done, total: progress("embedding", done, total)) if progress else None
+        new_vecs, embedded = embed_texts(enc, [r["text"] for r in new_rows], cache=cache, progress=tick)
+        vectors = new_vecs if keep_vectors is None else np.vstack([keep_vectors, new_vecs])
+        factory, nprobe = faiss_factory_for(len(vectors))
+        faiss.write_index(build_faiss(vectors, factory, nprobe), str(tmp / "vectors.faiss"))
+        np.save(tmp / "vectors.npy", vectors.astype(np.float16))
+        BM25Index().fit([r["tokens"].split() for r in rows]).save(tmp / "bm25_words")
+        BM25Index().fit([char_bigrams(r["text"]) for r in rows]).save(tmp / "bm25_chars")
+        doc_count = len(keep_docs) + len(docs)
+        shas = [d["sha256"] for d in keep_docs] + [d.sha256 for d in docs]
+        store.close()
+        manifest = Manifest(
+            FORMAT_VERSION, enc.id, getattr(enc, "spec", enc.id), enc.dim, factory, "inner_product", nprobe, doc_count, len(rows),
+            _corpus_hash(shas), dictionary_hash(), _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            __version__, embedded, _file_sizes(tmp),
+        )
+        (tmp / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+        _swap_into_place(tmp, index_dir)
+        return manifest
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _file_sizes(d: Path) -> dict[str, int]:
+    return {str(p.relative_to(d)): p.stat().st_size for p in sorted(d.rglob("*")) if p.is_file() and p.name != "manifest.json"}
+
+
+def _swap_into_place(tmp: Path, index_dir: Path) -> None:
+    old = index_dir.parent / f".{index_dir.name}.old-{os.getpid()}"
+    if index_dir.exists():
+        os.rename(index_dir, old)
+    os.rename(tmp, index_dir)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+class ClauseIndex:
+    """An opened, validated index: manifest, clause store, FAISS, BM25 and the encoder."""
+
+    def __init__(self, path: Path, manifest: Manifest, store: ClauseStore, faiss_index, words: BM25Index, chars: BM25Index, encoder: Encoder | None):
+        self.path = path
+        self.manifest = manifest
+        self.store = store
+        self.faiss = faiss_index
+        self.words = words
+        self.chars = chars
+        self.encoder = encoder
+        self._vectors = None
+
+    @property
+    def vectors(self) -> np.ndarray:
+        """Stored embeddings (memory-mapped float16; rows match clause rows)."""
+        if self._vectors is None:
+            self._vectors = np.load(self.path / "vectors.npy", mmap_mode="r")
+        return self._vectors
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def read_manifest(index_dir: Path) -> Manifest:
+    mpath = index_dir / "manifest.json"
+    if not index_dir.exists():
+        raise IndexStoreError(f"{index_dir}: index not found (build it with: lawgov-nlp index build)")
+    if not mpath.exists():
+        raise IndexStoreError(f"{index_dir}: not an index (no manifest.json)")
+    try:
+        data = json.loads(mpath.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise IndexStoreError(f"{mpath}: manifest is corrupt ({exc})") from exc
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        raise IndexStoreError(f"{index_dir}: index format version {version}, this lawgov-nlp reads version {FORMAT_VERSION}: rebuild it with lawgov-nlp index build")
+    try:
+        return Manifest(**data)
+    except TypeError as exc:
+        raise IndexStoreError(f"{mpath}: manifest has unexpected fields ({exc})") from exc
+
+
+def open_index(index_dir: str | Path, encoder: str | Encoder | None = None, load_encoder: bool = True) -> ClauseIndex:
+    """Open and check an index. ``encoder``, when given, must be the one that built it."""
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    for name, size in manifest.files.items():
+        p = index_dir / name
+        if not p.exists():
+            raise IndexStoreError(f"{index_dir}: {name} is missing: rebuild the index")
+        if p.stat().st_size != size:
+            raise IndexStoreError(f"{index_dir}: {name} is truncated or changed ({p.stat().st_size} bytes, manifest says {size}): rebuild the index")
+    if manifest.dictionary_hash != dictionary_hash():
+        raise IndexStoreError(f"{index_dir}: built with another jieba dictionary ({manifest.dictionary_hash}, now {dictionary_hash()}): rebuild the index")
+    enc = None
+    if encoder is not None:
+        enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
+        if enc.id != manifest.encoder:
+            raise IndexStoreError(f"{index_dir}: built with encoder '{manifest.encoder}', not '{enc.id}': rebuild it or query with the same encoder")
+    elif load_encoder:
+        enc = get_encoder(manifest.encoder_spec)
+        if enc.id != manifest.encoder:
+            raise IndexStoreError(f"{index_dir}: built with encoder '{manifest.encoder}', this installation provides '{enc.id}': rebuild the index")
+    faiss = _faiss()
+    try:
+        fi = faiss.read_index(str(index_dir / "vectors.faiss"))
+    except RuntimeError as exc:
+        raise IndexStoreError(f"{index_dir}: vectors.faiss is corrupt ({str(exc).splitlines()[0][:120]}): rebuild the index") from exc
+    if fi.ntotal != manifest.clauses or fi.d != manifest.dim:
+        raise IndexStoreError(f"{index_dir}: vectors.faiss holds {fi.ntotal}×{fi.d}, manifest says {manifest.clauses}×{manifest.dim}: rebuild the index")
+    if manifest.nprobe:
+        faiss.extract_index_ivf(fi).nprobe = manifest.nprobe
+    store = ClauseStore(index_dir / "clauses.sqlite")
+    if store.count() != manifest.clauses:
+        raise IndexStoreError(f"{index_dir}: clauses.sqlite holds {store.count()} clauses, manifest says {manifest.clauses}: rebuild the index")
+    try:
+        words = BM25Index.load(index_dir / "bm25_words", manifest.clauses)
+        chars = BM25Index.load(index_dir / "bm25_chars", manifest.clauses)
+    except (OSError, ValueError, KeyError) as exc:
+        raise IndexStoreError(f"{index_dir}: lexical index is corrupt ({exc}): rebuild the index") from exc
+    return ClauseIndex(index_dir, manifest, store, fi, words, chars, enc)

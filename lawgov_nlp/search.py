@@ -1,0 +1,215 @@
+"""Hybrid clause search: BM25 on jieba words, BM25 on character bigrams, and dense vectors.
+
+The array-level core (:func:`fuse`) combines per-signal score arrays over a candidate set; the
+text-level wrapper (:class:`Searcher`) turns a query into those arrays and results into
+:class:`SearchResult` rows. Signals are weighted by evidence: the default weights were chosen on
+the dev half of ``tests/data/search_judgments.json`` and are reported on the other half.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .errors import QueryError
+from .index import ClauseIndex, open_index, resolve_index_dir
+from .lexical import char_bigrams, matched_terms, tokenize
+from .normalize import find_spans, strip_punct
+
+MAX_QUERY_CHARS = 1000
+MODES = ("hybrid", "lexical", "dense")
+# Chosen on the dev split (odd-numbered queries) by scripts/tune_fusion.py; see README "Search quality".
+DEFAULT_WEIGHTS = {"words": 0.45, "chars": 0.35, "dense": 0.20}
+LEXICAL_WEIGHTS = {"words": 0.55, "chars": 0.45, "dense": 0.0}
+CANDIDATES = 200
+
+
+@dataclass
+class SearchResult:
+    rank: int
+    score: float
+    doc_id: str
+    clause_id: str
+    title: str
+    path: list[str]
+    path_label: str
+    heading: str
+    text: str
+    span: tuple[int, int]
+    scores: dict[str, float]
+    matched_terms: list[str]
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # offsets into ``text``
+    kind: str = "body"
+    year: int | None = None
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["span"] = list(self.span)
+        d["highlights"] = [list(h) for h in self.highlights]
+        return d
+
+
+def check_query(query: str) -> str:
+    q = (query or "").strip()
+    if not q:
+        raise QueryError("empty query: give some words to search for")
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(f"query is {len(q)} characters long; the limit is {MAX_QUERY_CHARS} (search for the key phrase instead)")
+    if not strip_punct(q):
+        raise QueryError(f"query '{q[:20]}' has only punctuation: give some words to search for")
+    return q
+
+
+def minmax(x: np.ndarray) -> np.ndarray:
+    lo, hi = float(x.min()), float(x.max())
+    if hi - lo < 1e-9:
+        return np.zeros_like(x) if hi <= 0 else np.ones_like(x)
+    return (x - lo) / (hi - lo)
+
+
+def fuse(signals: dict[str, np.ndarray], weights: dict[str, float], method: str = "score", rrf_k: int = 60) -> np.ndarray:
+    """Fused scores over one candidate set. ``score``: weighted sum of min-max normalized
+    scores; ``rrf``: weighted reciprocal rank fusion."""
+    n = len(next(iter(signals.values())))
+    out = np.zeros(n, dtype=np.float64)
+    for name, s in signals.items():
+        w = weights.get(name, 0.0)
+        if w == 0 or n == 0:
+            continue
+        if method == "rrf":
+            ranks = np.empty(n, dtype=np.float64)
+            ranks[np.argsort(-s, kind="stable")] = np.arange(1, n + 1)
+            contrib = 1.0 / (rrf_k + ranks)
+            contrib[s <= 0] = 0.0 if name != "dense" else contrib[s <= 0]
+            out += w * contrib
+        else:
+            out += w * minmax(s.astype(np.float64))
+    return out
+
+
+def _top(scores: np.ndarray, n: int, allowed: np.ndarray | None) -> np.ndarray:
+    s = scores if allowed is None else np.where(allowed, scores, -np.inf)
+    n = min(n, int(np.isfinite(s).sum()) if allowed is not None else len(s))
+    if n <= 0:
+        return np.zeros(0, dtype=np.int64)
+    idx = np.argpartition(-s, n - 1)[:n]
+    idx = idx[s[idx] > 0] if allowed is None else idx[np.isfinite(s[idx]) & (s[idx] > 0)]
+    return idx.astype(np.int64)
+
+
+class Searcher:
+    """Search one index. Open once, query many times (the encoder and indexes stay loaded)."""
+
+    def __init__(self, index: ClauseIndex | str | Path | None = None, weights: dict[str, float] | None = None, method: str = "score"):
+        if not isinstance(index, ClauseIndex):
+            index = open_index(resolve_index_dir(index))
+        self.index = index
+        self.weights = dict(weights or DEFAULT_WEIGHTS)
+        self.method = method
+
+    # -- array level --------------------------------------------------------------------------
+    def signal_scores(self, query: str, allowed_rows: Sequence[int] | None = None, use_dense: bool = True) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Candidate rows and each signal's score on them (dense only if ``use_dense``)."""
+        idx = self.index
+        n = idx.manifest.clauses
+        allowed = None
+        if allowed_rows is not None:
+            allowed = np.zeros(n, dtype=bool)
+            allowed[np.asarray(allowed_rows, dtype=np.int64)] = True
+        words = idx.words.scores(tokenize(query))
+        chars = idx.chars.scores(char_bigrams(query))
+        cand = set(_top(words, CANDIDATES, allowed).tolist()) | set(_top(chars, CANDIDATES, allowed).tolist())
+        qv = None
+        if use_dense:
+            qv = idx.encoder.encode([query], is_query=True)
+            rows, _ = self._dense_top(qv, CANDIDATES, allowed_rows)
+            cand |= set(rows.tolist())
+        cands = np.array(sorted(cand), dtype=np.int64)
+        signals = {"words": words[cands], "chars": chars[cands]}
+        if use_dense:
+            vec = np.asarray(idx.vectors[cands], dtype=np.float32) if len(cands) else np.zeros((0, idx.manifest.dim), np.float32)
+            signals["dense"] = vec @ qv[0]
+        return cands, signals
+
+    def _dense_top(self, qv: np.ndarray, k: int, allowed_rows: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
+        import faiss
+
+        k = min(k, self.index.manifest.clauses)
+        params = None
+        if allowed_rows is not None:
+            if len(allowed_rows) == 0:
+                return np.zeros(0, np.int64), np.zeros(0, np.float32)
+            sel = faiss.IDSelectorBatch(np.asarray(allowed_rows, dtype=np.int64))
+            params = faiss.SearchParametersIVF(sel=sel, nprobe=self.index.manifest.nprobe) if self.index.manifest.nprobe else faiss.SearchParameters(sel=sel)
+        scores, ids = self.index.faiss.search(np.ascontiguousarray(qv, dtype=np.float32), k, params=params)
+        keep = ids[0] >= 0
+        return ids[0][keep], scores[0][keep]
+
+    # -- text level ---------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        mode: str = "hybrid",
+        doc_ids: Sequence[str] = (),
+        region: str | None = None,
+        years: tuple[int, int] | None = None,
+        doc_type: str | None = None,
+    ) -> list[SearchResult]:
+        query = check_query(query)
+        if mode not in MODES:
+            raise QueryError(f"unknown mode '{mode}': use one of {', '.join(MODES)}")
+        if k < 1:
+            raise QueryError(f"-k must be at least 1, got {k}")
+        allowed = self.index.store.filter_rows(doc_ids, region, years, doc_type)
+        if doc_ids:
+            known = {d["doc_id"] for d in self.index.store.documents()}
+            missing = [d for d in doc_ids if d not in known]
+            if missing:
+                raise QueryError(f"document id '{missing[0]}' is not in index {self.index.path}")
+        if allowed is not None and not allowed:
+            return []
+        if mode == "dense":
+            qv = self.index.encoder.encode([query], is_query=True)
+            rows, dense = self._dense_top(qv, k, allowed)
+            cands = rows
+            fused = dense.astype(np.float64)
+            lex = self.index.words.scores(tokenize(query))[cands] if len(cands) else np.zeros(0)
+            signals = {"dense": dense, "words": lex, "chars": self.index.chars.scores(char_bigrams(query))[cands]}
+        else:
+            cands, signals = self.signal_scores(query, allowed, use_dense=(mode == "hybrid"))
+            weights = self.weights if mode == "hybrid" else LEXICAL_WEIGHTS
+            fused = fuse(signals, weights, self.method)
+        order = np.argsort(-fused, kind="stable")[:k]
+        meta = self.index.store.clauses_by_rows(cands[order])
+        results = []
+        for rank, j in enumerate(order, start=1):
+            row = int(cands[j])
+            c = meta[row]
+            terms = matched_terms(query, c["text"])
+            results.append(SearchResult(
+                rank=rank, score=round(float(fused[j]), 4), doc_id=c["doc_id"], clause_id=c["clause_id"], title=c["title"],
+                path=c["path"], path_label=c["path_label"], heading=c["heading"], text=c["text"], span=(c["start"], c["end"]),
+                scores={name: round(float(v[j]), 4) for name, v in signals.items()}, matched_terms=terms,
+                highlights=find_spans(c["text"], terms), kind=c["kind"], year=c["year"],
+            ))
+        return results
+
+
+def search(query: str, index: str | Path | None = None, k: int = 10, mode: str = "hybrid", **filters) -> list[SearchResult]:
+    """One-off search (opens the index each call; keep a :class:`Searcher` for many queries)."""
+    return Searcher(index).search(query, k=k, mode=mode, **filters)
+
+
+def parse_years(value: str | None) -> tuple[int, int] | None:
+    if not value:
+        return None
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–~至]\s*(\d{4})\s*)?", value)
+    if not m:
+        raise QueryError(f"--year '{value}' is not a year or a range like 2021-2023")
+    a = int(m.group(1))
+    b = int(m.group(2) or a)
+    return (min(a, b), max(a, b))

@@ -1,0 +1,118 @@
+"""Clause and document metadata in SQLite: the index's table of record (row number = FAISS id)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .errors import IndexStoreError
+
+SCHEMA = """
+CREATE TABLE documents (
+  doc_id TEXT PRIMARY KEY, title TEXT, issuer TEXT, region TEXT, level TEXT, year INTEGER,
+  doc_type TEXT, implements TEXT, path TEXT, sha256 TEXT, meta TEXT
+);
+CREATE TABLE clauses (
+  row INTEGER PRIMARY KEY, clause_id TEXT UNIQUE, doc_id TEXT REFERENCES documents(doc_id),
+  kind TEXT, numbering TEXT, level INTEGER, path TEXT, path_label TEXT, heading TEXT, text TEXT,
+  start INTEGER, "end" INTEGER, parent_id TEXT, fields TEXT, duplicate_of TEXT,
+  tokens TEXT, text_key BLOB
+);
+CREATE INDEX clauses_doc ON clauses(doc_id);
+"""
+
+CLAUSE_COLUMNS = ("row", "clause_id", "doc_id", "kind", "numbering", "level", "path", "path_label", "heading", "text", "start", "end", "parent_id", "fields", "duplicate_of")
+
+
+class ClauseStore:
+    def __init__(self, path: Path, create: bool = False):
+        self.path = path
+        if not create and not path.exists():
+            raise IndexStoreError(f"{path}: clause database missing")
+        try:
+            self.db = sqlite3.connect(str(path))
+            self.db.row_factory = sqlite3.Row
+            if create:
+                self.db.executescript(SCHEMA)
+            else:
+                self.db.execute("SELECT count(*) FROM clauses").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise IndexStoreError(f"{path}: clause database is corrupt or not SQLite ({exc})") from exc
+
+    def add_documents(self, rows: Iterable[dict]) -> None:
+        with self.db:
+            self.db.executemany(
+                "INSERT INTO documents VALUES (:doc_id, :title, :issuer, :region, :level, :year, :doc_type, :implements, :path, :sha256, :meta)",
+                list(rows),
+            )
+
+    def add_clauses(self, rows: Iterable[dict]) -> None:
+        with self.db:
+            self.db.executemany(
+                'INSERT INTO clauses VALUES (:row, :clause_id, :doc_id, :kind, :numbering, :level, :path, :path_label, :heading, :text, '
+                ':start, :end, :parent_id, :fields, :duplicate_of, :tokens, :text_key)',
+                list(rows),
+            )
+
+    def count(self) -> int:
+        return self._one("SELECT count(*) FROM clauses")
+
+    def documents(self) -> list[dict]:
+        return [dict(r) for r in self._query("SELECT * FROM documents ORDER BY doc_id")]
+
+    def all_clause_rows(self) -> list[dict]:
+        return [dict(r) for r in self._query("SELECT * FROM clauses ORDER BY row")]
+
+    def clauses_by_rows(self, rows: Sequence[int]) -> dict[int, dict]:
+        out: dict[int, dict] = {}
+        rows = [int(r) for r in rows]
+        for i in range(0, len(rows), 500):
+            chunk = rows[i:i + 500]
+            q = ("SELECT c.*, d.title AS title, d.year AS year, d.region AS region, d.doc_type AS doc_type, d.level AS doc_level "
+                 f"FROM clauses c JOIN documents d USING (doc_id) WHERE c.row IN ({','.join('?' * len(chunk))})")
+            for r in self._query(q, chunk):
+                d = dict(r)
+                d["path"] = json.loads(d["path"])
+                d["fields"] = json.loads(d["fields"])
+                out[d["row"]] = d
+        return out
+
+    def rows_for_doc(self, doc_id: str) -> list[int]:
+        return [r[0] for r in self._query("SELECT row FROM clauses WHERE doc_id=? ORDER BY row", [doc_id])]
+
+    def filter_rows(self, doc_ids: Sequence[str] = (), region: str | None = None, years: tuple[int, int] | None = None, doc_type: str | None = None) -> list[int] | None:
+        """Rows allowed by document filters, or None when no filter is set."""
+        where, args = [], []
+        if doc_ids:
+            where.append(f"d.doc_id IN ({','.join('?' * len(doc_ids))})")
+            args.extend(doc_ids)
+        if region:
+            where.append("(d.region LIKE ? OR d.issuer LIKE ? OR d.title LIKE ?)")
+            args.extend([f"%{region}%"] * 3)
+        if years:
+            where.append("d.year BETWEEN ? AND ?")
+            args.extend(years)
+        if doc_type:
+            where.append("d.doc_type LIKE ?")
+            args.append(f"%{doc_type}%")
+        if not where:
+            return None
+        q = f"SELECT c.row FROM clauses c JOIN documents d USING (doc_id) WHERE {' AND '.join(where)} ORDER BY c.row"
+        return [r[0] for r in self._query(q, args)]
+
+    def _query(self, q: str, args: Sequence = ()):
+        try:
+            return self.db.execute(q, list(args)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise IndexStoreError(f"{self.path}: clause database is corrupt ({exc})") from exc
+
+    def _one(self, q: str, args: Sequence = ()):
+        return self._query(q, args)[0][0]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def json_text(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False)
