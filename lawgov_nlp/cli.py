@@ -308,7 +308,7 @@ def eval_search(
     unresolved = [u for j in js for u in j.unresolved]
     for u in unresolved:
         console(stderr=True).print(f"[yellow]warning:[/] judgment not found in index: {u}")
-    rows = [asdict(r) for r in search_eval(s, js, modes=("dense", "words", "chars", "lexical", "hybrid-rrf", "hybrid"), k=k)]
+    rows = [asdict(r) for r in search_eval(s, js, modes=("dense", "words", "chars", "bm25", "lexical", "hybrid-rrf", "hybrid"), k=k)]
     if fmt == Format.json:
         write_text(dumps({"judgments": str(judgments), "index": str(s.index.path), "k": k, "rows": rows}))
     elif fmt == Format.csv:

@@ -113,7 +113,9 @@ class SentenceTransformerEncoder:
         self.query_instruction = query_instruction if query_instruction is not None else _QUERY_INSTRUCTIONS.get(base, "")
         self._model = None
         self.id = f"st:{base}"
-        self.dim = self._load().get_sentence_embedding_dimension()
+        model = self._load()
+        # renamed in sentence-transformers 5; keep working on both sides of the rename
+        self.dim = (getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension)()
 
     def _load(self):
         if self._model is None:

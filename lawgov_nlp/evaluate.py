@@ -156,9 +156,9 @@ def _ranked(cands: np.ndarray, scores: np.ndarray, k: int = 10) -> list[int]:
 def search_eval(searcher, judgments: list[Judgment], modes: Sequence[str] = ("dense", "lexical", "hybrid"), k: int = 10, baselines: bool = True) -> list[EvalRow]:
     """Evaluate search modes from one pass of signal scoring per query.
 
-    Modes: ``dense``, ``words`` (BM25 on jieba tokens), ``chars`` (BM25 on bigrams), ``lexical``
-    (both BM25s), ``hybrid`` (the searcher's weights), ``hybrid-rrf``; with ``baselines`` also
-    ``char-tfidf``.
+    Modes: ``dense``, ``words`` (BM25 on jieba tokens), ``chars`` (BM25 on bigrams), ``bm25``
+    (both, equal weights), ``lexical`` (both plus thesaurus expansion: the lexical search mode),
+    ``hybrid`` (the searcher's weights), ``hybrid-rrf``; with ``baselines`` also ``char-tfidf``.
     """
     from .search import LEXICAL_WEIGHTS, fuse
 
@@ -179,9 +179,10 @@ def search_eval(searcher, judgments: list[Judgment], modes: Sequence[str] = ("de
         "dense": by({"dense": 1.0}),
         "words": by({"words": 1.0}),
         "chars": by({"chars": 1.0}),
+        "bm25": by({"words": 0.5, "chars": 0.5}),
         "lexical": by(LEXICAL_WEIGHTS),
         "hybrid": by(searcher.weights, searcher.method),
-        "hybrid-rrf": by({"words": 1.0, "chars": 1.0, "dense": 1.0}, "rrf"),
+        "hybrid-rrf": by({"words": 1.0, "chars": 1.0, "dense": 1.0, "expand": 1.0}, "rrf"),
     }
     if baselines:
         rows = searcher.index.store.all_clause_rows()

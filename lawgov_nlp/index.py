@@ -3,8 +3,10 @@
     indexes/NAME/
       manifest.json    format version, encoder id, dimension, FAISS factory, counts, hashes, file sizes
       clauses.sqlite   documents and clauses (row number = FAISS id)
-      vectors.faiss    normalized embeddings, inner product
-      vectors.npy      the same embeddings (float16) for re-scoring, incremental adds and diff-plans
+      vectors.faiss    normalized sentence embeddings, inner product (FAISS id = sentence row)
+      sentences.npy    float16 sentence embeddings, for re-scoring and incremental adds
+      sentence_owner.npy   clause row of every sentence (clauses own consecutive sentence rows)
+      vectors.npy      float16 clause embeddings (normalized mean of their sentences), for diff-plans
       bm25_words/      BM25 over jieba tokens (bm25s)
       bm25_chars/      BM25 over character bigrams (bm25s)
 
@@ -34,6 +36,7 @@ from .document import Document
 from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_texts, get_encoder, text_key
 from .errors import IndexStoreError, InputError
 from .lexical import BM25Index, char_bigrams, dictionary_hash, tokenize
+from .segment import sentences
 from .store import ClauseStore, json_text
 
 log = logging.getLogger(__name__)
@@ -57,6 +60,7 @@ class Manifest:
     nprobe: int
     documents: int
     clauses: int
+    sentences: int
     corpus_hash: str
     dictionary_hash: str
     built_at: str
@@ -192,7 +196,11 @@ def add_to_index(
         replaced = {d.doc_id for d in docs}
         keep_rows = [r for r in old.store.all_clause_rows() if r["doc_id"] not in replaced]
         keep_docs = [r for r in old.store.documents() if r["doc_id"] not in replaced]
-        vectors = np.asarray(old.vectors[[r["row"] for r in keep_rows]], dtype=np.float32) if keep_rows else None
+        vectors = None
+        if keep_rows:
+            owner = old.sentence_owner
+            keep_mask = np.isin(owner, [r["row"] for r in keep_rows])
+            vectors = (np.asarray(old.sentence_vectors[keep_mask], dtype=np.float32), owner[keep_mask])
         old.close()
         return _write_index(index_dir, enc, docs, keep_rows, (keep_docs, vectors), cache, progress)
 
@@ -217,19 +225,38 @@ def _write_index(index_dir: Path, enc: Encoder, docs: list[Document], keep_rows:
         store.add_documents(keep_docs + [_doc_row(d) for d in docs])
         store.add_clauses(rows)
         new_rows = rows[len(keep_rows):]
+        sent_texts: list[str] = []
+        sent_owner: list[int] = []
+        for r in new_rows:
+            for a, b in sentences(r["text"]):
+                sent_texts.append(r["text"][a:b])
+                sent_owner.append(r["row"])
         tick = (lambda done, total: progress("embedding", done, total)) if progress else None
-        new_vecs, embedded = embed_texts(enc, [r["text"] for r in new_rows], cache=cache, progress=tick)
-        vectors = new_vecs if keep_vectors is None else np.vstack([keep_vectors, new_vecs])
-        factory, nprobe = faiss_factory_for(len(vectors))
-        faiss.write_index(build_faiss(vectors, factory, nprobe), str(tmp / "vectors.faiss"))
-        np.save(tmp / "vectors.npy", vectors.astype(np.float16))
+        new_vecs, embedded = embed_texts(enc, sent_texts, cache=cache, progress=tick)
+        if keep_vectors is None:
+            svecs, owner = new_vecs, np.asarray(sent_owner, dtype=np.int64)
+        else:
+            # kept rows were renumbered densely above in the same order, so remap their owners
+            old_rows = sorted(set(keep_vectors[1].tolist()))
+            remap = {old: new for new, old in enumerate(old_rows)}
+            owner = np.concatenate([np.array([remap[o] for o in keep_vectors[1].tolist()], dtype=np.int64), np.asarray(sent_owner, dtype=np.int64)])
+            svecs = np.vstack([keep_vectors[0], new_vecs])
+        clause_vecs = np.zeros((len(rows), enc.dim), dtype=np.float32)
+        np.add.at(clause_vecs, owner, svecs)
+        norms = np.linalg.norm(clause_vecs, axis=1, keepdims=True)
+        clause_vecs /= np.where(norms == 0, 1, norms)
+        factory, nprobe = faiss_factory_for(len(svecs))
+        faiss.write_index(build_faiss(svecs, factory, nprobe), str(tmp / "vectors.faiss"))
+        np.save(tmp / "sentences.npy", svecs.astype(np.float16))
+        np.save(tmp / "sentence_owner.npy", owner.astype(np.int32))
+        np.save(tmp / "vectors.npy", clause_vecs.astype(np.float16))
         BM25Index().fit([r["tokens"].split() for r in rows]).save(tmp / "bm25_words")
         BM25Index().fit([char_bigrams(r["text"]) for r in rows]).save(tmp / "bm25_chars")
         doc_count = len(keep_docs) + len(docs)
         shas = [d["sha256"] for d in keep_docs] + [d.sha256 for d in docs]
         store.close()
         manifest = Manifest(
-            FORMAT_VERSION, enc.id, getattr(enc, "spec", enc.id), enc.dim, factory, "inner_product", nprobe, doc_count, len(rows),
+            FORMAT_VERSION, enc.id, getattr(enc, "spec", enc.id), enc.dim, factory, "inner_product", nprobe, doc_count, len(rows), len(svecs),
             _corpus_hash(shas), dictionary_hash(), _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             __version__, embedded, _file_sizes(tmp),
         )
@@ -266,13 +293,52 @@ class ClauseIndex:
         self.chars = chars
         self.encoder = encoder
         self._vectors = None
+        self._sentences = None
+        self._owner = None
+        self._offsets = None
 
     @property
     def vectors(self) -> np.ndarray:
-        """Stored embeddings (memory-mapped float16; rows match clause rows)."""
+        """Clause embeddings (memory-mapped float16; rows match clause rows)."""
         if self._vectors is None:
             self._vectors = np.load(self.path / "vectors.npy", mmap_mode="r")
         return self._vectors
+
+    @property
+    def sentence_vectors(self) -> np.ndarray:
+        if self._sentences is None:
+            self._sentences = np.load(self.path / "sentences.npy", mmap_mode="r")
+        return self._sentences
+
+    @property
+    def sentence_owner(self) -> np.ndarray:
+        if self._owner is None:
+            self._owner = np.load(self.path / "sentence_owner.npy")
+        return self._owner
+
+    @property
+    def sentence_offsets(self) -> np.ndarray:
+        """``offsets[c]:offsets[c+1]`` are clause ``c``'s sentence rows."""
+        if self._offsets is None:
+            counts = np.bincount(self.sentence_owner, minlength=self.manifest.clauses)
+            self._offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        return self._offsets
+
+    def sentence_rows(self, clause_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """All sentence rows of ``clause_rows`` and, per clause, where its run starts in that list."""
+        off = self.sentence_offsets
+        starts, ends = off[clause_rows], off[clause_rows + 1]
+        lengths = ends - starts
+        idx = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())
+        return idx, np.concatenate([[0], np.cumsum(lengths)[:-1]])
+
+    def dense_scores(self, clause_rows: np.ndarray, qv: np.ndarray) -> np.ndarray:
+        """Best-sentence cosine of each clause in ``clause_rows`` with query vector ``qv``."""
+        if len(clause_rows) == 0:
+            return np.zeros(0, dtype=np.float32)
+        idx, starts = self.sentence_rows(clause_rows)
+        sims = np.asarray(self.sentence_vectors[idx], dtype=np.float32) @ qv
+        return np.maximum.reduceat(sims, starts)
 
     def close(self) -> None:
         self.store.close()
@@ -323,8 +389,8 @@ def open_index(index_dir: str | Path, encoder: str | Encoder | None = None, load
         fi = faiss.read_index(str(index_dir / "vectors.faiss"))
     except RuntimeError as exc:
         raise IndexStoreError(f"{index_dir}: vectors.faiss is corrupt ({str(exc).splitlines()[0][:120]}): rebuild the index") from exc
-    if fi.ntotal != manifest.clauses or fi.d != manifest.dim:
-        raise IndexStoreError(f"{index_dir}: vectors.faiss holds {fi.ntotal}×{fi.d}, manifest says {manifest.clauses}×{manifest.dim}: rebuild the index")
+    if fi.ntotal != manifest.sentences or fi.d != manifest.dim:
+        raise IndexStoreError(f"{index_dir}: vectors.faiss holds {fi.ntotal}×{fi.d}, manifest says {manifest.sentences}×{manifest.dim}: rebuild the index")
     if manifest.nprobe:
         faiss.extract_index_ivf(fi).nprobe = manifest.nprobe
     store = ClauseStore(index_dir / "clauses.sqlite")

@@ -137,6 +137,28 @@ class BM25Index:
         return self
 
 
+@lru_cache(maxsize=1)
+def thesaurus() -> dict[str, tuple[str, ...]]:
+    """Colloquial trigger → official terms (``data/thesaurus.toml``), keys normalized."""
+    import tomllib
+
+    p = Path(str(resources.files("lawgov_nlp") / "data" / "thesaurus.toml"))
+    if not p.exists():
+        return {}
+    data = tomllib.loads(p.read_text(encoding="utf-8")).get("expand", {})
+    return {normalize(k): tuple(v) for k, v in data.items()}
+
+
+def expand_query(query: str) -> list[str]:
+    """Official terms for the colloquial phrases a query contains (empty when it has none)."""
+    q = normalize(query)
+    out: list[str] = []
+    for trigger, terms in thesaurus().items():
+        if trigger in q:
+            out.extend(t for t in terms if normalize(t) not in q)
+    return list(dict.fromkeys(out))
+
+
 def matched_terms(query: str, text: str) -> list[str]:
     """Query words (and, failing those, query bigrams) found in ``text``'s normalized form."""
     norm = normalize(text)

@@ -16,14 +16,15 @@ import numpy as np
 
 from .errors import QueryError
 from .index import ClauseIndex, open_index, resolve_index_dir
-from .lexical import char_bigrams, matched_terms, tokenize
+from .lexical import char_bigrams, expand_query, matched_terms, tokenize
 from .normalize import find_spans, strip_punct
 
 MAX_QUERY_CHARS = 1000
 MODES = ("hybrid", "lexical", "dense")
 # Chosen on the dev split (odd-numbered queries) by scripts/tune_fusion.py; see README "Search quality".
-DEFAULT_WEIGHTS = {"words": 0.45, "chars": 0.35, "dense": 0.20}
-LEXICAL_WEIGHTS = {"words": 0.55, "chars": 0.45, "dense": 0.0}
+# "expand" is BM25 on the thesaurus terms a colloquial query triggers (data/thesaurus.toml).
+DEFAULT_WEIGHTS = {"words": 0.15, "chars": 0.25, "dense": 0.30, "expand": 0.30}
+LEXICAL_WEIGHTS = {"words": 0.25, "chars": 0.35, "expand": 0.40}
 CANDIDATES = 200
 
 
@@ -121,32 +122,44 @@ class Searcher:
             allowed[np.asarray(allowed_rows, dtype=np.int64)] = True
         words = idx.words.scores(tokenize(query))
         chars = idx.chars.scores(char_bigrams(query))
+        expansion = expand_query(query)
+        expand = idx.words.scores([t for term in expansion for t in tokenize(term)]) if expansion else np.zeros(n, dtype=np.float32)
         cand = set(_top(words, CANDIDATES, allowed).tolist()) | set(_top(chars, CANDIDATES, allowed).tolist())
+        cand |= set(_top(expand, CANDIDATES // 4, allowed).tolist())
         qv = None
         if use_dense:
             qv = idx.encoder.encode([query], is_query=True)
             rows, _ = self._dense_top(qv, CANDIDATES, allowed_rows)
             cand |= set(rows.tolist())
         cands = np.array(sorted(cand), dtype=np.int64)
-        signals = {"words": words[cands], "chars": chars[cands]}
+        signals = {"words": words[cands], "chars": chars[cands], "expand": expand[cands]}
         if use_dense:
-            vec = np.asarray(idx.vectors[cands], dtype=np.float32) if len(cands) else np.zeros((0, idx.manifest.dim), np.float32)
-            signals["dense"] = vec @ qv[0]
+            signals["dense"] = idx.dense_scores(cands, qv[0])
         return cands, signals
 
     def _dense_top(self, qv: np.ndarray, k: int, allowed_rows: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
+        """Top ``k`` clauses by their best sentence (FAISS searches sentences)."""
         import faiss
 
-        k = min(k, self.index.manifest.clauses)
+        idx = self.index
         params = None
         if allowed_rows is not None:
             if len(allowed_rows) == 0:
                 return np.zeros(0, np.int64), np.zeros(0, np.float32)
-            sel = faiss.IDSelectorBatch(np.asarray(allowed_rows, dtype=np.int64))
-            params = faiss.SearchParametersIVF(sel=sel, nprobe=self.index.manifest.nprobe) if self.index.manifest.nprobe else faiss.SearchParameters(sel=sel)
-        scores, ids = self.index.faiss.search(np.ascontiguousarray(qv, dtype=np.float32), k, params=params)
+            sent_ids, _ = idx.sentence_rows(np.asarray(allowed_rows, dtype=np.int64))
+            sel = faiss.IDSelectorBatch(sent_ids.astype(np.int64))
+            params = faiss.SearchParametersIVF(sel=sel, nprobe=idx.manifest.nprobe) if idx.manifest.nprobe else faiss.SearchParameters(sel=sel)
+        # several sentences of one clause can rank together: ask for more sentences than clauses
+        n = min(idx.manifest.sentences, max(4 * k, k + 50))
+        scores, ids = idx.faiss.search(np.ascontiguousarray(qv, dtype=np.float32), n, params=params)
         keep = ids[0] >= 0
-        return ids[0][keep], scores[0][keep]
+        owners = idx.sentence_owner[ids[0][keep]]
+        best: dict[int, float] = {}
+        for o, sc in zip(owners.tolist(), scores[0][keep].tolist()):
+            if o not in best:
+                best[o] = sc
+        rows = np.array(list(best)[:k], dtype=np.int64)
+        return rows, np.array([best[r] for r in rows.tolist()], dtype=np.float32)
 
     # -- text level ---------------------------------------------------------------------------
     def search(

@@ -321,9 +321,9 @@ class _Segmenter:
         while j < len(units) and units[j][0].text in _TABLE_COLUMNS and len(header) < 8:
             header.append(units[j][0].text)
             j += 1
-        if not (_TABLE_KEY_COLUMNS & set(header)) or j >= len(units) or units[j][0].text != "1":
-            return None
         columns = [h for h in header if h != "序号"]
+        if not (_TABLE_KEY_COLUMNS & set(header)) or len(columns) < 2 or j >= len(units) or units[j][0].text != "1":
+            return None
         self._flush_pending_into_top()
         parent = self.stack[-1] if self.stack else None
         expected = 1
@@ -333,7 +333,7 @@ class _Segmenter:
             j += 1
             cells: list[list[Line]] = []
             for _ in columns:
-                if j >= len(units) or units[j][0].text == str(expected + 1):
+                if j >= len(units) or units[j][0].text == str(expected + 1) or match_marker(units[j][0].text) or _ANNEX.match(units[j][0].text):
                     break
                 cell = list(units[j])
                 j += 1
@@ -448,6 +448,33 @@ def _link_table_duplicates(clauses: list[Clause]) -> None:
 def _trigrams(text: str) -> set[str]:
     s = strip_punct(text)
     return {s[i:i + 3] for i in range(len(s) - 2)}
+
+
+_SENTENCE_END = re.compile(r"[。；;！!？?]+|\n")
+
+
+def sentences(text: str, min_chars: int = 6) -> list[tuple[int, int]]:
+    """Sentence spans of a clause text; fragments shorter than ``min_chars`` join their neighbour.
+
+    Dense retrieval scores a clause by its best sentence: sentence encoders such as USE are
+    trained on short texts and blur long clauses into their average topic.
+    """
+    spans: list[list[int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end() if m.group() != "\n" else m.start()
+        if text[start:end].strip():
+            spans.append([start, end])
+        start = m.end()
+    if text[start:].strip():
+        spans.append([start, len(text)])
+    merged: list[list[int]] = []
+    for sp in spans:
+        if merged and (len(text[sp[0]:sp[1]].strip()) < min_chars or len(text[merged[-1][0]:merged[-1][1]].strip()) < min_chars):
+            merged[-1][1] = sp[1]
+        else:
+            merged.append(sp)
+    return [(a, b) for a, b in merged] or [(0, len(text))]
 
 
 def segment_lines(doc_id: str, text: str, lines: Sequence[Line], progress: Callable[[int], None] | None = None) -> Segmentation:

@@ -56,3 +56,31 @@ def assert_structure(doc, expected):
         first = c.text.split("\n")[0]
         assert doc.text[c.span[0]:c.span[0] + len(first)] == first
         assert c.span[0] < c.span[1] <= len(doc.text)
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory):
+    """A per-session embedding cache, so tests never touch the user's ~/.cache."""
+    import os
+
+    d = tmp_path_factory.mktemp("cache")
+    os.environ["LAWGOV_CACHE"] = str(d)
+    return d
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory, cache_dir):
+    """The bundled corpus indexed with the default encoder (multilingual USE), built once."""
+    from lawgov_nlp.encoders import EmbeddingCache
+    from lawgov_nlp.index import build_index
+
+    d = tmp_path_factory.mktemp("idx") / "corpus"
+    build_index([CORPUS], d, encoder="use", cache=EmbeddingCache(cache_dir / "embeddings.sqlite"))
+    return d
+
+
+@pytest.fixture(scope="session")
+def searcher(corpus_index):
+    from lawgov_nlp.search import Searcher
+
+    return Searcher(corpus_index)
