@@ -58,6 +58,11 @@ def handle_errors(fn: Callable) -> Callable:
         except KeyboardInterrupt:
             fail("interrupted")
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # output piped into head/less that closed early: not an error worth a message
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
         except Exception as exc:  # last resort: never a traceback for users
@@ -322,6 +327,153 @@ def eval_search(
         for r in rows:
             t.add_row(r["mode"], r["split"], str(r["queries"]), f"{r['ndcg10']:.3f}", f"{r['recall10']:.3f}")
         console().print(t)
+
+
+class DiffFormat(str, __import__("enum").Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+@app.command("diff-plans")
+@handle_errors
+def diff_plans_cmd(
+    reference: str = typer.Argument(..., help="Reference document: a file (e.g. the 纲要 outline), or a document id with --index."),
+    targets: Optional[List[str]] = typer.Argument(None, help="Local documents: files, or document ids of --index."),
+    index: Optional[str] = typer.Option(None, "--index", "-i", help="Read targets (and their embeddings) from this index."),
+    all_docs: bool = typer.Option(False, "--all", help="Compare every document of --index except the reference."),
+    fmt: DiffFormat = typer.Option(DiffFormat.table, "--format", "-f", help="table, json, csv or html."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report to this file instead of stdout."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Longer evidence in the table."),
+) -> None:
+    """For each item of a reference plan: implemented, partial, omitted or not applicable, with evidence."""
+    from .align import diff_plans
+    from .corpus import load_path
+    from .errors import InputError
+
+    if output is not None and not output.parent.is_dir():
+        raise InputError(f"{output}: output directory {output.parent} does not exist")
+    idx = None
+    if index is not None or all_docs:
+        from .index import open_index
+
+        idx = open_index(_index_dir(index))
+    ref_path = Path(reference)
+    if ref_path.exists() or idx is None:
+        ref_doc = load_path(ref_path)
+    else:
+        ref_doc = idx.document(reference)
+    docs = []
+    if all_docs:
+        if idx is None:
+            raise InputError("--all needs --index")
+        ids = [d for d in idx.doc_ids() if d != ref_doc.doc_id]
+        docs = [idx.document(d) for d in ids]
+    for t in targets or []:
+        p = Path(t)
+        if idx is not None and not p.exists():
+            docs.append(idx.document(t))
+        else:
+            docs.append(load_path(p))
+    if not docs:
+        raise InputError("no target documents: give files, or document ids with --index, or --all")
+    file_docs = [d for d in docs if not hasattr(d, "index_rows")]
+    index_docs = [d for d in docs if hasattr(d, "index_rows")]
+    encoder = idx.encoder if idx is not None else "use"
+    report = None
+    from .align import DiffReport
+
+    parts = []
+    if file_docs:
+        parts.append(diff_plans(ref_doc, file_docs, encoder=encoder, cache=_cache()))
+    if index_docs:
+        parts.append(diff_plans(ref_doc, index_docs, encoder=encoder, cache=_cache(), index=idx))
+    report = DiffReport(parts[0].reference, [d for r in parts for d in r.documents])
+    order = {id(d): k for k, d in enumerate(docs)}
+    by_id = {d.doc_id: k for k, d in enumerate(docs)}
+    report.documents.sort(key=lambda a: by_id.get(a.doc_id, len(order)))
+    if fmt == DiffFormat.json:
+        text = dumps(report.to_dict())
+    elif fmt == DiffFormat.csv:
+        from .report import CSV_COLUMNS, csv_rows
+
+        text = to_csv(csv_rows(report), CSV_COLUMNS)
+    elif fmt == DiffFormat.html:
+        from .report import render_html
+
+        text = render_html(report)
+    else:
+        from .report import print_report
+
+        if output is None:
+            print_report(report, console(), verbose=verbose)
+            return
+        from rich.console import Console
+
+        rec = Console(record=True, width=160, file=__import__("io").StringIO())
+        print_report(report, rec, verbose=verbose)
+        text = rec.export_text()
+    if output is not None:
+        from .output import write_file_atomic
+
+        write_file_atomic(output, text)
+        console(stderr=True).print(f"wrote {output} ({len(report.documents)} document(s))")
+    else:
+        write_text(text)
+
+
+@app.command("eval-diff")
+@handle_errors
+def eval_diff(
+    gold: List[Path] = typer.Argument(..., help="Gold label files (see tests/data/diff_gold_*.json)."),
+    corpus_dir: Path = typer.Option(Path("corpus"), "--corpus", help="Directory holding the reference and target files."),
+    fmt: Format = FormatOpt,
+) -> None:
+    """Accuracy, omitted-class precision/recall/F1 and evidence hit@1/@3 of diff-plans on gold labels."""
+    from dataclasses import asdict
+
+    from .align import Aligner
+    from .corpus import load_path
+    from .evaluate import load_gold, score_diff
+
+    rows = []
+    aligners: dict[str, Aligner] = {}
+    for g in gold:
+        data = load_gold(g)
+        ref_id = data.get("reference", "gangyao-2021-2025-outline")
+        if ref_id not in aligners:
+            aligners[ref_id] = Aligner(load_path(_find_doc(corpus_dir, ref_id)), cache=_cache())
+        alignment = aligners[ref_id].align(load_path(_find_doc(corpus_dir, data["target"])))
+        rows.append(asdict(score_diff(data, alignment)))
+    if fmt == Format.json:
+        write_text(dumps({"rows": rows}))
+        return
+    cols = ["target", "items", "accuracy", "omitted_precision", "omitted_recall", "omitted_f1", "evidence_hit1", "evidence_hit3", "evidence_items"]
+    if fmt == Format.csv:
+        write_text(to_csv(rows, cols))
+        return
+    from rich.table import Table
+
+    t = Table(title="diff-plans against gold labels")
+    for c in cols:
+        t.add_column(c.replace("_", " "), overflow="fold")
+    for r in rows:
+        t.add_row(*[f"{r[c]:.3f}" if isinstance(r[c], float) else str(r[c]) for c in cols])
+    console().print(t)
+
+
+def _find_doc(directory: Path, doc_id: str) -> Path:
+    from .corpus import read_manifest
+    from .errors import InputError
+
+    for entry in read_manifest(directory).values():
+        if entry.doc_id == doc_id:
+            return entry.file
+    for suffix in (".txt", ".html", ".docx"):
+        if (directory / f"{doc_id}{suffix}").exists():
+            return directory / f"{doc_id}{suffix}"
+    raise InputError(f"document '{doc_id}' not found in {directory}")
 
 
 def _summary_row(d) -> dict:

@@ -196,3 +196,63 @@ def search_eval(searcher, judgments: list[Judgment], modes: Sequence[str] = ("de
             raise InputError(f"unknown evaluation mode '{m}'")
         out.extend(evaluate(judgments, fns[m], m, k))
     return out
+
+
+# -- diff-plans ------------------------------------------------------------------------------
+
+@dataclass
+class DiffEval:
+    target: str
+    items: int
+    accuracy: float
+    omitted_precision: float
+    omitted_recall: float
+    omitted_f1: float
+    evidence_hit1: float
+    evidence_hit3: float
+    evidence_items: int
+    confusion: dict[str, dict[str, int]]
+
+
+def load_gold(path: str | Path) -> dict:
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        data["items"], data["target"]
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{p}: not a diff-plans gold file ({exc})") from exc
+    return data
+
+
+def score_diff(gold: dict, alignment) -> DiffEval:
+    """Compare one DocAlignment with gold labels (status per item, evidence by substring)."""
+    by_marker = {it.ref.path[-1]: it for it in alignment.items if it.ref.path}
+    statuses = ("implemented", "partial", "omitted", "not_applicable")
+    confusion = {g: {p: 0 for p in statuses} for g in statuses}
+    correct = 0
+    tp = fp = fn = 0
+    hits1 = hits3 = ev_items = 0
+    for g in gold["items"]:
+        it = by_marker.get(g["ref"])
+        if it is None:
+            raise InputError(f"gold item {g['ref']} is not an item of the reference")
+        pred, want = it.status, g["status"]
+        confusion[want][pred] += 1
+        correct += pred == want
+        tp += pred == "omitted" and want == "omitted"
+        fp += pred == "omitted" and want != "omitted"
+        fn += pred != "omitted" and want == "omitted"
+        needles = [normalize(e["contains"]) for e in g.get("evidence", [])]
+        if needles and want in ("implemented", "partial"):
+            ev_items += 1
+            ranked = [normalize(m.text) for m in (it.matches or ([it.nearest] if it.nearest else []))]
+            hits1 += any(n in t for t in ranked[:1] for n in needles)
+            hits3 += any(n in t for t in ranked[:3] for n in needles)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    n = len(gold["items"])
+    return DiffEval(gold["target"], n, round(correct / n, 4), round(p, 4), round(r, 4), round(f1, 4),
+                    round(hits1 / ev_items, 4) if ev_items else 0.0, round(hits3 / ev_items, 4) if ev_items else 0.0, ev_items, confusion)

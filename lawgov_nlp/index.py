@@ -340,6 +340,30 @@ class ClauseIndex:
         sims = np.asarray(self.sentence_vectors[idx], dtype=np.float32) @ qv
         return np.maximum.reduceat(sims, starts)
 
+    def document(self, doc_id: str) -> Document:
+        """A document rebuilt from the index (clauses, tree and metadata; no original file needed)."""
+        from .clean import CleanResult
+        from .metadata import DocMeta
+        from .segment import Clause
+
+        docs = {d["doc_id"]: d for d in self.store.documents()}
+        if doc_id not in docs:
+            raise IndexStoreError(f"document id '{doc_id}' is not in index {self.path}")
+        d = docs[doc_id]
+        meta = DocMeta(**{k: v for k, v in json.loads(d["meta"]).items() if k in DocMeta.__dataclass_fields__})
+        rows = self.store.clauses_by_rows(self.store.rows_for_doc(doc_id))
+        clauses = [
+            Clause(r["clause_id"], doc_id, tuple(r["path"]), r["kind"], r["heading"], r["text"], (r["start"], r["end"]),
+                   r["level"], r["parent_id"], r["fields"], r["duplicate_of"], r["numbering"])
+            for r in sorted(rows.values(), key=lambda r: r["row"])
+        ]
+        doc = Document(doc_id, Path(d["path"]), "", "index", "", meta, clauses, any(c.kind == "body" for c in clauses), CleanResult([]))
+        doc.index_rows = {r["clause_id"]: r["row"] for r in rows.values()}  # type: ignore[attr-defined]
+        return doc
+
+    def doc_ids(self) -> list[str]:
+        return [d["doc_id"] for d in self.store.documents()]
+
     def close(self) -> None:
         self.store.close()
 

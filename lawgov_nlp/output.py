@@ -49,3 +49,22 @@ def write_text(text: str) -> None:
     if not text.endswith("\n"):
         sys.stdout.write("\n")
     sys.stdout.flush()
+
+
+def write_file_atomic(path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary sibling, so a failed run leaves no partial file."""
+    import os
+    from pathlib import Path
+
+    from .errors import LawgovError
+
+    p = Path(path)
+    if not p.parent.is_dir():
+        raise LawgovError(f"{p}: output directory {p.parent} does not exist")
+    tmp = p.with_name(f".{p.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, p)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise LawgovError(f"{p}: cannot write ({exc.strerror or exc})") from exc
