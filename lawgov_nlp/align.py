@@ -45,7 +45,7 @@ STATUS_ZH = {"implemented": "落实", "partial": "部分落实", "omitted": "未
 WEIGHTS = {"dense": 0.20, "words": 0.30, "chars": 0.50, "heading": 0.0}
 IMPLEMENTED_AT = 0.26
 PARTIAL_AT = 0.22
-MATCH_SHARE = 0.85  # further matches must score at least this share of the best one
+MATCH_SHARE = 0.6  # further matches must score at least this share of the best one
 MAX_MATCHES = 4
 ADDITION_BELOW = PARTIAL_AT  # a target clause whose best pair scores below this implements no item
 

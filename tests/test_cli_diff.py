@@ -1,0 +1,59 @@
+"""`diff-plans` and `eval-diff` through the CLI."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from conftest import CORPUS, DATA
+from typer.testing import CliRunner
+
+from lawgov_nlp.cli import app
+
+runner = CliRunner()
+OUTLINE = str(CORPUS / "gangyao-2021-2025-outline.txt")
+FUNING = str(CORPUS / "hebei-funing-report-2023.txt")
+
+
+def test_table_json_csv(cache_dir):
+    r = runner.invoke(app, ["diff-plans", OUTLINE, FUNING])
+    assert r.exit_code == 0, r.output
+    assert "coverage" in r.stdout and "不适用" in r.stdout and "（二十二）发挥行政复议化解行政争议主渠道作用" in r.stdout
+    r = runner.invoke(app, ["diff-plans", OUTLINE, FUNING, "-f", "json"])
+    data = json.loads(r.stdout)
+    (doc,) = data["documents"]
+    assert {"doc_id", "title", "coverage", "items", "additions"} <= set(doc) and len(doc["items"]) == 34
+    r = runner.invoke(app, ["diff-plans", OUTLINE, FUNING, "-f", "csv"])
+    assert len(list(csv.DictReader(io.StringIO(r.stdout)))) == 34
+
+
+def test_html_file_and_bad_outputs(tmp_path, cache_dir):
+    out = tmp_path / "report.html"
+    r = runner.invoke(app, ["diff-plans", OUTLINE, FUNING, str(CORPUS / "hebei-handan-district-plan-2021-2025.txt"), "-f", "html", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    r = runner.invoke(app, ["diff-plans", OUTLINE, FUNING, "-f", "html", "-o", str(tmp_path / "no" / "r.html")])
+    assert r.exit_code == 1 and "does not exist" in r.output
+    assert not (tmp_path / "no").exists()
+    r = runner.invoke(app, ["diff-plans", OUTLINE, str(tmp_path / "missing.txt"), "-o", str(tmp_path / "x.json"), "-f", "json"])
+    assert r.exit_code == 1 and "no such file" in r.output and not (tmp_path / "x.json").exists()
+
+
+def test_index_ids_and_all(corpus_index, tmp_path):
+    r = runner.invoke(app, ["diff-plans", "gangyao-2021-2025-outline", "hebei-funing-report-2023", "--index", str(corpus_index), "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["documents"][0]["doc_id"] == "hebei-funing-report-2023"
+    r = runner.invoke(app, ["diff-plans", OUTLINE, "--all", "--index", str(corpus_index), "-f", "csv"])
+    assert r.exit_code == 0, r.output
+    assert len({row["doc_id"] for row in csv.DictReader(io.StringIO(r.stdout))}) == 5
+    r = runner.invoke(app, ["diff-plans", OUTLINE, "nope", "--index", str(corpus_index)])
+    assert r.exit_code == 1 and "'nope' is not in index" in r.output
+
+
+def test_eval_diff(cache_dir):
+    r = runner.invoke(app, ["eval-diff", str(DATA / "diff_gold_funing_report.json"), "--corpus", str(CORPUS), "-f", "json"])
+    assert r.exit_code == 0, r.output
+    (row,) = json.loads(r.stdout)["rows"]
+    assert row["target"] == "hebei-funing-report-2023" and 0.6 <= row["accuracy"] <= 1
+    r = runner.invoke(app, ["eval-diff", str(DATA / "nope.json")])
+    assert r.exit_code == 1 and "no such file" in r.output
