@@ -16,14 +16,32 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[st,test,notebook]"
 	touch $(STAMP)
 
+LG := $(BIN)/lawgov-nlp
+
 demo: $(STAMP)
-	$(BIN)/lawgov-nlp inspect corpus --summary
+	$(LG) inspect corpus --summary
+	$(LG) index build
+	$(LG) search "行政复议体制改革怎么推进" -k 5
+	$(LG) search "怎样减少企业办事跑腿次数" -k 5 --explain
+	$(LG) diff-plans corpus/gangyao-2021-2025-outline.txt corpus/hebei-handan-district-plan-2021-2025.txt
+	mkdir -p reports
+	$(LG) diff-plans gangyao-2021-2025-outline --all --index default --format html -o reports/diff-plans.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
+
+# Jupyter on the project's environment; the kernel is registered inside .venv.
+notebook: $(STAMP)
+	$(BIN)/pip install --quiet jupyterlab
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (lawgov-nlp)"
+	cd notebooks && ../$(BIN)/jupyter lab
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_search.py --json reports/bench_search.json
+	$(BIN)/python scripts/bench_diff.py
 
 clean:
 	rm -rf $(VENV) indexes/default reports .pytest_cache

@@ -1,15 +1,45 @@
 """lawgov-nlp: search and compare Chinese 法治政府建设 policy documents clause by clause.
 
-The public API is importable from here; heavy dependencies (faiss, torch, the encoders) load
-only when a function that needs them is called.
+The public API, for scripts and Jupyter::
+
+    import lawgov_nlp as lg
+    docs = lg.load_corpus("corpus")                 # Documents with clause trees
+    lg.corpus_frame(docs)                           # one row per document (pandas)
+    lg.build_index(["corpus"], "indexes/default")   # FAISS + BM25 + SQLite
+    s = lg.Searcher("indexes/default")
+    s.search("行政复议体制改革怎么推进")                # SearchResults: .to_frame(), rich HTML in notebooks
+    report = lg.diff_plans(outline, docs)           # DiffReport: .to_frame(), .matrix(), HTML
+    lg.plots.coverage_heatmap(report)
+
+Names resolve lazily, so ``import lawgov_nlp`` loads neither faiss nor an encoder.
 """
 from __future__ import annotations
 
+import importlib
+
 __version__ = "0.1.0"
 
-from .corpus import load_corpus, load_path
-from .document import Document, load_document
-from .errors import LawgovError
-from .segment import Clause
+_EXPORTS = {
+    "load_corpus": "corpus", "load_path": "corpus", "read_manifest": "corpus",
+    "Document": "document", "load_document": "document",
+    "Clause": "segment",
+    "LawgovError": "errors", "InputError": "errors", "IndexStoreError": "errors", "QueryError": "errors",
+    "build_index": "index", "add_to_index": "index", "open_index": "index", "ClauseIndex": "index",
+    "Searcher": "search", "search": "search", "SearchResult": "search", "SearchResults": "search",
+    "Aligner": "align", "diff_plans": "align", "DiffReport": "align",
+    "get_encoder": "encoders", "EmbeddingCache": "encoders",
+    "load_judgments": "evaluate", "search_eval": "evaluate", "load_gold": "evaluate", "score_diff": "evaluate",
+    "corpus_frame": "frames", "clauses_frame": "frames",
+}
+__all__ = sorted(_EXPORTS) + ["plots", "__version__"]
 
-__all__ = ["Clause", "Document", "LawgovError", "load_corpus", "load_document", "load_path", "__version__"]
+
+def __getattr__(name: str):
+    if name == "plots":
+        return importlib.import_module(".plots", __name__)
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'lawgov_nlp' has no attribute '{name}'")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

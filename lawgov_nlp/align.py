@@ -13,7 +13,6 @@ score distribution before it is combined. Thresholds were chosen on two gold-lab
 """
 from __future__ import annotations
 
-import difflib
 import math
 import sys
 from dataclasses import asdict, dataclass, field
@@ -218,10 +217,10 @@ def not_applicable_reason(heading: str, meta: dict) -> str | None:
     return None
 
 
-def _unit(doc: Document, c: Clause, full: bool = False) -> Unit:
+def _unit(doc: Document, c: Clause, full: bool = False, by_id: dict | None = None) -> Unit:
     part = ""
     if c.parent_id:
-        by_id = {x.id: x for x in doc.clauses}
+        by_id = by_id if by_id is not None else doc.by_id
         p = by_id.get(c.parent_id)
         while p is not None and p.parent_id:
             p = by_id.get(p.parent_id)
@@ -233,7 +232,7 @@ def _unit(doc: Document, c: Clause, full: bool = False) -> Unit:
 
 def target_units(doc: Document) -> list[Unit]:
     """Clauses a target is matched by: everything but table rows that restate a body clause."""
-    return [_unit(doc, c) for c in doc.clauses if not (c.kind == "table_row" and c.duplicate_of)]
+    return [_unit(doc, c, by_id=doc.by_id) for c in doc.clauses if not (c.kind == "table_row" and c.duplicate_of)]
 
 
 # -- the array-level core --------------------------------------------------------------------
@@ -257,19 +256,43 @@ def _sparse(rows: list[dict[str, float]], vocab: dict[str, int]):
     return sparse.csr_matrix((v, (r, c)), shape=(len(rows), len(vocab)), dtype=np.float64)
 
 
-def coverage_matrix(ref_terms: list[dict[str, float]], target_terms: list[set[str]]) -> np.ndarray:
-    """items × clauses: weighted share of each item's terms that occur in each clause."""
-    vocab: dict[str, int] = {}
-    for row in ref_terms:
-        for t in row:
-            vocab.setdefault(t, len(vocab))
-    if not vocab or not target_terms:
-        return np.zeros((len(ref_terms), len(target_terms)))
-    R = _sparse(ref_terms, vocab)
-    T = _sparse([{t: 1.0 for t in ts} for ts in target_terms], vocab)
-    totals = np.asarray(R.sum(axis=1)).ravel()
-    totals[totals == 0] = 1
-    return (R @ T.T).toarray() / totals[:, None]
+class TermCoverage:
+    """items × clauses: idf-weighted share of each item's terms found in each clause.
+
+    The items' term weights are fixed, so their matrix is built once; per target only the
+    clauses' term incidence and the idf (over that target's clauses and the items) change.
+    """
+
+    def __init__(self, ref_terms: list[dict[str, float]]):
+        from scipy import sparse
+
+        self.vocab: dict[str, int] = {}
+        for row in ref_terms:
+            for t in row:
+                self.vocab.setdefault(t, len(self.vocab))
+        self.W = _sparse(ref_terms, self.vocab)
+        self.item_df = np.asarray((self.W > 0).sum(axis=0)).ravel()
+        self.n_items = len(ref_terms)
+        self._sparse = sparse
+
+    def __call__(self, target_terms: list[set[str]]) -> np.ndarray:
+        if not self.vocab or not target_terms:
+            return np.zeros((self.n_items, len(target_terms)))
+        r, c = [], []
+        for i, ts in enumerate(target_terms):
+            for t in ts:
+                j = self.vocab.get(t)
+                if j is not None:
+                    r.append(i)
+                    c.append(j)
+        T = self._sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(len(target_terms), len(self.vocab)))
+        df = np.asarray(T.sum(axis=0)).ravel() + self.item_df
+        n = len(target_terms) + self.n_items
+        idf = np.log(1 + n / np.maximum(df, 1))
+        Rw = self.W.multiply(idf[None, :]).tocsr()
+        totals = np.asarray(Rw.sum(axis=1)).ravel()
+        totals[totals == 0] = 1
+        return (Rw @ T.T).toarray() / totals[:, None]
 
 
 def dice_matrix(a: list[set[str]], b: list[set[str]]) -> np.ndarray:
@@ -306,27 +329,57 @@ def pair_scores(signals: dict[str, np.ndarray], weights: dict[str, float] = WEIG
 
 # -- evidence --------------------------------------------------------------------------------
 
-def shared_phrases(ref_text: str, target_text: str, extra_terms: Sequence[str] = (), min_len: int = 2) -> tuple[list[str], list[tuple[int, int]], list[tuple[int, int]]]:
-    """Phrases shared by both texts (normalized), with their spans in each original text."""
+def _cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _runs(norm: str, grams: set[str]) -> list[tuple[int, int]]:
+    """Maximal runs of ``norm`` covered by bigrams from ``grams`` (two CJK characters or more)."""
+    covered = [False] * len(norm)
+    for i in range(len(norm) - 1):
+        if norm[i:i + 2] in grams:
+            covered[i] = covered[i + 1] = True
+    runs, start = [], None
+    for i, c in enumerate(covered + [False]):
+        if c and start is None:
+            start = i
+        elif not c and start is not None:
+            if sum(1 for ch in norm[start:i] if _cjk(ch)) >= 2:
+                runs.append((start, i))
+            start = None
+    return runs
+
+
+def shared_phrases(ref_text: str, target_text: str, extra_terms: Sequence[str] = ()) -> tuple[list[str], list[tuple[int, int]], list[tuple[int, int]]]:
+    """Phrases the two texts share (runs of shared character bigrams) and the item's policy terms
+    found in the target, with their spans in each original text. Linear time: reports over
+    thousands of documents compute it for every match."""
     rn, ri = normalized_with_offsets(ref_text)
     tn, ti = normalized_with_offsets(target_text)
-    phrases: list[str] = []
-    ref_spans: list[tuple[int, int]] = []
-    tgt_spans: list[tuple[int, int]] = []
-    sm = difflib.SequenceMatcher(None, rn, tn, autojunk=False)
-    for a, b, size in sm.get_matching_blocks():
-        chunk = rn[a:a + size]
-        if size >= min_len and sum(1 for ch in chunk if "\u4e00" <= ch <= "\u9fff") >= min_len:
-            phrases.append(chunk)
-            ref_spans.append((ri[a], ri[a + size - 1] + 1))
-            tgt_spans.append((ti[b], ti[b + size - 1] + 1))
+    ref_grams = {rn[i:i + 2] for i in range(len(rn) - 1) if _cjk(rn[i]) and _cjk(rn[i + 1])}
+    t_runs = _runs(tn, ref_grams)
+    phrases = list(dict.fromkeys(tn[a:b] for a, b in t_runs))
+    shared_grams = {tn[i:i + 2] for a, b in t_runs for i in range(a, b - 1)}
+    r_runs = _runs(rn, shared_grams)
+    tgt_spans = [(ti[a], ti[b - 1] + 1) for a, b in t_runs]
     for term in extra_terms:
         t = normalize(term)
         k = tn.find(t)
-        if len(t) >= 2 and k >= 0 and t not in phrases:
-            phrases.append(t)
+        if len(t) >= 2 and k >= 0:
+            if t not in phrases:
+                phrases.append(t)
             tgt_spans.append((ti[k], ti[k + len(t) - 1] + 1))
-    return phrases, sorted(ref_spans), sorted(set(tgt_spans))
+    return phrases, [(ri[a], ri[b - 1] + 1) for a, b in r_runs], _merge(tgt_spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
 
 
 # -- the engine ------------------------------------------------------------------------------
@@ -337,6 +390,7 @@ class _Prepared:
     vecs: np.ndarray  # clause vectors (normalized)
     sent_vecs: np.ndarray
     sent_owner: np.ndarray
+    tokens: list[list[str]] | None = None  # jieba tokens stored in an index, when targets come from one
 
 
 class Aligner:
@@ -355,8 +409,8 @@ class Aligner:
         self.heading_grams = [_bigrams(u.heading) for u in self.items]
         self.item_vecs, _ = embed_texts(self.encoder, self.match_texts, cache)
         self.item_head_vecs, _ = embed_texts(self.encoder, [u.heading for u in self.items], cache)
-        self._word_rows = [self._weights(tokenize(u.heading + " " + u.text), tokenize("；".join(t))) for u, t in zip(self.items, self.expansions)]
-        self._gram_rows = [self._gram_weights(u.heading + u.text, t) for u, t in zip(self.items, self.expansions)]
+        self._words = TermCoverage([self._weights(tokenize(u.heading + " " + u.text), tokenize("；".join(t))) for u, t in zip(self.items, self.expansions)])
+        self._grams = TermCoverage([self._gram_weights(u.heading + u.text, t) for u, t in zip(self.items, self.expansions)])
 
     @staticmethod
     def _weights(own: list[str], expanded: list[str]) -> dict[str, float]:
@@ -383,7 +437,9 @@ class Aligner:
         units = target_units(doc)
         if vectors is not None:
             cv, sv, so = vectors
-            return _Prepared(units, cv, sv, so)
+            stored = getattr(doc, "index_tokens", None)
+            toks = [stored[u.clause_id] for u in units] if stored else None
+            return _Prepared(units, cv, sv, so, toks)
         texts, owner = [], []
         for i, u in enumerate(units):
             for a, b in sentences(u.text):
@@ -411,25 +467,13 @@ class Aligner:
         best[:, owners[starts]] = np.maximum.reduceat(sims[:, order], starts, axis=1)
         clause_sims = self.item_vecs @ np.asarray(prep.vecs, dtype=np.float32).T
         dense_raw = np.maximum(best, clause_sims)
-        word_sets = [set(tokenize(u.text)) for u in prep.units]
+        stored = getattr(prep, "tokens", None)
+        word_sets = [set(t) for t in stored] if stored is not None else [set(tokenize(u.text)) for u in prep.units]
         gram_sets = [_bigrams(u.text) for u in prep.units]
-        words = coverage_matrix(self._idf(self._word_rows, word_sets), word_sets)
-        chars = coverage_matrix(self._idf(self._gram_rows, gram_sets), gram_sets)
+        words = self._words(word_sets)
+        chars = self._grams(gram_sets)
         heading = dice_matrix(self.heading_grams, [_bigrams(u.heading) for u in prep.units])
         return {"dense": standardize_dense(dense_raw), "dense_raw": dense_raw, "words": words, "chars": chars, "heading": heading}
-
-    @staticmethod
-    def _idf(rows: list[dict[str, float]], target_sets: list[set[str]]) -> list[dict[str, float]]:
-        """Item term weights times an idf over the target's clauses and the items themselves."""
-        n = len(target_sets) + len(rows)
-        df: dict[str, int] = {}
-        for s in target_sets:
-            for t in s:
-                df[t] = df.get(t, 0) + 1
-        for r in rows:
-            for t in r:
-                df[t] = df.get(t, 0) + 1
-        return [{t: w * math.log(1 + n / df.get(t, 1)) for t, w in r.items()} for r in rows]
 
     def align(self, doc: Document, vectors=None) -> DocAlignment:
         prep = self.prepare(doc, vectors)

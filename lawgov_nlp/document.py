@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -35,11 +36,12 @@ class Document:
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
+    @cached_property
+    def by_id(self) -> dict[str, Clause]:
+        return {c.id: c for c in self.clauses}
+
     def clause(self, clause_id: str) -> Clause:
-        for c in self.clauses:
-            if c.id == clause_id:
-                return c
-        raise KeyError(clause_id)
+        return self.by_id[clause_id]
 
     def children(self, clause: Clause | None) -> list[Clause]:
         pid = clause.id if clause is not None else None
@@ -61,7 +63,7 @@ class Document:
 
     def path_label(self, clause: Clause, sep: str = " › ") -> str:
         """Markers with headings from the root to ``clause``: 二、健全… › （四）加强…"""
-        by_id = {c.id: c for c in self.clauses}
+        by_id = self.by_id
         chain = []
         cur: Clause | None = clause
         while cur is not None:

@@ -212,13 +212,22 @@ class EmbeddingCache:
         self._db.close()
 
 
+def resolve_cache(cache: "EmbeddingCache | bool | None") -> "EmbeddingCache | None":
+    """``None``/``True`` → the default on-disk cache (``$LAWGOV_CACHE``); ``False`` → no cache."""
+    if cache is None or cache is True:
+        return EmbeddingCache()
+    return cache or None
+
+
 def embed_texts(
-    encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | None = None, progress: Progress | None = None
+    encoder: Encoder, texts: Sequence[str], cache: "EmbeddingCache | bool | None" = None, progress: Progress | None = None
 ) -> tuple[np.ndarray, int]:
     """Embeddings of ``texts``: each distinct normalized text once, cached ones not at all.
 
-    Returns the matrix and how many texts were actually sent to the encoder.
+    ``cache`` defaults to the on-disk cache; pass ``False`` to embed without one. Returns the
+    matrix and how many texts were actually sent to the encoder.
     """
+    cache = resolve_cache(cache)
     keys = [text_key(t) for t in texts]
     unique: dict[bytes, str] = {}
     for k, t in zip(keys, texts):

@@ -241,31 +241,48 @@ def _write_index(index_dir: Path, enc: Encoder, docs: list[Document], keep_rows:
             remap = {old: new for new, old in enumerate(old_rows)}
             owner = np.concatenate([np.array([remap[o] for o in keep_vectors[1].tolist()], dtype=np.int64), np.asarray(sent_owner, dtype=np.int64)])
             svecs = np.vstack([keep_vectors[0], new_vecs])
-        clause_vecs = np.zeros((len(rows), enc.dim), dtype=np.float32)
-        np.add.at(clause_vecs, owner, svecs)
-        norms = np.linalg.norm(clause_vecs, axis=1, keepdims=True)
-        clause_vecs /= np.where(norms == 0, 1, norms)
-        factory, nprobe = faiss_factory_for(len(svecs))
-        faiss.write_index(build_faiss(svecs, factory, nprobe), str(tmp / "vectors.faiss"))
-        np.save(tmp / "sentences.npy", svecs.astype(np.float16))
-        np.save(tmp / "sentence_owner.npy", owner.astype(np.int32))
-        np.save(tmp / "vectors.npy", clause_vecs.astype(np.float16))
-        BM25Index().fit([r["tokens"].split() for r in rows]).save(tmp / "bm25_words")
-        BM25Index().fit([char_bigrams(r["text"]) for r in rows]).save(tmp / "bm25_chars")
-        doc_count = len(keep_docs) + len(docs)
+        factory, nprobe = write_payload(tmp, rows, svecs, owner, enc.dim)
         shas = [d["sha256"] for d in keep_docs] + [d.sha256 for d in docs]
         store.close()
-        manifest = Manifest(
-            FORMAT_VERSION, enc.id, getattr(enc, "spec", enc.id), enc.dim, factory, "inner_product", nprobe, doc_count, len(rows), len(svecs),
-            _corpus_hash(shas), dictionary_hash(), _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            __version__, embedded, _file_sizes(tmp),
-        )
-        (tmp / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+        manifest = write_manifest(tmp, enc.id, getattr(enc, "spec", enc.id), enc.dim, factory, nprobe,
+                                  len(keep_docs) + len(docs), len(rows), len(svecs), _corpus_hash(shas), embedded)
         _swap_into_place(tmp, index_dir)
         return manifest
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def write_payload(tmp: Path, rows: list[dict], svecs: np.ndarray, owner: np.ndarray, dim: int, factory: tuple[str, int] | None = None) -> tuple[str, int]:
+    """Vectors, FAISS and BM25 files of an index from its clause rows and sentence embeddings.
+
+    A row may carry precomputed ``bigrams`` (benchmarks replicate real clauses that way);
+    otherwise they are taken from its text.
+    """
+    faiss = _faiss()
+    clause_vecs = np.zeros((len(rows), dim), dtype=np.float32)
+    np.add.at(clause_vecs, owner, svecs)
+    norms = np.linalg.norm(clause_vecs, axis=1, keepdims=True)
+    clause_vecs /= np.where(norms == 0, 1, norms)
+    factory, nprobe = factory or faiss_factory_for(len(svecs))
+    faiss.write_index(build_faiss(svecs, factory, nprobe), str(tmp / "vectors.faiss"))
+    np.save(tmp / "sentences.npy", svecs.astype(np.float16))
+    np.save(tmp / "sentence_owner.npy", owner.astype(np.int32))
+    np.save(tmp / "vectors.npy", clause_vecs.astype(np.float16))
+    BM25Index().fit([r["tokens"].split() if isinstance(r["tokens"], str) else r["tokens"] for r in rows]).save(tmp / "bm25_words")
+    BM25Index().fit([r["bigrams"] if "bigrams" in r else char_bigrams(r["text"]) for r in rows]).save(tmp / "bm25_chars")
+    return factory, nprobe
+
+
+def write_manifest(tmp: Path, encoder_id: str, encoder_spec: str, dim: int, factory: str, nprobe: int,
+                   documents: int, clauses: int, n_sentences: int, corpus_hash: str, embedded: int) -> Manifest:
+    manifest = Manifest(
+        FORMAT_VERSION, encoder_id, encoder_spec, dim, factory, "inner_product", nprobe, documents, clauses, n_sentences,
+        corpus_hash, dictionary_hash(), _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        __version__, embedded, _file_sizes(tmp),
+    )
+    (tmp / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+    return manifest
 
 
 def _file_sizes(d: Path) -> dict[str, int]:
@@ -296,6 +313,7 @@ class ClauseIndex:
         self._sentences = None
         self._owner = None
         self._offsets = None
+        self._docs: dict[str, dict] | None = None
 
     @property
     def vectors(self) -> np.ndarray:
@@ -346,7 +364,9 @@ class ClauseIndex:
         from .metadata import DocMeta
         from .segment import Clause
 
-        docs = {d["doc_id"]: d for d in self.store.documents()}
+        if self._docs is None:
+            self._docs = {d["doc_id"]: d for d in self.store.documents()}
+        docs = self._docs
         if doc_id not in docs:
             raise IndexStoreError(f"document id '{doc_id}' is not in index {self.path}")
         d = docs[doc_id]
@@ -359,6 +379,7 @@ class ClauseIndex:
         ]
         doc = Document(doc_id, Path(d["path"]), "", "index", "", meta, clauses, any(c.kind == "body" for c in clauses), CleanResult([]))
         doc.index_rows = {r["clause_id"]: r["row"] for r in rows.values()}  # type: ignore[attr-defined]
+        doc.index_tokens = {r["clause_id"]: (r["tokens"] or "").split() for r in rows.values()}  # type: ignore[attr-defined]
         return doc
 
     def doc_ids(self) -> list[str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 # NFKC folds full-width ASCII (（，＋１) but leaves CJK punctuation and dash variants alone.
@@ -33,12 +34,18 @@ def is_blank(text: str) -> bool:
     return not text.translate(_ZERO_WIDTH).strip()
 
 
+@lru_cache(maxsize=65536)
+def _normalize_char(ch: str) -> str:
+    return normalize(ch)
+
+
+@lru_cache(maxsize=8192)
 def normalized_with_offsets(text: str) -> tuple[str, list[int]]:
     """``normalize(text)`` built char by char, with the original index of every output char."""
     out: list[str] = []
     idx: list[int] = []
     for i, ch in enumerate(text):
-        n = normalize(ch)
+        n = _normalize_char(ch)
         for c in n:
             out.append(c)
             idx.append(i)

@@ -53,6 +53,40 @@ class SearchResult:
         return d
 
 
+class SearchResults(list):
+    """A list of :class:`SearchResult` that shows itself as a table in notebooks."""
+
+    def __init__(self, results=(), query: str = "", mode: str = "hybrid"):
+        super().__init__(results)
+        self.query = query
+        self.mode = mode
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame([{
+            "rank": r.rank, "score": r.score, "doc_id": r.doc_id, "title": r.title, "path": r.path_label,
+            "dense": r.scores.get("dense"), "words": r.scores.get("words"), "chars": r.scores.get("chars"),
+            "matched_terms": "、".join(r.matched_terms), "text": r.text,
+        } for r in self])
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = []
+        for r in self:
+            text, pos, out = r.text, 0, []
+            for a, b in r.highlights:
+                out.append(html.escape(text[pos:a]) + f"<mark>{html.escape(text[a:b])}</mark>")
+                pos = b
+            out.append(html.escape(text[pos:]))
+            sig = " · ".join(f"{k} {v:.2f}" for k, v in r.scores.items())
+            rows.append(f"<tr><td>{r.rank}</td><td>{r.score:.3f}</td><td><b>{html.escape(r.title)}</b><br><small>{html.escape(r.path_label)}</small></td>"
+                        f"<td style='text-align:left'>{''.join(out)}<br><small style='color:#777'>{sig} · terms: {html.escape('、'.join(r.matched_terms))}</small></td></tr>")
+        return (f"<p><b>「{html.escape(self.query)}」</b> ({self.mode}, {len(self)} results)</p><table><tr><th>#</th><th>score</th><th>document / clause</th><th>text</th></tr>"
+                + "".join(rows) + "</table>")
+
+
 def check_query(query: str) -> str:
     q = (query or "").strip()
     if not q:
@@ -171,7 +205,7 @@ class Searcher:
         region: str | None = None,
         years: tuple[int, int] | None = None,
         doc_type: str | None = None,
-    ) -> list[SearchResult]:
+    ) -> SearchResults:
         query = check_query(query)
         if mode not in MODES:
             raise QueryError(f"unknown mode '{mode}': use one of {', '.join(MODES)}")
@@ -184,7 +218,7 @@ class Searcher:
             if missing:
                 raise QueryError(f"document id '{missing[0]}' is not in index {self.index.path}")
         if allowed is not None and not allowed:
-            return []
+            return SearchResults(query=query, mode=mode)
         if mode == "dense":
             qv = self.index.encoder.encode([query], is_query=True)
             rows, dense = self._dense_top(qv, k, allowed)
@@ -197,8 +231,8 @@ class Searcher:
             weights = self.weights if mode == "hybrid" else LEXICAL_WEIGHTS
             fused = fuse(signals, weights, self.method)
         order = np.argsort(-fused, kind="stable")[:k]
+        results = SearchResults(query=query, mode=mode)
         meta = self.index.store.clauses_by_rows(cands[order])
-        results = []
         for rank, j in enumerate(order, start=1):
             row = int(cands[j])
             c = meta[row]
@@ -212,7 +246,7 @@ class Searcher:
         return results
 
 
-def search(query: str, index: str | Path | None = None, k: int = 10, mode: str = "hybrid", **filters) -> list[SearchResult]:
+def search(query: str, index: str | Path | None = None, k: int = 10, mode: str = "hybrid", **filters) -> SearchResults:
     """One-off search (opens the index each call; keep a :class:`Searcher` for many queries)."""
     return Searcher(index).search(query, k=k, mode=mode, **filters)
 

@@ -13,6 +13,14 @@ FIXTURES = DATA / "fixtures"
 SHARED = ROOT.parent / "shared"
 
 
+def pytest_configure(config):
+    """Tests never read or write the user's embedding cache."""
+    import os
+    import tempfile
+
+    os.environ["LAWGOV_CACHE"] = tempfile.mkdtemp(prefix="lawgov-test-cache-")
+
+
 @pytest.fixture(scope="session")
 def corpus_docs():
     from lawgov_nlp import load_corpus
@@ -63,9 +71,7 @@ def cache_dir(tmp_path_factory):
     """A per-session embedding cache, so tests never touch the user's ~/.cache."""
     import os
 
-    d = tmp_path_factory.mktemp("cache")
-    os.environ["LAWGOV_CACHE"] = str(d)
-    return d
+    return Path(os.environ["LAWGOV_CACHE"])
 
 
 @pytest.fixture(scope="session")
