@@ -72,15 +72,22 @@ def iter_documents(paths: list[str | Path], on_error: Callable[[Path, Exception]
             on_error(p, exc)
 
 
-def load_corpus(directory: str | Path | None = None) -> list[Document]:
-    """Every document of a corpus directory (default ``./corpus``), in file-name order."""
-    d = Path(directory) if directory is not None else default_corpus_dir()
-    if not d.is_dir():
-        raise InputError(f"{d}: corpus directory not found")
-    docs = list(iter_documents([d]))
+def load_documents(paths: list[str | Path]) -> list[Document]:
+    """Every document under ``paths``; refuses an empty selection and duplicate document ids."""
+    docs = list(iter_documents(list(paths)))
+    if not docs:
+        raise InputError(f"{', '.join(map(str, paths))}: no documents found (.txt, .html, .docx)")
     seen: dict[str, Path] = {}
     for doc in docs:
         if doc.doc_id in seen:
             raise InputError(f"{doc.path}: document id '{doc.doc_id}' is already used by {seen[doc.doc_id]}")
         seen[doc.doc_id] = doc.path
     return docs
+
+
+def load_corpus(directory: str | Path | None = None) -> list[Document]:
+    """Every document of a corpus directory (default ``./corpus``), in file-name order."""
+    d = Path(directory) if directory is not None else default_corpus_dir()
+    if not d.is_dir():
+        raise InputError(f"{d}: corpus directory not found")
+    return load_documents([d])

@@ -31,7 +31,7 @@ from typing import Callable, Iterator, Sequence
 import numpy as np
 
 from . import __version__
-from .corpus import iter_documents
+from .corpus import load_documents
 from .document import Document
 from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_texts, get_encoder, text_key
 from .errors import IndexStoreError, InputError
@@ -155,18 +155,6 @@ def _clause_rows(doc: Document, start_row: int) -> list[dict]:
 
 def _corpus_hash(shas: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(sorted(shas)).encode()).hexdigest()[:16]
-
-
-def load_documents(paths: Sequence[str | Path]) -> list[Document]:
-    docs = list(iter_documents(list(paths)))
-    if not docs:
-        raise InputError(f"{', '.join(map(str, paths))}: no documents found (.txt, .html, .docx)")
-    seen: dict[str, Path] = {}
-    for d in docs:
-        if d.doc_id in seen:
-            raise InputError(f"{d.path}: document id '{d.doc_id}' is also used by {seen[d.doc_id]}")
-        seen[d.doc_id] = d.path
-    return docs
 
 
 def build_index(
