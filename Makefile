@@ -40,6 +40,7 @@ notebook: $(STAMP)
 	cd notebooks && ../$(BIN)/jupyter lab
 
 bench: $(STAMP)
+	mkdir -p reports
 	$(BIN)/python scripts/bench_search.py --json reports/bench_search.json
 	$(BIN)/python scripts/bench_diff.py
 

@@ -30,10 +30,7 @@ from .lexical import tokenize
 from .normalize import normalize, normalized_with_offsets, strip_punct
 from .segment import Clause, sentences
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+import tomllib
 
 STATUSES = ("implemented", "partial", "omitted", "not_applicable")
 STATUS_ZH = {"implemented": "落实", "partial": "部分落实", "omitted": "未涉及", "not_applicable": "不适用"}
@@ -163,7 +160,7 @@ class DiffReport:
             for it in d.items:
                 best = it.matches[0] if it.matches else it.nearest
                 rows.append({
-                    "doc_id": d.doc_id, "title": d.title, "ref": it.ref.path[-1] if it.ref.path else it.ref.clause_id,
+                    "doc_id": d.doc_id, "title": d.title, "ref": "/".join(it.ref.path) or it.ref.clause_id,
                     "part": it.ref.part, "heading": it.ref.heading, "status": it.status, "score": it.score,
                     "best_clause": best.clause_id if best else None, "best_path": best.path_label if best else None,
                     "year": d.meta.get("year"), "level": d.meta.get("level"),
@@ -335,19 +332,18 @@ def _cjk(ch: str) -> bool:
 
 def _runs(norm: str, grams: set[str]) -> list[tuple[int, int]]:
     """Maximal runs of ``norm`` covered by bigrams from ``grams`` (two CJK characters or more)."""
-    covered = [False] * len(norm)
-    for i in range(len(norm) - 1):
-        if norm[i:i + 2] in grams:
-            covered[i] = covered[i + 1] = True
-    runs, start = [], None
-    for i, c in enumerate(covered + [False]):
-        if c and start is None:
+    # a run continues only while consecutive bigrams match: two matches that merely touch
+    # (依法 + 建设 in 依法建设) are two phrases, not one the reference never contains
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i in range(len(norm)):
+        hit = i < len(norm) - 1 and norm[i:i + 2] in grams
+        if hit and start is None:
             start = i
-        elif not c and start is not None:
-            if sum(1 for ch in norm[start:i] if _cjk(ch)) >= 2:
-                runs.append((start, i))
+        elif not hit and start is not None:
+            runs.append((start, i + 1))
             start = None
-    return runs
+    return [(a, b) for a, b in runs if sum(1 for ch in norm[a:b] if _cjk(ch)) >= 2]
 
 
 def shared_phrases(ref_text: str, target_text: str, extra_terms: Sequence[str] = ()) -> tuple[list[str], list[tuple[int, int]], list[tuple[int, int]]]:
@@ -408,7 +404,6 @@ class Aligner:
         self.match_texts = [u.text + ("\n" + "；".join(t) if t else "") for u, t in zip(self.items, self.expansions)]
         self.heading_grams = [_bigrams(u.heading) for u in self.items]
         self.item_vecs, _ = embed_texts(self.encoder, self.match_texts, cache)
-        self.item_head_vecs, _ = embed_texts(self.encoder, [u.heading for u in self.items], cache)
         self._words = TermCoverage([self._weights(tokenize(u.heading + " " + u.text), tokenize("；".join(t))) for u, t in zip(self.items, self.expansions)])
         self._grams = TermCoverage([self._gram_weights(u.heading + u.text, t) for u, t in zip(self.items, self.expansions)])
 

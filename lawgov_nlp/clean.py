@@ -92,6 +92,11 @@ _META_FROM_CHROME = {
 
 
 def is_chrome(text: str) -> bool:
+    from .segment import match_marker
+
+    # a numbered line or a sentence is content even when it mentions a portal (加强政府门户网站建设)
+    if text.endswith("。") or match_marker(text) is not None:
+        return False
     return len(text) <= 120 and bool(_CHROME.match(text))
 
 

@@ -42,7 +42,16 @@ FormatOpt = typer.Option(Format.table, "--format", "-f", help="Output format: ta
 
 
 def fail(message: str) -> None:
-    console(stderr=True).print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    from rich.text import Text
+
+    # messages quote file names and queries: never parse them as rich markup
+    console(stderr=True).print(Text.assemble(("error: ", "bold red"), str(message)), soft_wrap=True)
+
+
+def warn(message: str) -> None:
+    from rich.text import Text
+
+    console(stderr=True).print(Text.assemble(("warning: ", "yellow"), str(message)), soft_wrap=True)
 
 
 def handle_errors(fn: Callable) -> Callable:
@@ -65,6 +74,9 @@ def handle_errors(fn: Callable) -> Callable:
             raise typer.Exit(0) from None
         except (typer.Exit, typer.Abort, SystemExit):
             raise
+        except OSError as exc:
+            fail(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}")
+            raise typer.Exit(1) from None
         except Exception as exc:  # last resort: never a traceback for users
             if os.environ.get("LAWGOV_DEBUG"):
                 raise
@@ -114,7 +126,7 @@ def inspect(
     for d in docs:
         for w in d.warnings:
             if w.startswith("no numbering"):
-                console(stderr=True).print(f"[yellow]warning:[/] {d.path}: {w}")
+                warn(f"{d.path}: {w}")
     if fmt == Format.json:
         write_text(dumps({"documents": [d.to_dict(with_clauses=not summary) for d in docs]}))
         return
@@ -167,8 +179,8 @@ def _manifest_out(m, index_dir, fmt: Format, verb: str) -> None:
         write_text(to_csv([d], list(d.keys())))
     else:
         out = console()
-        out.print(f"[bold green]{verb}[/] {index_dir}: {m.documents} documents, {m.clauses} clauses, "
-                  f"encoder {m.encoder} ({m.dim}d), FAISS {m.faiss_factory}, embedded {m.embedded} new texts")
+        out.print(f"{verb} {index_dir}: {m.documents} documents, {m.clauses} clauses, "
+                  f"encoder {m.encoder} ({m.dim}d), FAISS {m.faiss_factory}, embedded {m.embedded} new texts", markup=False)
 
 
 @index_app.command("build")
@@ -228,8 +240,8 @@ def index_info(index: Optional[str] = IndexOpt, fmt: Format = FormatOpt) -> None
 
     m = idx.manifest
     out = console()
-    out.print(f"[bold]{index_dir}[/]  format v{m.format_version} · encoder {m.encoder} ({m.dim}d) · FAISS {m.faiss_factory}"
-              f" · {m.documents} documents · {m.clauses} clauses · built {m.built_at} · corpus {m.corpus_hash} · dictionary {m.dictionary_hash}")
+    out.print(f"{index_dir}  format v{m.format_version} · encoder {m.encoder} ({m.dim}d) · FAISS {m.faiss_factory}"
+              f" · {m.documents} documents · {m.clauses} clauses · built {m.built_at} · corpus {m.corpus_hash} · dictionary {m.dictionary_hash}", markup=False)
     t = Table(show_lines=False)
     for col in ("document", "title", "type", "level", "year", "region"):
         t.add_column(col, overflow="fold")
@@ -239,9 +251,12 @@ def index_info(index: Optional[str] = IndexOpt, fmt: Format = FormatOpt) -> None
 
 
 def _cache():
-    from .encoders import EmbeddingCache
+    from .encoders import resolve_cache
 
-    return EmbeddingCache()
+    cache = resolve_cache(None)
+    if cache is None:
+        warn("embedding cache unavailable (set LAWGOV_CACHE to a writable directory); embedding without one")
+    return cache if cache is not None else False
 
 
 @app.command()
@@ -274,7 +289,7 @@ def search(
 
     out = console()
     if not results:
-        out.print(f"no clause matches '{query}'" + (" with these filters" if any([doc, region, year, doc_type]) else ""))
+        out.print(f"no clause matches '{query}'" + (" with these filters" if any([doc, region, year, doc_type]) else ""), markup=False)
         return
     out.print(search_table(query, results, explain=explain))
 
@@ -312,7 +327,7 @@ def eval_search(
     js = load_judgments(judgments, s.index.store)
     unresolved = [u for j in js for u in j.unresolved]
     for u in unresolved:
-        console(stderr=True).print(f"[yellow]warning:[/] judgment not found in index: {u}")
+        warn(f"judgment not found in index: {u}")
     rows = [asdict(r) for r in search_eval(s, js, modes=("dense", "words", "chars", "bm25", "lexical", "hybrid-rrf", "hybrid"), k=k)]
     if fmt == Format.json:
         write_text(dumps({"judgments": str(judgments), "index": str(s.index.path), "k": k, "rows": rows}))
@@ -366,8 +381,6 @@ def diff_plans_cmd(
         ref_doc = idx.document(reference)
     docs = []
     if all_docs:
-        if idx is None:
-            raise InputError("--all needs --index")
         ids = [d for d in idx.doc_ids() if d != ref_doc.doc_id]
         docs = [idx.document(d) for d in ids]
     for t in targets or []:
@@ -390,9 +403,8 @@ def diff_plans_cmd(
     if index_docs:
         parts.append(diff_plans(ref_doc, index_docs, encoder=encoder, cache=_cache(), index=idx))
     report = DiffReport(parts[0].reference, [d for r in parts for d in r.documents])
-    order = {id(d): k for k, d in enumerate(docs)}
     by_id = {d.doc_id: k for k, d in enumerate(docs)}
-    report.documents.sort(key=lambda a: by_id.get(a.doc_id, len(order)))
+    report.documents.sort(key=lambda a: by_id.get(a.doc_id, len(docs)))
     if fmt == DiffFormat.json:
         text = dumps(report.to_dict())
     elif fmt == DiffFormat.csv:
@@ -418,7 +430,7 @@ def diff_plans_cmd(
         from .output import write_file_atomic
 
         write_file_atomic(output, text)
-        console(stderr=True).print(f"wrote {output} ({len(report.documents)} document(s))")
+        console(stderr=True).print(f"wrote {output} ({len(report.documents)} document(s))", markup=False)
     else:
         write_text(text)
 

@@ -10,10 +10,7 @@ from .document import Document, doc_id_for, iter_paths, load_document
 from .errors import InputError
 from .metadata import DocMeta
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+import tomllib
 
 MANIFEST = "manifest.toml"
 _META_KEYS = {f.name for f in fields(DocMeta)}

@@ -213,9 +213,16 @@ class EmbeddingCache:
 
 
 def resolve_cache(cache: "EmbeddingCache | bool | None") -> "EmbeddingCache | None":
-    """``None``/``True`` → the default on-disk cache (``$LAWGOV_CACHE``); ``False`` → no cache."""
+    """``None``/``True`` → the default on-disk cache (``$LAWGOV_CACHE``); ``False`` → no cache.
+
+    An unwritable cache location (read-only HOME in CI or a container) means no cache, not a failure.
+    """
     if cache is None or cache is True:
-        return EmbeddingCache()
+        try:
+            return EmbeddingCache()
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("embedding cache unavailable (%s); embedding without one", exc)
+            return None
     return cache or None
 
 

@@ -41,6 +41,14 @@ def load_judgments(path: str | Path, store) -> list[Judgment]:
     for r in store.all_clause_rows():
         rows_by_doc.setdefault(r["doc_id"], []).append((r["row"], normalize(r["text"])))
     out = []
+    try:
+        return _resolve(queries, rows_by_doc)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"{p}: malformed judgment entry (missing or wrong field {exc})") from exc
+
+
+def _resolve(queries, rows_by_doc) -> list[Judgment]:
+    out = []
     for q in queries:
         rel: dict[int, int] = {}
         missing = []
@@ -223,6 +231,11 @@ def load_gold(path: str | Path) -> dict:
         raise InputError(f"{p}: no such file") from None
     except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: not a diff-plans gold file ({exc})") from exc
+    if not data["items"]:
+        raise InputError(f"{p}: gold file has no items")
+    for k, it in enumerate(data["items"], start=1):
+        if not isinstance(it, dict) or "ref" not in it or it.get("status") not in ("implemented", "partial", "omitted", "not_applicable"):
+            raise InputError(f"{p}: item #{k} needs 'ref' and a status of implemented, partial, omitted or not_applicable")
     return data
 
 

@@ -166,6 +166,7 @@ def build_index(
 ) -> Manifest:
     """Build an index of every document under ``paths`` into ``index_dir`` (replacing it atomically)."""
     index_dir = Path(index_dir)
+    _check_target(index_dir)
     docs = load_documents(paths)
     enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
     with write_lock(index_dir):
@@ -277,11 +278,22 @@ def _file_sizes(d: Path) -> dict[str, int]:
     return {str(p.relative_to(d)): p.stat().st_size for p in sorted(d.rglob("*")) if p.is_file() and p.name != "manifest.json"}
 
 
+def _check_target(index_dir: Path) -> None:
+    """Only an index, an empty directory or nothing may be replaced: never a user's folder."""
+    if index_dir.exists() and (not index_dir.is_dir() or (any(index_dir.iterdir()) and not (index_dir / "manifest.json").exists())):
+        raise IndexStoreError(f"{index_dir}: exists and is not an index; refusing to replace it (choose another --index)")
+
+
 def _swap_into_place(tmp: Path, index_dir: Path) -> None:
     old = index_dir.parent / f".{index_dir.name}.old-{os.getpid()}"
     if index_dir.exists():
         os.rename(index_dir, old)
-    os.rename(tmp, index_dir)
+    try:
+        os.rename(tmp, index_dir)
+    except BaseException:
+        if old.exists() and not index_dir.exists():
+            os.rename(old, index_dir)  # put the previous index back
+        raise
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
 

@@ -131,7 +131,8 @@ class BM25Index:
         import bm25s
 
         self = cls()
-        self._bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0, mmap=False)
+        # memory-mapped: a query touches only its terms' postings, so a 1M-clause index stays out of RSS
+        self._bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0, mmap=True)
         self.k1, self.b = self._bm25.k1, self._bm25.b
         self.n = n
         return self

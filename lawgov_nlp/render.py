@@ -19,7 +19,7 @@ def document_summary_table(docs: list[Document]) -> Table:
         c = d.counts()
         deeper = sum(c.get(k, 0) for k in ("num", "pnum", "circled", "ordinal", "article"))
         t.add_row(
-            d.doc_id, d.title, d.meta.doc_type, d.meta.level, str(d.meta.year or ""), str(c.get("part", 0)),
+            Text(d.doc_id), Text(d.title), d.meta.doc_type, d.meta.level, str(d.meta.year or ""), str(c.get("part", 0)),
             str(c.get("item", 0)), str(deeper), str(c.get("table_row", 0)),
             f"{c.get('preamble', 0)}/{c.get('postamble', 0)}", str(len(d.clauses)) + ("" if d.numbered else " (no numbering)"),
         )
@@ -37,7 +37,7 @@ def document_tree(d: Document, out: Console) -> None:
         ("type", m.doc_type), ("implements", m.implements), ("file", f"{d.path} ({d.format}, {d.encoding}, {len(d.text)} chars)"),
     ):
         if value:
-            meta.add_row(label, value)
+            meta.add_row(label, Text(value))
     dropped = d.cleaning.summary()
     if dropped:
         meta.add_row("cleaned", ", ".join(f"{k}: {v} lines" for k, v in sorted(dropped.items())))
@@ -50,10 +50,10 @@ def document_tree(d: Document, out: Console) -> None:
         label = Text()
         if c.kind in ("preamble", "postamble", "paragraph"):
             label.append({"preamble": "前文 ", "postamble": "结尾 ", "paragraph": "段落 "}[c.kind], style="dim")
-            label.append(_clip(c.text.replace("\n", " / "), 60), style="dim")
+            label.append(clip(c.text.replace("\n", " / "), 60), style="dim")
         elif c.kind == "table_row":
             label.append(f"表{c.marker} ", style="cyan")
-            label.append(_clip(c.text, 50))
+            label.append(clip(c.text, 50))
             units = " / ".join(f"{k}:{v}" for k, v in c.fields.items() if k != "行号")
             label.append(f"  [{units}]", style="dim")
             if c.duplicate_of:
@@ -68,7 +68,7 @@ def document_tree(d: Document, out: Console) -> None:
     out.print()
 
 
-def _clip(s: str, n: int) -> str:
+def clip(s: str, n: int) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
@@ -80,7 +80,7 @@ def highlighted(text: str, spans: list[tuple[int, int]], style: str = "bold yell
 
 
 def search_table(query: str, results, explain: bool = False) -> Table:
-    t = Table(title=f"「{query}」", show_lines=True, title_justify="left")
+    t = Table(title=Text(f"「{query}」"), show_lines=True, title_justify="left")
     t.add_column("#", justify="right", no_wrap=True)
     t.add_column("score", justify="right", no_wrap=True)
     t.add_column("document / clause", ratio=2, overflow="fold")

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .align import STATUS_ZH, STATUSES
+from .render import clip
 
 if TYPE_CHECKING:
     from .align import DiffReport
@@ -18,8 +19,7 @@ STATUS_COLOR = {"implemented": "#2e7d32", "partial": "#f9a825", "omitted": "#c62
 
 
 def _clip(s: str, n: int) -> str:
-    s = s.replace("\n", " ")
-    return s if len(s) <= n else s[: n - 1] + "…"
+    return clip(s.replace("\n", " "), n)
 
 
 def _highlight(text: str, spans, limit: int) -> Text:
@@ -32,14 +32,16 @@ def _highlight(text: str, spans, limit: int) -> Text:
 
 def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> None:
     ref = report.reference
-    out.print(f"[bold]reference[/] {ref['title']} ({ref['items']} items" + (", headings only: expanded with policy terms" if ref.get("headings_only") else "") + ")")
+    out.print(Text.assemble(("reference ", "bold"), f"{ref['title']} ({ref['items']} items" + (", headings only: expanded with policy terms" if ref.get("headings_only") else "") + ")"))
     for d in report.documents:
         c = d.counts()
         out.print()
-        out.print(f"[bold]{d.title}[/] [dim]{d.doc_id}[/]  coverage [bold]{d.coverage:.0%}[/]  "
-                  + "  ".join(f"[{STATUS_STYLE[s]}]{STATUS_ZH[s]} {c[s]}[/]" for s in STATUSES))
+        line = Text.assemble((d.title, "bold"), " ", (d.doc_id, "dim"), "  coverage ", (f"{d.coverage:.0%}", "bold"), "  ")
+        for s in STATUSES:
+            line.append(f"{STATUS_ZH[s]} {c[s]}  ", style=STATUS_STYLE[s])
+        out.print(line)
         for note in d.notes:
-            out.print(f"[yellow]note:[/] {note}")
+            out.print(Text.assemble(("note: ", "yellow"), note))
         t = Table(show_lines=False, pad_edge=False)
         t.add_column("item", overflow="fold", ratio=3)
         t.add_column("status", no_wrap=True)
@@ -60,7 +62,7 @@ def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> N
                 ev = Text(f"nearest: {it.nearest.path_label} — {it.reason}", style="dim")
             else:
                 ev = Text(it.reason, style="dim")
-            t.add_row(f"{marker}{it.ref.heading}", status, f"{it.score:.2f}", ev)
+            t.add_row(Text(f"{marker}{it.ref.heading}"), status, f"{it.score:.2f}", ev)
         out.print(t)
         parts = d.coverage_by_part()
         if len(parts) > 1:
@@ -68,11 +70,11 @@ def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> N
             pt.add_column()
             pt.add_column(justify="right")
             for part, cov in parts.items():
-                pt.add_row(part, "—" if cov is None else f"{cov:.0%}")
+                pt.add_row(Text(part), "—" if cov is None else f"{cov:.0%}")
             out.print(pt)
         if d.additions:
-            out.print(f"[bold]本地新增 local additions[/] ({len(d.additions)} clauses implement no reference item): "
-                      + "; ".join(_clip(a.path_label.split(" › ")[-1] or a.text, 24) for a in d.additions[:8]) + ("…" if len(d.additions) > 8 else ""))
+            out.print(Text.assemble(("本地新增 local additions", "bold"), f" ({len(d.additions)} clauses implement no reference item): "
+                      + "; ".join(_clip(a.path_label.split(" › ")[-1] or a.text, 24) for a in d.additions[:8]) + ("…" if len(d.additions) > 8 else "")))
 
 
 CSV_COLUMNS = ["doc_id", "title", "ref", "part", "heading", "status", "status_zh", "score", "matches", "match_paths", "shared", "reason"]
@@ -83,7 +85,7 @@ def csv_rows(report: "DiffReport") -> list[dict]:
     for d in report.documents:
         for it in d.items:
             rows.append({
-                "doc_id": d.doc_id, "title": d.title, "ref": it.ref.path[-1] if it.ref.path else "", "part": it.ref.part,
+                "doc_id": d.doc_id, "title": d.title, "ref": "/".join(it.ref.path), "part": it.ref.part,
                 "heading": it.ref.heading, "status": it.status, "status_zh": STATUS_ZH[it.status], "score": it.score,
                 "matches": " ".join(m.clause_id for m in it.matches), "match_paths": " | ".join(m.path_label for m in it.matches),
                 "shared": "、".join(it.matches[0].shared) if it.matches else "", "reason": it.reason,

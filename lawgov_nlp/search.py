@@ -183,15 +183,21 @@ class Searcher:
             sent_ids, _ = idx.sentence_rows(np.asarray(allowed_rows, dtype=np.int64))
             sel = faiss.IDSelectorBatch(sent_ids.astype(np.int64))
             params = faiss.SearchParametersIVF(sel=sel, nprobe=idx.manifest.nprobe) if idx.manifest.nprobe else faiss.SearchParameters(sel=sel)
-        # several sentences of one clause can rank together: ask for more sentences than clauses
-        n = min(idx.manifest.sentences, max(4 * k, k + 50))
-        scores, ids = idx.faiss.search(np.ascontiguousarray(qv, dtype=np.float32), n, params=params)
-        keep = ids[0] >= 0
-        owners = idx.sentence_owner[ids[0][keep]]
-        best: dict[int, float] = {}
-        for o, sc in zip(owners.tolist(), scores[0][keep].tolist()):
-            if o not in best:
-                best[o] = sc
+        # several sentences of one clause can rank together: ask for more sentences than clauses,
+        # and more again until k distinct clauses are found or every allowed sentence was seen
+        limit = idx.manifest.sentences if allowed_rows is None else len(sent_ids)
+        n = min(limit, max(4 * k, k + 50))
+        while True:
+            scores, ids = idx.faiss.search(np.ascontiguousarray(qv, dtype=np.float32), n, params=params)
+            keep = ids[0] >= 0
+            owners = idx.sentence_owner[ids[0][keep]]
+            best: dict[int, float] = {}
+            for o, sc in zip(owners.tolist(), scores[0][keep].tolist()):
+                if o not in best:
+                    best[o] = sc
+            if len(best) >= k or n >= limit:
+                break
+            n = min(limit, n * 4)
         rows = np.array(list(best)[:k], dtype=np.int64)
         return rows, np.array([best[r] for r in rows.tolist()], dtype=np.float32)
 

@@ -462,6 +462,9 @@ def sentences(text: str, min_chars: int = 6) -> list[tuple[int, int]]:
     spans: list[list[int]] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
+        if m.group() == "\n" and m.start() - start > 20:
+            # hard-wrapped (PDF) lines join into one sentence; a short line is a heading
+            continue
         end = m.end() if m.group() != "\n" else m.start()
         if text[start:end].strip():
             spans.append([start, end])

@@ -88,14 +88,15 @@ class ClauseStore:
             where.append(f"d.doc_id IN ({','.join('?' * len(doc_ids))})")
             args.extend(doc_ids)
         if region:
-            where.append("(d.region LIKE ? OR d.issuer LIKE ? OR d.title LIKE ?)")
-            args.extend([f"%{region}%"] * 3)
+            # instr, not LIKE: a user's "_" or "%" is a character, not a wildcard
+            where.append("(instr(d.region, ?) > 0 OR instr(d.issuer, ?) > 0 OR instr(d.title, ?) > 0)")
+            args.extend([region] * 3)
         if years:
             where.append("d.year BETWEEN ? AND ?")
             args.extend(years)
         if doc_type:
-            where.append("d.doc_type LIKE ?")
-            args.append(f"%{doc_type}%")
+            where.append("instr(d.doc_type, ?) > 0")
+            args.append(doc_type)
         if not where:
             return None
         q = f"SELECT c.row FROM clauses c JOIN documents d USING (doc_id) WHERE {' AND '.join(where)} ORDER BY c.row"

@@ -122,3 +122,13 @@ def test_report_outputs(outline_aligner):
     assert len(rows) == 68 and {r["status"] for r in rows} <= {"implemented", "partial", "omitted", "not_applicable"}
     frame = report.to_frame()
     assert frame.shape[0] == 68 and report.matrix().shape == (34, 2)
+
+
+def test_shared_phrases_are_really_shared():
+    from lawgov_nlp.align import shared_phrases
+
+    phrases, ref_spans, tgt_spans = shared_phrases("推进依法行政，加强建设法治政府", "依法建设")
+    assert phrases == ["依法", "建设"]  # never the run 依法建设, which the reference does not contain
+    text = "(二)深入推进“放管服”改革。分级"
+    phrases, _, spans = shared_phrases("深入推进“放管服”改革", text)
+    assert [text[a:b] for a, b in spans] == ["深入推进", "放管服", "改革"]

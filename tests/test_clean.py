@@ -52,3 +52,8 @@ def test_normalized_forms_are_only_for_matching():
     assert normalize("（一）深入推进“放管服”改革，＋　监管") == '(一)深入推进"放管服"改革,+监管'
     assert strip_punct("双随机、一公开") == strip_punct("双随机,一公开") == "双随机一公开"
     assert normalize("\u200b政府工作报\u200b告") == "政府工作报告"
+
+
+def test_numbered_lines_and_sentences_are_never_chrome():
+    assert not is_chrome("（十二）加强政府门户网站建设")
+    assert not is_chrome("进一步加强政府门户网站和政务新媒体管理。")

@@ -71,3 +71,8 @@ def test_corpus_is_never_modified():
     runner.invoke(app, ["inspect", str(CORPUS), "-f", "json"])
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in CORPUS.glob("*.txt")}
     assert before == after
+
+
+def test_error_messages_are_not_parsed_as_markup(tmp_path):
+    r = runner.invoke(app, ["inspect", str(tmp_path / "[/x]草案.txt")])
+    assert r.exit_code == 1 and "[/x]草案.txt: no such file" in r.output and "Traceback" not in r.output

@@ -139,3 +139,12 @@ def test_minilm_index_end_to_end(tmp_path, cache_dir):
     assert hits and "复议" in hits[0].text
     dense = s.search("行政复议", k=3, mode="dense")
     assert len(dense) == 3
+
+
+def test_build_refuses_to_replace_a_folder_that_is_not_an_index(tmp_path):
+    folder = tmp_path / "my-notes"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("一、重要笔记", encoding="utf-8")
+    with pytest.raises(IndexStoreError, match="is not an index; refusing"):
+        build_index([CORPUS / "hebei-funing-report-2023.txt"], folder)
+    assert (folder / "keep.txt").read_text(encoding="utf-8") == "一、重要笔记"

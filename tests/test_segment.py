@@ -75,3 +75,10 @@ def test_clause_spans_are_ordered_disjoint_and_faithful(lines):
     for ln in cleaned.lines:
         if ln.text not in ("牵头单位", "责任单位"):
             assert ln.text[-3:] in covered or ln.text in covered
+
+
+def test_hard_wrapped_lines_are_one_sentence():
+    from lawgov_nlp.segment import sentences
+
+    text = "各地区各部门要按照党中央国务院的决策部署认真做好行政\n复议体制改革的各项工作确保改革任务如期完成并取得实\n效。第二句话也很完整。"
+    assert [text[a:b] for a, b in sentences(text)] == [text[: text.index("。") + 1], "第二句话也很完整。"]
