@@ -27,7 +27,7 @@ from .document import Document
 from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_texts, get_encoder
 from .errors import InputError
 from .lexical import tokenize
-from .normalize import normalize, normalized_with_offsets, strip_punct
+from .normalize import merge_spans, normalize, normalized_with_offsets, strip_punct
 from .segment import Clause, sentences
 
 import tomllib
@@ -365,17 +365,7 @@ def shared_phrases(ref_text: str, target_text: str, extra_terms: Sequence[str] =
             if t not in phrases:
                 phrases.append(t)
             tgt_spans.append((ti[k], ti[k + len(t) - 1] + 1))
-    return phrases, [(ri[a], ri[b - 1] + 1) for a, b in r_runs], _merge(tgt_spans)
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(b, out[-1][1]))
-        else:
-            out.append((a, b))
-    return out
+    return phrases, [(ri[a], ri[b - 1] + 1) for a, b in r_runs], merge_spans(tgt_spans)
 
 
 # -- the engine ------------------------------------------------------------------------------

@@ -64,9 +64,13 @@ def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
         while start >= 0:
             spans.append((idx[start], idx[start + len(t) - 1] + 1))
             start = norm.find(t, start + len(t))
-    spans.sort()
+    return merge_spans(spans)
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping or touching ones merged."""
     merged: list[tuple[int, int]] = []
-    for s, e in spans:
+    for s, e in sorted(spans):
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:

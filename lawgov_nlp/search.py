@@ -236,19 +236,27 @@ class Searcher:
             cands, signals = self.signal_scores(query, allowed, use_dense=(mode == "hybrid"))
             weights = self.weights if mode == "hybrid" else LEXICAL_WEIGHTS
             fused = fuse(signals, weights, self.method)
-        order = np.argsort(-fused, kind="stable")[:k]
+        order = np.argsort(-fused, kind="stable")[: 2 * k]
         results = SearchResults(query=query, mode=mode)
         meta = self.index.store.clauses_by_rows(cands[order])
-        for rank, j in enumerate(order, start=1):
+        seen: set[str] = set()
+        for j in order:
             row = int(cands[j])
             c = meta[row]
+            # a task-table row restating a body clause is one answer, not two: keep the better-ranked
+            key = c["duplicate_of"] or c["clause_id"]
+            if key in seen:
+                continue
+            seen.add(key)
             terms = matched_terms(query, c["text"])
             results.append(SearchResult(
-                rank=rank, score=round(float(fused[j]), 4), doc_id=c["doc_id"], clause_id=c["clause_id"], title=c["title"],
+                rank=len(results) + 1, score=round(float(fused[j]), 4), doc_id=c["doc_id"], clause_id=c["clause_id"], title=c["title"],
                 path=c["path"], path_label=c["path_label"], heading=c["heading"], text=c["text"], span=(c["start"], c["end"]),
                 scores={name: round(float(v[j]), 4) for name, v in signals.items()}, matched_terms=terms,
                 highlights=find_spans(c["text"], terms), kind=c["kind"], year=c["year"],
             ))
+            if len(results) == k:
+                break
         return results
 
 

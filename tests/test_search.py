@@ -76,3 +76,10 @@ def test_quality_on_judgments(searcher):
     assert hybrid > rows[("lexical", "all")].ndcg10
     assert hybrid > rows[("dense", "all")].ndcg10
     assert hybrid > rows[("char-tfidf", "all")].ndcg10
+
+
+def test_table_row_and_the_body_clause_it_restates_are_one_hit(searcher):
+    hits = searcher.search("证照分离", k=10)
+    ids = {h.clause_id for h in hits}
+    assert not ({"neimenggu-tongliao-plan-2020#附件/10", "neimenggu-tongliao-plan-2020#二、/（二）/一是"} <= ids)
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
