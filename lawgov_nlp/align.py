@@ -13,8 +13,6 @@ score distribution before it is combined. Thresholds were chosen on two gold-lab
 """
 from __future__ import annotations
 
-import math
-import sys
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -24,11 +22,11 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .document import Document
-from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_texts, get_encoder
+from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_sentences, embed_texts, get_encoder, mean_pool
 from .errors import InputError
 from .lexical import tokenize
 from .normalize import merge_spans, normalize, normalized_with_offsets, strip_punct
-from .segment import Clause, sentences
+from .segment import Clause
 
 import tomllib
 
@@ -425,17 +423,8 @@ class Aligner:
             stored = getattr(doc, "index_tokens", None)
             toks = [stored[u.clause_id] for u in units] if stored else None
             return _Prepared(units, cv, sv, so, toks)
-        texts, owner = [], []
-        for i, u in enumerate(units):
-            for a, b in sentences(u.text):
-                texts.append(u.text[a:b])
-                owner.append(i)
-        sv, _ = embed_texts(self.encoder, texts, self.cache)
-        so = np.asarray(owner, dtype=np.int64)
-        cv = np.zeros((len(units), self.encoder.dim), dtype=np.float32)
-        np.add.at(cv, so, sv)
-        cv /= np.maximum(np.linalg.norm(cv, axis=1, keepdims=True), 1e-9)
-        return _Prepared(units, cv, sv, so)
+        sv, so, _ = embed_sentences(self.encoder, [u.text for u in units], self.cache)
+        return _Prepared(units, mean_pool(sv, so, len(units)), sv, so)
 
     def signals(self, prep: _Prepared, idf: dict[str, float] | None = None) -> dict[str, np.ndarray]:
         """items × clauses matrices of each signal."""
@@ -551,14 +540,16 @@ def diff_plans(
     progress: Callable[[int, int], None] | None = None,
     index=None,
 ) -> DiffReport:
-    """Align every target with the reference. With ``index``, targets come from it and their
-    embeddings are read from it instead of computed."""
+    """Align every target with the reference. With ``index``, targets loaded from it
+    (``ClauseIndex.document``) have their embeddings read from it instead of computed."""
     if not targets:
         raise InputError("no target documents to compare")
     aligner = Aligner(reference, encoder, cache)
     docs = []
     for k, t in enumerate(targets, start=1):
-        docs.append(aligner.align(t, index_vectors(index, t) if index is not None else None))
+        # documents loaded from the index reuse its embeddings; files are embedded (or read from the cache)
+        from_index = index is not None and hasattr(t, "index_rows")
+        docs.append(aligner.align(t, index_vectors(index, t) if from_index else None))
         if progress:
             progress(k, len(targets))
     return DiffReport(_ref_info(reference, aligner), docs)

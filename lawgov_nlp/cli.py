@@ -391,20 +391,8 @@ def diff_plans_cmd(
             docs.append(load_path(p))
     if not docs:
         raise InputError("no target documents: give files, or document ids with --index, or --all")
-    file_docs = [d for d in docs if not hasattr(d, "index_rows")]
-    index_docs = [d for d in docs if hasattr(d, "index_rows")]
     encoder = idx.encoder if idx is not None else "use"
-    report = None
-    from .align import DiffReport
-
-    parts = []
-    if file_docs:
-        parts.append(diff_plans(ref_doc, file_docs, encoder=encoder, cache=_cache()))
-    if index_docs:
-        parts.append(diff_plans(ref_doc, index_docs, encoder=encoder, cache=_cache(), index=idx))
-    report = DiffReport(parts[0].reference, [d for r in parts for d in r.documents])
-    by_id = {d.doc_id: k for k, d in enumerate(docs)}
-    report.documents.sort(key=lambda a: by_id.get(a.doc_id, len(docs)))
+    report = diff_plans(ref_doc, docs, encoder=encoder, cache=_cache(), index=idx)
     if fmt == DiffFormat.json:
         text = dumps(report.to_dict())
     elif fmt == DiffFormat.csv:
@@ -489,13 +477,11 @@ def _find_doc(directory: Path, doc_id: str) -> Path:
 
 
 def _summary_row(d) -> dict:
-    counts = d.counts()
+    s = d.structure()
     return {
         "doc_id": d.doc_id, "title": d.title, "type": d.meta.doc_type, "level": d.meta.level, "year": d.meta.year,
-        "parts": counts.get("part", 0), "items": counts.get("item", 0),
-        "deeper": sum(counts.get(k, 0) for k in ("num", "pnum", "circled", "ordinal", "article")),
-        "table_rows": counts.get("table_row", 0), "preamble": counts.get("preamble", 0), "postamble": counts.get("postamble", 0),
-        "clauses": len(d.clauses), "numbered": d.numbered,
+        "parts": s["parts"], "items": s["items"], "deeper": s["deeper"], "table_rows": s["table_rows"],
+        "preamble": s["preamble"], "postamble": s["postamble"], "clauses": len(d.clauses), "numbered": d.numbered,
     }
 
 

@@ -1,7 +1,6 @@
 """A corpus: a directory of documents, optionally described by a ``manifest.toml``."""
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterator

@@ -85,6 +85,18 @@ class Document:
             out[key] = out.get(key, 0) + 1
         return out
 
+    def structure(self) -> dict[str, int]:
+        """The clause-tree summary every view shows: parts (一、), items (（一）), what lies deeper."""
+        c = self.counts()
+        sub_items = sum(c.get(k, 0) for k in ("num", "pnum", "circled"))
+        inline = c.get("ordinal", 0)
+        articles = c.get("article", 0)
+        return {
+            "parts": c.get("part", 0), "items": c.get("item", 0), "sub_items": sub_items, "inline_points": inline,
+            "articles": articles, "deeper": sub_items + inline + articles, "table_rows": c.get("table_row", 0),
+            "preamble": c.get("preamble", 0), "postamble": c.get("postamble", 0),
+        }
+
     def to_dict(self, with_clauses: bool = True) -> dict:
         d = {
             "doc_id": self.doc_id, "path": str(self.path), "format": self.format, "encoding": self.encoding,

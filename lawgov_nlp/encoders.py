@@ -254,3 +254,31 @@ def embed_texts(
     for i, k in enumerate(keys):
         out[i] = known[k]
     return out, len(todo)
+
+
+def embed_sentences(
+    encoder: Encoder, texts: Sequence[str], cache: "EmbeddingCache | bool | None" = None, progress: Progress | None = None
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Embeddings of every sentence of ``texts`` and, per sentence, the index of its text.
+
+    Returns (sentence vectors, owners, texts sent to the encoder). Clauses are scored by their best
+    sentence and represented by the pooled mean (:func:`mean_pool`).
+    """
+    from .segment import sentences
+
+    pieces: list[str] = []
+    owner: list[int] = []
+    for i, t in enumerate(texts):
+        for a, b in sentences(t):
+            pieces.append(t[a:b])
+            owner.append(i)
+    vecs, embedded = embed_texts(encoder, pieces, cache=cache, progress=progress)
+    return vecs, np.asarray(owner, dtype=np.int64), embedded
+
+
+def mean_pool(vecs: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    """Normalized mean of the rows of ``vecs`` owned by each of ``n`` items."""
+    out = np.zeros((n, vecs.shape[1]), dtype=np.float32)
+    np.add.at(out, owner, np.asarray(vecs, dtype=np.float32))
+    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+    return out

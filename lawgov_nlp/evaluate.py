@@ -40,7 +40,6 @@ def load_judgments(path: str | Path, store) -> list[Judgment]:
     rows_by_doc: dict[str, list[tuple[int, str]]] = {}
     for r in store.all_clause_rows():
         rows_by_doc.setdefault(r["doc_id"], []).append((r["row"], normalize(r["text"])))
-    out = []
     try:
         return _resolve(queries, rows_by_doc)
     except (KeyError, TypeError, AttributeError) as exc:
@@ -158,7 +157,7 @@ class CharTfidf:
 
 def _ranked(cands: np.ndarray, scores: np.ndarray, k: int = 10) -> list[int]:
     order = np.argsort(-scores, kind="stable")[:k]
-    return [int(cands[i]) for i in order if scores[i] > 0 or True]
+    return [int(cands[i]) for i in order]
 
 
 def search_eval(searcher, judgments: list[Judgment], modes: Sequence[str] = ("dense", "lexical", "hybrid"), k: int = 10, baselines: bool = True) -> list[EvalRow]:

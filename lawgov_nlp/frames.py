@@ -12,14 +12,13 @@ def corpus_frame(docs: Sequence[Document]):
 
     rows = []
     for d in docs:
-        c = d.counts()
+        s = d.structure()
         m = d.meta
         rows.append({
             "doc_id": d.doc_id, "title": d.title, "issuer": m.issuer, "region": m.region, "level": m.level,
             "year": m.year, "doc_type": m.doc_type, "implements": m.implements, "chars": len(d.text),
-            "clauses": len(d.clauses), "parts": c.get("part", 0), "items": c.get("item", 0),
-            "sub_items": sum(c.get(k, 0) for k in ("num", "pnum", "circled")), "inline_points": c.get("ordinal", 0),
-            "table_rows": c.get("table_row", 0), "numbered": d.numbered,
+            "clauses": len(d.clauses), "parts": s["parts"], "items": s["items"], "sub_items": s["sub_items"],
+            "inline_points": s["inline_points"], "table_rows": s["table_rows"], "numbered": d.numbered,
         })
     return pd.DataFrame(rows)
 

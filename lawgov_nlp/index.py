@@ -33,10 +33,9 @@ import numpy as np
 from . import __version__
 from .corpus import load_documents
 from .document import Document
-from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_texts, get_encoder, text_key
+from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_sentences, get_encoder, mean_pool, text_key
 from .errors import IndexStoreError, InputError
 from .lexical import BM25Index, char_bigrams, dictionary_hash, tokenize
-from .segment import sentences
 from .store import ClauseStore, json_text
 
 log = logging.getLogger(__name__)
@@ -195,7 +194,6 @@ def add_to_index(
 
 
 def _write_index(index_dir: Path, enc: Encoder, docs: list[Document], keep_rows: list[dict], keep, cache, progress) -> Manifest:
-    faiss = _faiss()
     tmp = index_dir.parent / f".{index_dir.name}.building-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -214,21 +212,16 @@ def _write_index(index_dir: Path, enc: Encoder, docs: list[Document], keep_rows:
         store.add_documents(keep_docs + [_doc_row(d) for d in docs])
         store.add_clauses(rows)
         new_rows = rows[len(keep_rows):]
-        sent_texts: list[str] = []
-        sent_owner: list[int] = []
-        for r in new_rows:
-            for a, b in sentences(r["text"]):
-                sent_texts.append(r["text"][a:b])
-                sent_owner.append(r["row"])
         tick = (lambda done, total: progress("embedding", done, total)) if progress else None
-        new_vecs, embedded = embed_texts(enc, sent_texts, cache=cache, progress=tick)
+        new_vecs, new_owner, embedded = embed_sentences(enc, [r["text"] for r in new_rows], cache=cache, progress=tick)
+        sent_owner = new_owner + len(keep_rows)
         if keep_vectors is None:
-            svecs, owner = new_vecs, np.asarray(sent_owner, dtype=np.int64)
+            svecs, owner = new_vecs, sent_owner
         else:
             # kept rows were renumbered densely above in the same order, so remap their owners
             old_rows = sorted(set(keep_vectors[1].tolist()))
             remap = {old: new for new, old in enumerate(old_rows)}
-            owner = np.concatenate([np.array([remap[o] for o in keep_vectors[1].tolist()], dtype=np.int64), np.asarray(sent_owner, dtype=np.int64)])
+            owner = np.concatenate([np.array([remap[o] for o in keep_vectors[1].tolist()], dtype=np.int64), sent_owner])
             svecs = np.vstack([keep_vectors[0], new_vecs])
         factory, nprobe = write_payload(tmp, rows, svecs, owner, enc.dim)
         shas = [d["sha256"] for d in keep_docs] + [d.sha256 for d in docs]
@@ -249,10 +242,7 @@ def write_payload(tmp: Path, rows: list[dict], svecs: np.ndarray, owner: np.ndar
     otherwise they are taken from its text.
     """
     faiss = _faiss()
-    clause_vecs = np.zeros((len(rows), dim), dtype=np.float32)
-    np.add.at(clause_vecs, owner, svecs)
-    norms = np.linalg.norm(clause_vecs, axis=1, keepdims=True)
-    clause_vecs /= np.where(norms == 0, 1, norms)
+    clause_vecs = mean_pool(svecs, owner, len(rows))
     factory, nprobe = factory or faiss_factory_for(len(svecs))
     faiss.write_index(build_faiss(svecs, factory, nprobe), str(tmp / "vectors.faiss"))
     np.save(tmp / "sentences.npy", svecs.astype(np.float16))

@@ -16,12 +16,11 @@ def document_summary_table(docs: list[Document]) -> Table:
     for col in ("document", "title", "type", "level", "year", "一、", "（一）", "deeper", "table rows", "pre/post", "clauses"):
         t.add_column(col, overflow="fold")
     for d in docs:
-        c = d.counts()
-        deeper = sum(c.get(k, 0) for k in ("num", "pnum", "circled", "ordinal", "article"))
+        s = d.structure()
         t.add_row(
-            Text(d.doc_id), Text(d.title), d.meta.doc_type, d.meta.level, str(d.meta.year or ""), str(c.get("part", 0)),
-            str(c.get("item", 0)), str(deeper), str(c.get("table_row", 0)),
-            f"{c.get('preamble', 0)}/{c.get('postamble', 0)}", str(len(d.clauses)) + ("" if d.numbered else " (no numbering)"),
+            Text(d.doc_id), Text(d.title), d.meta.doc_type, d.meta.level, str(d.meta.year or ""), str(s["parts"]),
+            str(s["items"]), str(s["deeper"]), str(s["table_rows"]),
+            f"{s['preamble']}/{s['postamble']}", str(len(d.clauses)) + ("" if d.numbered else " (no numbering)"),
         )
     return t
 

@@ -109,7 +109,7 @@ mark{background:#ffe58f;padding:0 1px}.ref{width:38%}.path{color:#1f5f8b;font-si
 """
 
 
-def _marked(text: str, spans) -> str:
+def marked_html(text: str, spans) -> str:
     out, pos = [], 0
     for a, b in sorted(spans):
         if a < pos or a >= len(text):
@@ -158,15 +158,15 @@ def render_html(report: "DiffReport", standalone: bool = True) -> str:
         parts.append("<table><tr><th class='ref'>reference item 纲要条目</th><th>status</th><th>evidence in the document 本地条款</th></tr>")
         for i, it in enumerate(d.items):
             first = it.matches[0] if it.matches else None
-            ref_cell = f'<div class="path">{html.escape(it.ref.path_label)}</div>' + _marked(it.ref.text, first.ref_spans if first else [])
+            ref_cell = f'<div class="path">{html.escape(it.ref.path_label)}</div>' + marked_html(it.ref.text, first.ref_spans if first else [])
             if it.expanded_terms:
                 ref_cell += f'<div class="reason">policy terms: {html.escape("、".join(it.expanded_terms))}</div>'
             ev = []
             for m in it.matches:
-                ev.append(f'<div class="match"><div class="path">{html.escape(m.path_label)} · score {m.score:.2f}</div>{_marked(m.text, m.target_spans)}'
+                ev.append(f'<div class="match"><div class="path">{html.escape(m.path_label)} · score {m.score:.2f}</div>{marked_html(m.text, m.target_spans)}'
                           f'<div class="reason">shared: {html.escape("、".join(m.shared[:10]) or "—")}</div></div>')
             if not it.matches and it.nearest is not None and it.status != "not_applicable":
-                ev.append(f'<div class="match"><div class="path">nearest: {html.escape(it.nearest.path_label)} · score {it.nearest.score:.2f}</div>{_marked(_clip(it.nearest.text, 300), it.nearest.target_spans)}</div>')
+                ev.append(f'<div class="match"><div class="path">nearest: {html.escape(it.nearest.path_label)} · score {it.nearest.score:.2f}</div>{marked_html(_clip(it.nearest.text, 300), it.nearest.target_spans)}</div>')
             ev.append(f'<div class="reason">{html.escape(it.reason)}</div>')
             parts.append(f'<tr id="d{k}-i{i}"><td class="ref">{ref_cell}</td><td>{_badge(it.status)}<br><small>{it.score:.2f}</small></td><td>{"".join(ev)}</td></tr>')
         parts.append("</table>")

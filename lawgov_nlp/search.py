@@ -73,16 +73,13 @@ class SearchResults(list):
     def _repr_html_(self) -> str:
         import html
 
+        from .report import marked_html
+
         rows = []
         for r in self:
-            text, pos, out = r.text, 0, []
-            for a, b in r.highlights:
-                out.append(html.escape(text[pos:a]) + f"<mark>{html.escape(text[a:b])}</mark>")
-                pos = b
-            out.append(html.escape(text[pos:]))
             sig = " · ".join(f"{k} {v:.2f}" for k, v in r.scores.items())
             rows.append(f"<tr><td>{r.rank}</td><td>{r.score:.3f}</td><td><b>{html.escape(r.title)}</b><br><small>{html.escape(r.path_label)}</small></td>"
-                        f"<td style='text-align:left'>{''.join(out)}<br><small style='color:#777'>{sig} · terms: {html.escape('、'.join(r.matched_terms))}</small></td></tr>")
+                        f"<td style='text-align:left'>{marked_html(r.text, r.highlights)}<br><small style='color:#777'>{sig} · terms: {html.escape('、'.join(r.matched_terms))}</small></td></tr>")
         return (f"<p><b>「{html.escape(self.query)}」</b> ({self.mode}, {len(self)} results)</p><table><tr><th>#</th><th>score</th><th>document / clause</th><th>text</th></tr>"
                 + "".join(rows) + "</table>")
 
