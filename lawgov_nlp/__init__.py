@@ -20,23 +20,23 @@ import importlib
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_corpus": "corpus", "load_path": "corpus", "read_manifest": "corpus",
-    "Document": "document", "load_document": "document",
-    "Clause": "segment",
+    "load_corpus": "reading.corpus", "load_path": "reading.corpus", "read_manifest": "reading.corpus",
+    "Document": "reading.document", "load_document": "reading.document",
+    "Clause": "reading.segment",
     "LawgovError": "errors", "InputError": "errors", "IndexStoreError": "errors", "QueryError": "errors",
-    "build_index": "index", "add_to_index": "index", "open_index": "index", "ClauseIndex": "index",
-    "Searcher": "search", "search": "search", "SearchResult": "search", "SearchResults": "search",
-    "Aligner": "align", "diff_plans": "align", "DiffReport": "align",
-    "get_encoder": "encoders", "EmbeddingCache": "encoders",
-    "load_judgments": "evaluate", "search_eval": "evaluate", "load_gold": "evaluate", "score_diff": "evaluate",
-    "corpus_frame": "frames", "clauses_frame": "frames",
+    "build_index": "indexing.index", "add_to_index": "indexing.index", "open_index": "indexing.index", "ClauseIndex": "indexing.index",
+    "Searcher": "indexing.search", "search": "indexing.search", "SearchResult": "indexing.search", "SearchResults": "indexing.search",
+    "Aligner": "analysis.align", "diff_plans": "analysis.align", "DiffReport": "analysis.align",
+    "get_encoder": "indexing.encoders", "EmbeddingCache": "indexing.encoders",
+    "load_judgments": "evaluation.metrics", "search_eval": "evaluation.metrics", "load_gold": "evaluation.metrics", "score_diff": "evaluation.metrics",
+    "corpus_frame": "views.frames", "clauses_frame": "views.frames",
 }
 __all__ = sorted(_EXPORTS) + ["plots", "__version__"]
 
 
 def __getattr__(name: str):
     if name == "plots":
-        return importlib.import_module(".plots", __name__)
+        return importlib.import_module(".views.plots", __name__)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'lawgov_nlp' has no attribute '{name}'")

@@ -13,7 +13,7 @@ from typing import Callable, List, Optional
 import typer
 
 from .errors import LawgovError
-from .output import Format, console, dumps, to_csv, write_text
+from .views.output import Format, console, dumps, to_csv, write_text
 
 app = typer.Typer(
     name="lawgov-nlp",
@@ -109,8 +109,8 @@ def inspect(
     fmt: Format = FormatOpt,
 ) -> None:
     """Show a document's metadata and clause tree."""
-    from .corpus import load_path
-    from .document import iter_paths
+    from .reading.corpus import load_path
+    from .reading.document import iter_paths
 
     docs = []
     files = list(iter_paths(list(paths)))
@@ -138,7 +138,7 @@ def inspect(
             rows = [{**c.to_dict(), "start": c.span[0], "end": c.span[1]} for d in docs for c in d.clauses]
             write_text(to_csv(rows, ["doc_id", "clause_id", "kind", "level", "path", "heading", "start", "end", "duplicate_of", "fields", "text"]))
         return
-    from .render import document_summary_table, document_tree
+    from .views.render import document_summary_table, document_tree
 
     out = console()
     if summary:
@@ -192,7 +192,7 @@ def index_build(
     fmt: Format = FormatOpt,
 ) -> None:
     """Build (or rebuild) an index from documents; unchanged texts are not embedded again."""
-    from .index import build_index, resolve_index_dir
+    from .indexing.index import build_index, resolve_index_dir
 
     index_dir = resolve_index_dir(index)
     prog, cb = _embed_progress()
@@ -209,7 +209,7 @@ def index_add(
     fmt: Format = FormatOpt,
 ) -> None:
     """Add documents to an existing index without re-embedding what it holds."""
-    from .index import add_to_index, resolve_index_dir
+    from .indexing.index import add_to_index, resolve_index_dir
 
     index_dir = resolve_index_dir(index)
     prog, cb = _embed_progress()
@@ -224,7 +224,7 @@ def index_info(index: Optional[str] = IndexOpt, fmt: Format = FormatOpt) -> None
     """Describe an index: manifest, and its documents."""
     from dataclasses import asdict
 
-    from .index import open_index, resolve_index_dir
+    from .indexing.index import open_index, resolve_index_dir
 
     index_dir = resolve_index_dir(index)
     idx = open_index(index_dir, load_encoder=False)
@@ -251,7 +251,7 @@ def index_info(index: Optional[str] = IndexOpt, fmt: Format = FormatOpt) -> None
 
 
 def _cache():
-    from .encoders import resolve_cache
+    from .indexing.encoders import resolve_cache
 
     cache = resolve_cache(None)
     if cache is None:
@@ -274,7 +274,7 @@ def search(
     fmt: Format = FormatOpt,
 ) -> None:
     """Find the clauses that answer a question, across every indexed document."""
-    from .search import Searcher, parse_years
+    from .indexing.search import Searcher, parse_years
 
     years = parse_years(year)
     results = Searcher(_index_dir(index)).search(query, k=k, mode=mode, doc_ids=doc or (), region=region, years=years, doc_type=doc_type)
@@ -285,7 +285,7 @@ def search(
         rows = [{**_result_json(r), "dense": r.scores.get("dense"), "lexical": r.scores.get("words")} for r in results]
         write_text(to_csv(rows, ["rank", "score", "doc_id", "clause_id", "title", "path", "heading", "matched_terms", "dense", "lexical", "text"]))
         return
-    from .render import search_table
+    from .views.render import search_table
 
     out = console()
     if not results:
@@ -295,7 +295,7 @@ def search(
 
 
 def _index_dir(index):
-    from .index import resolve_index_dir
+    from .indexing.index import resolve_index_dir
 
     return resolve_index_dir(index)
 
@@ -320,8 +320,8 @@ def eval_search(
     """nDCG@10 and Recall@10 of dense, lexical and hybrid search (and baselines) on judgments."""
     from dataclasses import asdict
 
-    from .evaluate import load_judgments, search_eval
-    from .search import Searcher
+    from .evaluation.metrics import load_judgments, search_eval
+    from .indexing.search import Searcher
 
     s = Searcher(_index_dir(index))
     js = load_judgments(judgments, s.index.store)
@@ -363,15 +363,15 @@ def diff_plans_cmd(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Longer evidence in the table."),
 ) -> None:
     """For each item of a reference plan: implemented, partial, omitted or not applicable, with evidence."""
-    from .align import diff_plans
-    from .corpus import load_path
+    from .analysis.align import diff_plans
+    from .reading.corpus import load_path
     from .errors import InputError
 
     if output is not None and not output.parent.is_dir():
         raise InputError(f"{output}: output directory {output.parent} does not exist")
     idx = None
     if index is not None or all_docs:
-        from .index import open_index
+        from .indexing.index import open_index
 
         idx = open_index(_index_dir(index))
     ref_path = Path(reference)
@@ -396,15 +396,15 @@ def diff_plans_cmd(
     if fmt == DiffFormat.json:
         text = dumps(report.to_dict())
     elif fmt == DiffFormat.csv:
-        from .report import CSV_COLUMNS, csv_rows
+        from .views.report import CSV_COLUMNS, csv_rows
 
         text = to_csv(csv_rows(report), CSV_COLUMNS)
     elif fmt == DiffFormat.html:
-        from .report import render_html
+        from .views.report import render_html
 
         text = render_html(report)
     else:
-        from .report import print_report
+        from .views.report import print_report
 
         if output is None:
             print_report(report, console(), verbose=verbose)
@@ -415,7 +415,7 @@ def diff_plans_cmd(
         print_report(report, rec, verbose=verbose)
         text = rec.export_text()
     if output is not None:
-        from .output import write_file_atomic
+        from .views.output import write_file_atomic
 
         write_file_atomic(output, text)
         console(stderr=True).print(f"wrote {output} ({len(report.documents)} document(s))", markup=False)
@@ -433,9 +433,9 @@ def eval_diff(
     """Accuracy, omitted-class precision/recall/F1 and evidence hit@1/@3 of diff-plans on gold labels."""
     from dataclasses import asdict
 
-    from .align import Aligner
-    from .corpus import load_path
-    from .evaluate import load_gold, score_diff
+    from .analysis.align import Aligner
+    from .reading.corpus import load_path
+    from .evaluation.metrics import load_gold, score_diff
 
     rows = []
     aligners: dict[str, Aligner] = {}
@@ -464,7 +464,7 @@ def eval_diff(
 
 
 def _find_doc(directory: Path, doc_id: str) -> Path:
-    from .corpus import read_manifest
+    from .reading.corpus import read_manifest
     from .errors import InputError
 
     for entry in read_manifest(directory).values():

@@ -4,7 +4,7 @@
 
 The 1,000 documents replicate the five local corpus documents; each replica drops ~5% of its
 leaf clauses at random and adds Gaussian noise to its sentence embeddings (renormalized), so no
-two are identical. Pairwise scores are matrix products per document (see lawgov_nlp.align).
+two are identical. Pairwise scores are matrix products per document (see lawgov_nlp.analysis.align).
 Reports wall time and peak RSS of this process.
 """
 from __future__ import annotations
@@ -27,11 +27,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=1000)
     args = ap.parse_args()
-    from lawgov_nlp.align import diff_plans
-    from lawgov_nlp.corpus import load_path
-    from lawgov_nlp.encoders import EmbeddingCache
-    from lawgov_nlp.index import build_index, open_index, write_manifest, write_payload
-    from lawgov_nlp.store import ClauseStore
+    from lawgov_nlp.analysis.align import diff_plans
+    from lawgov_nlp.reading.corpus import load_path
+    from lawgov_nlp.indexing.encoders import EmbeddingCache
+    from lawgov_nlp.indexing.index import build_index, open_index, write_manifest, write_payload
+    from lawgov_nlp.indexing.store import ClauseStore
 
     work = Path(tempfile.mkdtemp(prefix="lawgov-bench-diff-"))
     build_index([ROOT / "corpus"], work / "real", cache=EmbeddingCache())

@@ -42,12 +42,12 @@ def pick_docs(n: int) -> list[Path]:
 # -- throughput on real text -------------------------------------------------------------------
 
 def throughput(n_docs: int) -> dict:
-    from lawgov_nlp.document import iter_paths
-    from lawgov_nlp.corpus import load_path
-    from lawgov_nlp.encoders import EmbeddingCache, get_encoder
-    from lawgov_nlp.index import build_index
-    from lawgov_nlp.lexical import BM25Index, char_bigrams, tokenize
-    from lawgov_nlp.segment import sentences
+    from lawgov_nlp.reading.document import iter_paths
+    from lawgov_nlp.reading.corpus import load_path
+    from lawgov_nlp.indexing.encoders import EmbeddingCache, get_encoder
+    from lawgov_nlp.indexing.index import build_index
+    from lawgov_nlp.indexing.lexical import BM25Index, char_bigrams, tokenize
+    from lawgov_nlp.reading.segment import sentences
 
     paths = pick_docs(n_docs)
     docs = [load_path(p) for p in iter_paths(paths)]
@@ -110,7 +110,7 @@ def naive_bm25_scores(docs_tokens, query, k1=1.2, b=0.75):
 
 
 def bm25_speedup(base_tokens, queries, n=10_000) -> dict:
-    from lawgov_nlp.lexical import BM25Index
+    from lawgov_nlp.indexing.lexical import BM25Index
 
     rng = random.Random(1)
     docs = [base_tokens[i % len(base_tokens)] for i in range(n)]
@@ -129,8 +129,8 @@ def bm25_speedup(base_tokens, queries, n=10_000) -> dict:
 # -- one size, in a subprocess ------------------------------------------------------------------
 
 def build_size(n: int, factory: str, out: Path, base_file: Path) -> None:
-    from lawgov_nlp.index import faiss_factory_for, write_manifest, write_payload
-    from lawgov_nlp.store import ClauseStore
+    from lawgov_nlp.indexing.index import faiss_factory_for, write_manifest, write_payload
+    from lawgov_nlp.indexing.store import ClauseStore
 
     base = np.load(base_file, allow_pickle=True).item()
     rng = np.random.default_rng(n)
@@ -165,7 +165,7 @@ def build_size(n: int, factory: str, out: Path, base_file: Path) -> None:
 def query_size(index_dir: Path, base_file: Path, exact_dir: Path | None) -> None:
     import faiss
 
-    from lawgov_nlp.search import Searcher
+    from lawgov_nlp.indexing.search import Searcher
 
     base = np.load(base_file, allow_pickle=True).item()
     qv = base["query_vecs"]
@@ -200,10 +200,10 @@ def query_size(index_dir: Path, base_file: Path, exact_dir: Path | None) -> None
 
 
 def prepare_base(n_docs: int, out: Path) -> dict:
-    from lawgov_nlp.corpus import load_path
-    from lawgov_nlp.document import iter_paths
-    from lawgov_nlp.encoders import EmbeddingCache, embed_texts, get_encoder
-    from lawgov_nlp.lexical import char_bigrams, tokenize
+    from lawgov_nlp.reading.corpus import load_path
+    from lawgov_nlp.reading.document import iter_paths
+    from lawgov_nlp.indexing.encoders import EmbeddingCache, embed_texts, get_encoder
+    from lawgov_nlp.indexing.lexical import char_bigrams, tokenize
 
     docs = [load_path(p) for p in iter_paths(pick_docs(n_docs))]
     texts = [c.text for d in docs for c in d.clauses]
@@ -213,7 +213,7 @@ def prepare_base(n_docs: int, out: Path) -> dict:
     js = json.loads((ROOT / "tests" / "data" / "search_judgments.json").read_text(encoding="utf-8"))
     rng = random.Random(2)
     queries = [q["query"] for q in js["queries"]] + [texts[rng.randrange(len(texts))][:14] for _ in range(164)]
-    from lawgov_nlp.normalize import strip_punct
+    from lawgov_nlp.reading.normalize import strip_punct
 
     queries = list(dict.fromkeys(q.strip() for q in queries if len(strip_punct(q)) >= 2))
     qv, _ = embed_texts(enc, queries, cache)
@@ -257,7 +257,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="lawgov-bench-"))
     base_file = work / "base.npy"
     base = prepare_base(args.docs, base_file)
-    sp = bm25_speedup(base["tokens"], [__import__("lawgov_nlp.lexical", fromlist=["tokenize"]).tokenize(q) for q in base["queries"][:50]])
+    sp = bm25_speedup(base["tokens"], [__import__("lawgov_nlp.indexing.lexical", fromlist=["tokenize"]).tokenize(q) for q in base["queries"][:50]])
     out["bm25"] = sp
     print(f"\n## BM25: bm25s vs naive pure-Python BM25 on {sp['docs']} clauses\n\n| bm25s per query | naive per query | speedup |\n|---|---|---|\n"
           f"| {sp['bm25s_ms']:.2f} ms | {sp['naive_ms']:.0f} ms | {sp['speedup']:.0f}× |")

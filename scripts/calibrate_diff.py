@@ -8,10 +8,10 @@ Training: the Handan district plan (copies national wording) and the Changde bur
 import itertools
 
 import numpy as np
-from lawgov_nlp.corpus import load_path
-from lawgov_nlp.align import Aligner, pair_scores, not_applicable_reason
-from lawgov_nlp.encoders import EmbeddingCache
-from lawgov_nlp.evaluate import load_gold
+from lawgov_nlp.reading.corpus import load_path
+from lawgov_nlp.analysis.align import Aligner, pair_scores, not_applicable_reason
+from lawgov_nlp.indexing.encoders import EmbeddingCache
+from lawgov_nlp.evaluation.metrics import load_gold
 ref=load_path('corpus/gangyao-2021-2025-outline.txt')
 al=Aligner(ref, cache=EmbeddingCache())
 G={'handan':'diff_gold_handan_plan.json','changde':'diff_gold_changde_report.json','funing':'diff_gold_funing_report.json'}

@@ -12,8 +12,8 @@ import itertools
 
 import numpy as np
 
-from lawgov_nlp.evaluate import _ranked, load_judgments, ndcg_at, split_of
-from lawgov_nlp.search import Searcher, fuse
+from lawgov_nlp.evaluation.metrics import _ranked, load_judgments, ndcg_at, split_of
+from lawgov_nlp.indexing.search import Searcher, fuse
 
 
 def main() -> None:

@@ -77,8 +77,8 @@ def cache_dir(tmp_path_factory):
 @pytest.fixture(scope="session")
 def corpus_index(tmp_path_factory, cache_dir):
     """The bundled corpus indexed with the default encoder (multilingual USE), built once."""
-    from lawgov_nlp.encoders import EmbeddingCache
-    from lawgov_nlp.index import build_index
+    from lawgov_nlp.indexing.encoders import EmbeddingCache
+    from lawgov_nlp.indexing.index import build_index
 
     d = tmp_path_factory.mktemp("idx") / "corpus"
     build_index([CORPUS], d, encoder="use", cache=EmbeddingCache(cache_dir / "embeddings.sqlite"))
@@ -87,6 +87,6 @@ def corpus_index(tmp_path_factory, cache_dir):
 
 @pytest.fixture(scope="session")
 def searcher(corpus_index):
-    from lawgov_nlp.search import Searcher
+    from lawgov_nlp.indexing.search import Searcher
 
     return Searcher(corpus_index)

@@ -6,8 +6,8 @@ import json
 import pytest
 from conftest import CORPUS, DATA, FIXTURES
 
-from lawgov_nlp.align import Aligner, diff_plans, not_applicable_reason, reference_items
-from lawgov_nlp.corpus import load_path
+from lawgov_nlp.analysis.align import Aligner, diff_plans, not_applicable_reason, reference_items
+from lawgov_nlp.reading.corpus import load_path
 from lawgov_nlp.errors import InputError
 
 OUTLINE = CORPUS / "gangyao-2021-2025-outline.txt"
@@ -15,7 +15,7 @@ OUTLINE = CORPUS / "gangyao-2021-2025-outline.txt"
 
 @pytest.fixture(scope="module")
 def outline_aligner(cache_dir):
-    from lawgov_nlp.encoders import EmbeddingCache
+    from lawgov_nlp.indexing.encoders import EmbeddingCache
 
     return Aligner(load_path(OUTLINE), cache=EmbeddingCache(cache_dir / "embeddings.sqlite"))
 
@@ -37,7 +37,7 @@ def test_district_plan_follows_the_outline(outline_aligner):
 
 def test_held_out_report_against_gold(outline_aligner):
     """The Funing report was never used to choose weights or thresholds."""
-    from lawgov_nlp.evaluate import load_gold, score_diff
+    from lawgov_nlp.evaluation.metrics import load_gold, score_diff
 
     gold = load_gold(DATA / "diff_gold_funing_report.json")
     res = outline_aligner.align(load_path(CORPUS / "hebei-funing-report-2023.txt"))
@@ -88,9 +88,9 @@ def test_bad_inputs(tmp_path):
 
 
 def test_index_backed_targets_read_their_embeddings(corpus_index):
-    from lawgov_nlp.align import index_vectors
+    from lawgov_nlp.analysis.align import index_vectors
     from lawgov_nlp.errors import IndexStoreError
-    from lawgov_nlp.index import open_index
+    from lawgov_nlp.indexing.index import open_index
 
     idx = open_index(corpus_index)
     doc = idx.document("hebei-funing-report-2023")
@@ -106,8 +106,8 @@ def test_index_backed_targets_read_their_embeddings(corpus_index):
 
 
 def test_report_outputs(outline_aligner):
-    from lawgov_nlp.align import DiffReport, _ref_info
-    from lawgov_nlp.report import csv_rows, render_html
+    from lawgov_nlp.analysis.align import DiffReport, _ref_info
+    from lawgov_nlp.views.report import csv_rows, render_html
 
     docs = [outline_aligner.align(load_path(CORPUS / n)) for n in ("hebei-funing-report-2023.txt", "hunan-changde-approval-bureau-report-2021.txt")]
     report = DiffReport(_ref_info(outline_aligner.reference, outline_aligner), docs)
@@ -125,7 +125,7 @@ def test_report_outputs(outline_aligner):
 
 
 def test_shared_phrases_are_really_shared():
-    from lawgov_nlp.align import shared_phrases
+    from lawgov_nlp.analysis.align import shared_phrases
 
     phrases, ref_spans, tgt_spans = shared_phrases("推进依法行政，加强建设法治政府", "依法建设")
     assert phrases == ["依法", "建设"]  # never the run 依法建设, which the reference does not contain

@@ -4,8 +4,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lawgov_nlp.clean import clean_lines, is_chrome, split_lines
-from lawgov_nlp.normalize import normalize, strip_punct
+from lawgov_nlp.reading.clean import clean_lines, is_chrome, split_lines
+from lawgov_nlp.reading.normalize import normalize, strip_punct
 
 
 def test_portal_chrome_lines():

@@ -23,7 +23,7 @@ def test_corpus_files_are_byte_identical_to_seeds():
 
 
 def test_manifest_describes_every_file(corpus_docs):
-    from lawgov_nlp.corpus import read_manifest
+    from lawgov_nlp.reading.corpus import read_manifest
 
     entries = read_manifest(CORPUS)
     assert set(entries) == {p.name for p in CORPUS.glob("*.txt")}
@@ -37,7 +37,7 @@ def test_manifest_describes_every_file(corpus_docs):
 @pytest.mark.slow
 @pytest.mark.skipif(not (SHARED / "collection").exists(), reason="shared/collection not beside the checkout")
 def test_every_collection_document_ingests_and_segments():
-    from lawgov_nlp.document import load_document
+    from lawgov_nlp.reading.document import load_document
 
     rows = list(csv.DictReader((SHARED / "collection" / "manifest.csv").open(encoding="utf-8")))
     assert len(rows) == 595

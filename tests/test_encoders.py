@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lawgov_nlp.encoders import EmbeddingCache, embed_texts, get_encoder, length_batches
+from lawgov_nlp.indexing.encoders import EmbeddingCache, embed_texts, get_encoder, length_batches
 
 
 def test_use_embeds_chinese_meaningfully():
@@ -47,7 +47,7 @@ def test_sentence_transformers_path_with_packaged_minilm():
 
 
 def test_bge_models_get_their_query_instruction():
-    from lawgov_nlp.encoders import _QUERY_INSTRUCTIONS
+    from lawgov_nlp.indexing.encoders import _QUERY_INSTRUCTIONS
 
     assert _QUERY_INSTRUCTIONS["bge-small-zh-v1.5"].startswith("为这个句子生成表示")
     assert "bge-m3" not in _QUERY_INSTRUCTIONS  # bge-m3 needs no instruction

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from conftest import CORPUS
 
-from lawgov_nlp.encoders import EmbeddingCache
+from lawgov_nlp.indexing.encoders import EmbeddingCache
 from lawgov_nlp.errors import IndexStoreError
-from lawgov_nlp.index import FORMAT_VERSION, add_to_index, build_index, open_index, write_lock
+from lawgov_nlp.indexing.index import FORMAT_VERSION, add_to_index, build_index, open_index, write_lock
 
 
 def _copy(src, tmp_path, name="idx"):
@@ -49,16 +49,16 @@ def test_incremental_add_embeds_only_new_texts(tmp_path, cache_dir):
     before.close()
     m = add_to_index([CORPUS / "hunan-changde-approval-bureau-report-2021.txt"], tmp_path / "inc", cache=cache)
     assert m.documents == 2
-    from lawgov_nlp.document import load_document
+    from lawgov_nlp.reading.document import load_document
 
     new_doc = load_document(CORPUS / "hunan-changde-approval-bureau-report-2021.txt")
-    from lawgov_nlp.segment import sentences
+    from lawgov_nlp.reading.segment import sentences
 
     new_sentences = {c.text[a:b] for c in new_doc.clauses for a, b in sentences(c.text)}
     assert 0 < m.embedded <= len(new_sentences)  # nothing of the first document again
     after = open_index(tmp_path / "inc")
     assert np.allclose(np.asarray(after.vectors[:5], dtype=np.float32), old_vec, atol=5e-3)  # float16 storage
-    from lawgov_nlp.search import Searcher
+    from lawgov_nlp.indexing.search import Searcher
 
     hits = Searcher(after).search("行政审批中介服务", k=3)
     assert hits[0].doc_id == "hunan-changde-approval-bureau-report-2021"
@@ -108,7 +108,7 @@ def test_truncated_or_corrupt_files_are_refused(corpus_index, tmp_path):
 
 def test_interrupted_build_keeps_the_previous_index(corpus_index, tmp_path, monkeypatch):
     target = _copy(corpus_index, tmp_path, "live")
-    import lawgov_nlp.index as index_mod
+    import lawgov_nlp.indexing.index as index_mod
 
     def boom(*a, **k):
         raise KeyboardInterrupt
@@ -129,7 +129,7 @@ def test_second_writer_is_refused(tmp_path):
 
 def test_minilm_index_end_to_end(tmp_path, cache_dir):
     """The sentence-transformers path from build to query, with the model shipped in a package."""
-    from lawgov_nlp.search import Searcher
+    from lawgov_nlp.indexing.search import Searcher
 
     m = build_index([CORPUS / "hebei-funing-report-2023.txt"], tmp_path / "mini", encoder="minilm")
     assert m.encoder == "st:all-minilm-l6-v2" and m.dim == 384

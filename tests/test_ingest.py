@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lawgov_nlp.errors import InputError
-from lawgov_nlp.ingest import decode_bytes, read_file
+from lawgov_nlp.reading.ingest import decode_bytes, read_file
 
 SAMPLE = "一、深化“放管服”改革\n（一）推行证明事项告知承诺制，减少企业办事跑腿次数。\n"
 

@@ -1,4 +1,4 @@
-from lawgov_nlp.metadata import infer_level, parse_date, parse_doc_number
+from lawgov_nlp.reading.metadata import infer_level, parse_date, parse_doc_number
 
 
 def test_dates_including_scraped_digit_runs():

@@ -35,7 +35,7 @@ def test_notice_wrapper_is_preamble_and_mangled_metadata_read(corpus_docs):
     pre = [c for c in doc.clauses if c.kind == "preamble"]
     assert len(pre) >= 4
     assert pre[-1].text.startswith("根据上述总体要求")
-    from lawgov_nlp.document import load_document
+    from lawgov_nlp.reading.document import load_document
 
     extracted = load_document(doc.path).meta  # without the manifest
     assert extracted.doc_number == "江依法行政办发〔2017〕3号"

@@ -5,9 +5,9 @@ from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lawgov_nlp.clean import clean_lines
-from lawgov_nlp.document import load_document
-from lawgov_nlp.segment import heading_of, match_marker, segment_lines
+from lawgov_nlp.reading.clean import clean_lines
+from lawgov_nlp.reading.document import load_document
+from lawgov_nlp.reading.segment import heading_of, match_marker, segment_lines
 
 
 def test_every_numbering_depth():
@@ -78,7 +78,7 @@ def test_clause_spans_are_ordered_disjoint_and_faithful(lines):
 
 
 def test_hard_wrapped_lines_are_one_sentence():
-    from lawgov_nlp.segment import sentences
+    from lawgov_nlp.reading.segment import sentences
 
     text = "各地区各部门要按照党中央国务院的决策部署认真做好行政\n复议体制改革的各项工作确保改革任务如期完成并取得实\n效。第二句话也很完整。"
     assert [text[a:b] for a, b in sentences(text)] == [text[: text.index("。") + 1], "第二句话也很完整。"]

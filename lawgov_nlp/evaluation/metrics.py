@@ -14,8 +14,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .errors import InputError
-from .normalize import normalize
+from ..errors import InputError
+from ..reading.normalize import normalize
 
 
 @dataclass
@@ -167,7 +167,7 @@ def search_eval(searcher, judgments: list[Judgment], modes: Sequence[str] = ("de
     (both, equal weights), ``lexical`` (both plus thesaurus expansion: the lexical search mode),
     ``hybrid`` (the searcher's weights), ``hybrid-rrf``; with ``baselines`` also ``char-tfidf``.
     """
-    from .search import LEXICAL_WEIGHTS, fuse
+    from ..indexing.search import LEXICAL_WEIGHTS, fuse
 
     cache: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
 

@@ -30,11 +30,11 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from . import __version__
-from .corpus import load_documents
-from .document import Document
+from .. import __version__
+from ..reading.corpus import load_documents
+from ..reading.document import Document
 from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_sentences, get_encoder, mean_pool, text_key
-from .errors import IndexStoreError, InputError
+from ..errors import IndexStoreError, InputError
 from .lexical import BM25Index, char_bigrams, dictionary_hash, tokenize
 from .store import ClauseStore, json_text
 
@@ -350,9 +350,9 @@ class ClauseIndex:
 
     def document(self, doc_id: str) -> Document:
         """A document rebuilt from the index (clauses, tree and metadata; no original file needed)."""
-        from .clean import CleanResult
-        from .metadata import DocMeta
-        from .segment import Clause
+        from ..reading.clean import CleanResult
+        from ..reading.metadata import DocMeta
+        from ..reading.segment import Clause
 
         if self._docs is None:
             self._docs = {d["doc_id"]: d for d in self.store.documents()}

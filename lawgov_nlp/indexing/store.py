@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .errors import IndexStoreError
+from ..errors import IndexStoreError
 
 SCHEMA = """
 CREATE TABLE documents (

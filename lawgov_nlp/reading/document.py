@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .clean import CleanResult, clean_lines
-from .errors import InputError
+from ..errors import InputError
 from .ingest import read_file
 from .metadata import DocMeta, extract_meta
 from .segment import Clause, segment_lines

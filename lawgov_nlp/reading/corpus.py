@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .document import Document, doc_id_for, iter_paths, load_document
-from .errors import InputError
+from ..errors import InputError
 from .metadata import DocMeta
 
 import tomllib

@@ -8,11 +8,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .align import STATUS_ZH, STATUSES
+from ..analysis.align import STATUS_ZH, STATUSES
 from .render import clip
 
 if TYPE_CHECKING:
-    from .align import DiffReport
+    from ..analysis.align import DiffReport
 
 STATUS_STYLE = {"implemented": "bold green", "partial": "yellow", "omitted": "bold red", "not_applicable": "dim"}
 STATUS_COLOR = {"implemented": "#2e7d32", "partial": "#f9a825", "omitted": "#c62828", "not_applicable": "#9e9e9e"}

@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict, dataclass, fields
 
 from .clean import Line
+from .numbering import match_marker
 
 LEVELS = ("national", "province", "city", "county", "department")
 
@@ -120,7 +121,6 @@ def infer_doc_type(title: str) -> str:
 
 def extract_meta(lines: list[Line], chrome: dict[str, str], html_meta: dict[str, str]) -> DocMeta:
     """Best-effort metadata from the first and last lines of a document."""
-    from .segment import match_marker  # numbered lines are never title, issuer or date
 
     meta = DocMeta()
     plain = [ln for ln in lines if match_marker(ln.text) is None]

@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .normalize import normalize, strip_punct
+from ..reading.normalize import normalize, strip_punct
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from .document import Document
+from ..reading.document import Document
 
 _KIND_STYLE = {"preamble": "dim", "postamble": "dim", "annex": "magenta", "table_row": "cyan", "paragraph": ""}
 

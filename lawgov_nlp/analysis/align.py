@@ -21,12 +21,12 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .document import Document
-from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_sentences, embed_texts, get_encoder, mean_pool
-from .errors import InputError
-from .lexical import tokenize
-from .normalize import merge_spans, normalize, normalized_with_offsets, strip_punct
-from .segment import Clause
+from ..reading.document import Document
+from ..indexing.encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_sentences, embed_texts, get_encoder, mean_pool
+from ..errors import InputError
+from ..indexing.lexical import tokenize
+from ..reading.normalize import merge_spans, normalize, normalized_with_offsets, strip_punct
+from ..reading.segment import Clause
 
 import tomllib
 
@@ -171,7 +171,7 @@ class DiffReport:
         return df.pivot_table(index=["ref", "heading"], columns="doc_id", values="status", aggfunc="first", sort=False)
 
     def _repr_html_(self) -> str:
-        from .report import render_html
+        from ..views.report import render_html
 
         return render_html(self, standalone=False)
 

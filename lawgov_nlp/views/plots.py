@@ -11,7 +11,7 @@ import contextlib
 from pathlib import Path
 from typing import Sequence
 
-from .errors import MissingDependency
+from ..errors import MissingDependency
 
 STATUS_ORDER = ["implemented", "partial", "omitted", "not_applicable"]
 STATUS_COLORS = ["#2e7d32", "#f9a825", "#c62828", "#bdbdbd"]

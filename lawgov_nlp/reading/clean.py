@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from .normalize import is_blank, normalize
+from .numbering import match_marker
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,6 @@ _META_FROM_CHROME = {
 
 
 def is_chrome(text: str) -> bool:
-    from .segment import match_marker
-
     # a numbered line or a sentence is content even when it mentions a portal (加强政府门户网站建设)
     if text.endswith("。") or match_marker(text) is not None:
         return False

@@ -56,7 +56,7 @@ def write_file_atomic(path, text: str) -> None:
     import os
     from pathlib import Path
 
-    from .errors import LawgovError
+    from ..errors import LawgovError
 
     p = Path(path)
     if not p.parent.is_dir():

@@ -12,27 +12,8 @@ from typing import Callable, Sequence
 
 from .clean import Line
 from .normalize import strip_punct
+from .numbering import ANNEX, RANK_ANNEX, RANK_ORDINAL, match_marker, ordinal_runs
 
-CN_DIGITS = "零〇一二三四五六七八九十百两"
-_CN = f"[{CN_DIGITS}]+"
-
-RANK_ANNEX = -1
-# (kind, rank, regex on the stripped line). The regex's group 1 is the number, match end = text start.
-_MARKERS: list[tuple[str, int, re.Pattern[str]]] = [
-    ("chapter", 0, re.compile(rf"^第({_CN}|\d+)章[\s　]*")),
-    ("section", 1, re.compile(rf"^第({_CN}|\d+)节[\s　]*")),
-    ("article", 2, re.compile(rf"^第({_CN}|\d+)条[\s　]*")),
-    ("part", 3, re.compile(rf"^({_CN})[、][\s　]*")),
-    ("item", 4, re.compile(rf"^[（(]({_CN})[）)][\s　]*")),
-    ("num", 5, re.compile(r"^(\d{1,3})[.．、](?![\d.．])[\s　]*")),
-    ("pnum", 6, re.compile(r"^[（(](\d{1,3})[）)][\s　]*")),
-    ("circled", 7, re.compile(r"^([①-⑳㉑-㉟])[\s　]*")),
-]
-RANK_ORDINAL = 8
-_ANNEX = re.compile(r"^附\s*件\s*([0-9０-９一二三四五六七八九十]*)\s*[:：]?\s*")
-_ORDINAL = re.compile(r"([一二三四五六七八九十]{1,3})是")
-_ORDINAL_VALUES = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
-_RUN_BOUNDARY = set("。；;：:，,！!？?　 ")
 _TERMINAL = tuple("。！？；：:!?;」』”）)】")
 _HEADING_MAX = 40
 _HEADING_HARD_MAX = 60
@@ -95,31 +76,6 @@ class Segmentation:
     warnings: list[str] = field(default_factory=list)
 
 
-def match_marker(text: str) -> tuple[str, int, str, int] | None:
-    """``(kind, rank, canonical marker, marker length)`` if ``text`` starts with a numbering marker."""
-    for kind, rank, rx in _MARKERS:
-        m = rx.match(text)
-        if not m:
-            continue
-        rest = text[m.end():]
-        if not rest.strip():
-            # A marker with nothing after it is a stray number, not a clause.
-            return None
-        if kind == "part" and rest[:1] in "、，,":
-            return None
-        return kind, rank, canonical_marker(kind, m.group(1)), m.end()
-    return None
-
-
-def canonical_marker(kind: str, number: str) -> str:
-    number = number.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    return {
-        "chapter": f"第{number}章", "section": f"第{number}节", "article": f"第{number}条",
-        "part": f"{number}、", "item": f"（{number}）", "num": f"{number}.", "pnum": f"（{number}）",
-        "circled": number, "ordinal": f"{number}是",
-    }.get(kind, number)
-
-
 def heading_of(rest: str) -> str:
     """The short title of a clause from the text after its marker."""
     rest = rest.strip(" 　\t")
@@ -140,21 +96,6 @@ def _heading_only(rest: str) -> bool:
     rest = rest.strip()
     body = rest[:-1] if rest.endswith(("。", ".", "：", ":")) else rest
     return len(rest) <= _HEADING_MAX and not re.search(r"[。；;！!？?]", body)
-
-
-def _ordinal_runs(text: str) -> list[tuple[int, int, str]]:
-    """(start, text start, marker) of each point of a 一是/二是… run; empty unless 一是 and 二是 both occur."""
-    points: list[tuple[int, int, str]] = []
-    expect = 1
-    for m in _ORDINAL.finditer(text):
-        value = _ORDINAL_VALUES.get(m.group(1)) if len(m.group(1)) == 1 else (10 + _ORDINAL_VALUES.get(m.group(1)[-1], 0) if m.group(1).startswith("十") and len(m.group(1)) == 2 else None)
-        if value != expect:
-            continue
-        if m.start() > 0 and text[m.start() - 1] not in _RUN_BOUNDARY:
-            continue
-        points.append((m.start(), m.end(), f"{m.group(1)}是"))
-        expect += 1
-    return points if len(points) >= 2 else []
 
 
 def _hard_wrapped(lines: Sequence[Line]) -> bool:
@@ -187,7 +128,7 @@ class _Segmenter:
             if (
                 self.wrap and units and len(units[-1][-1].text) >= 15
                 and not units[-1][-1].text.endswith(_TERMINAL)
-                and match_marker(ln.text) is None and not _ANNEX.match(ln.text)
+                and match_marker(ln.text) is None and not ANNEX.match(ln.text)
                 and ln.text not in _TABLE_COLUMNS and not ln.text.isdigit()
             ):
                 units[-1].append(ln)
@@ -207,7 +148,7 @@ class _Segmenter:
                 i = table
                 continue
             first = unit[0].text
-            annex = _ANNEX.match(first)
+            annex = ANNEX.match(first)
             marker = match_marker(first)
             if annex and (len(first) <= 60):
                 self._open_annex(unit, annex)
@@ -277,7 +218,7 @@ class _Segmenter:
     def _add_unit(self, b: _Builder, unit: list[Line], skip: int) -> None:
         """Add a paragraph to ``b``, splitting off 一是/二是 runs as child clauses."""
         joined = "".join(ln.text for ln in unit)
-        runs = _ordinal_runs(joined[skip:]) if len(unit) == 1 else []
+        runs = ordinal_runs(joined[skip:]) if len(unit) == 1 else []
         if not runs:
             for k, ln in enumerate(unit):
                 b.pieces.append((ln.start, ln.end))
@@ -333,7 +274,7 @@ class _Segmenter:
             j += 1
             cells: list[list[Line]] = []
             for _ in columns:
-                if j >= len(units) or units[j][0].text == str(expected + 1) or match_marker(units[j][0].text) or _ANNEX.match(units[j][0].text):
+                if j >= len(units) or units[j][0].text == str(expected + 1) or match_marker(units[j][0].text) or ANNEX.match(units[j][0].text):
                     break
                 cell = list(units[j])
                 j += 1

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .document import Document
+from ..reading.document import Document
 
 
 def corpus_frame(docs: Sequence[Document]):

@@ -14,10 +14,10 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import QueryError
+from ..errors import QueryError
 from .index import ClauseIndex, open_index, resolve_index_dir
 from .lexical import char_bigrams, expand_query, matched_terms, tokenize
-from .normalize import find_spans, strip_punct
+from ..reading.normalize import find_spans, strip_punct
 
 MAX_QUERY_CHARS = 1000
 MODES = ("hybrid", "lexical", "dense")
@@ -73,7 +73,7 @@ class SearchResults(list):
     def _repr_html_(self) -> str:
         import html
 
-        from .report import marked_html
+        from ..views.report import marked_html
 
         rows = []
         for r in self:
