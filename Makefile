@@ -25,7 +25,7 @@ demo: $(STAMP)
 	$(LG) search "怎样减少企业办事跑腿次数" -k 5 --explain
 	$(LG) diff-plans corpus/gangyao-2021-2025-outline.txt corpus/hebei-handan-district-plan-2021-2025.txt
 	mkdir -p reports
-	$(LG) diff-plans gangyao-2021-2025-outline --all --index default --format html -o reports/diff-plans.html
+	$(LG) diff-plans gangyao-2021-2025-outline --all --index default --format html -o reports/diff-plans.html --force
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

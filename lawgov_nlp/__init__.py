@@ -28,7 +28,9 @@ _EXPORTS = {
     "Searcher": "indexing.search", "search": "indexing.search", "SearchResult": "indexing.search", "SearchResults": "indexing.search",
     "Aligner": "analysis.align", "diff_plans": "analysis.align", "DiffReport": "analysis.align",
     "get_encoder": "indexing.encoders", "EmbeddingCache": "indexing.encoders",
-    "load_judgments": "evaluation.metrics", "search_eval": "evaluation.metrics", "load_gold": "evaluation.metrics", "score_diff": "evaluation.metrics",
+    "load_judgments": "evaluation.search", "search_eval": "evaluation.search", "evaluate_search": "evaluation.search",
+    "load_gold": "evaluation.diff", "score_diff": "evaluation.diff", "evaluate_diff": "evaluation.diff",
+    "MissingDependency": "errors",
     "corpus_frame": "views.frames", "clauses_frame": "views.frames",
 }
 __all__ = sorted(_EXPORTS) + ["plots", "__version__"]

@@ -11,7 +11,7 @@ import numpy as np
 from lawgov_nlp.reading.corpus import load_path
 from lawgov_nlp.analysis.align import Aligner, pair_scores, not_applicable_reason
 from lawgov_nlp.indexing.encoders import EmbeddingCache
-from lawgov_nlp.evaluation.metrics import load_gold
+from lawgov_nlp.evaluation.diff import load_gold
 ref=load_path('corpus/gangyao-2021-2025-outline.txt')
 al=Aligner(ref, cache=EmbeddingCache())
 G={'handan':'diff_gold_handan_plan.json','changde':'diff_gold_changde_report.json','funing':'diff_gold_funing_report.json'}

@@ -12,7 +12,7 @@ import itertools
 
 import numpy as np
 
-from lawgov_nlp.evaluation.metrics import _ranked, load_judgments, ndcg_at, split_of
+from lawgov_nlp.evaluation.search import _ranked, load_judgments, ndcg_at, split_of
 from lawgov_nlp.indexing.search import Searcher, fuse
 
 

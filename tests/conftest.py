@@ -1,16 +1,10 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-DATA = Path(__file__).resolve().parent / "data"
-FIXTURES = DATA / "fixtures"
-SHARED = ROOT.parent / "shared"
+from helpers import CORPUS, DATA
 
 
 def pytest_configure(config):
@@ -31,39 +25,6 @@ def corpus_docs():
 @pytest.fixture(scope="session")
 def expected_structure():
     return json.loads((DATA / "expected_structure.json").read_text(encoding="utf-8"))
-
-
-def nfkc(s: str) -> str:
-    return unicodedata.normalize("NFKC", s)
-
-
-def numbered_tree(doc, parent_id=None):
-    """The document's numbered clauses (no inline 一是 points, no table rows) as marker/heading trees."""
-    out = []
-    for c in doc.clauses:
-        if c.parent_id == parent_id and c.kind == "body" and c.numbering != "ordinal":
-            out.append({"marker": c.marker, "heading": c.heading, "children": numbered_tree(doc, c.id)})
-    return out
-
-
-def assert_structure(doc, expected):
-    """Compare a segmented document with the hand-written oracle in tests/data/expected_structure.json."""
-    counts = doc.counts()
-    assert counts.get("part", 0) == expected["parts"]
-    assert counts.get("item", 0) == expected["items"]
-
-    def norm(tree):
-        return [{"marker": nfkc(n["marker"]), "heading": nfkc(n["heading"]), "children": norm(n["children"])} for n in tree]
-
-    assert norm(numbered_tree(doc)) == norm(expected["tree"])
-    pre = [c for c in doc.clauses if c.kind == "preamble"]
-    if expected["preamble_starts"]:
-        assert pre and pre[0].text.startswith(expected["preamble_starts"])
-    # every clause's text is the original text at its span (offsets stay honest)
-    for c in doc.clauses:
-        first = c.text.split("\n")[0]
-        assert doc.text[c.span[0]:c.span[0] + len(first)] == first
-        assert c.span[0] < c.span[1] <= len(doc.text)
 
 
 @pytest.fixture(scope="session")

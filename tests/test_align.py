@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import CORPUS, DATA, FIXTURES
+from helpers import CORPUS, DATA, FIXTURES
 
 from lawgov_nlp.analysis.align import Aligner, diff_plans, not_applicable_reason, reference_items
 from lawgov_nlp.reading.corpus import load_path
@@ -37,7 +37,7 @@ def test_district_plan_follows_the_outline(outline_aligner):
 
 def test_held_out_report_against_gold(outline_aligner):
     """The Funing report was never used to choose weights or thresholds."""
-    from lawgov_nlp.evaluation.metrics import load_gold, score_diff
+    from lawgov_nlp.evaluation.diff import load_gold, score_diff
 
     gold = load_gold(DATA / "diff_gold_funing_report.json")
     res = outline_aligner.align(load_path(CORPUS / "hebei-funing-report-2023.txt"))
@@ -107,7 +107,7 @@ def test_index_backed_targets_read_their_embeddings(corpus_index):
 
 def test_report_outputs(outline_aligner):
     from lawgov_nlp.analysis.align import DiffReport, _ref_info
-    from lawgov_nlp.views.report import csv_rows, render_html
+    from lawgov_nlp.views.report import render_html
 
     docs = [outline_aligner.align(load_path(CORPUS / n)) for n in ("hebei-funing-report-2023.txt", "hunan-changde-approval-bureau-report-2021.txt")]
     report = DiffReport(_ref_info(outline_aligner.reference, outline_aligner), docs)
@@ -118,7 +118,7 @@ def test_report_outputs(outline_aligner):
     json.dumps(d, ensure_ascii=False)
     html = render_html(report)
     assert html.count('href="#d1-i') == 34 and "覆盖矩阵" in html and "<mark>" in html and 'charset="utf-8"' in html
-    rows = csv_rows(report)
+    _, rows = report.to_rows()
     assert len(rows) == 68 and {r["status"] for r in rows} <= {"implemented", "partial", "omitted", "not_applicable"}
     frame = report.to_frame()
     assert frame.shape[0] == 68 and report.matrix().shape == (34, 2)

@@ -5,7 +5,7 @@ import csv
 import io
 import json
 
-from conftest import CORPUS, FIXTURES
+from helpers import CORPUS, FIXTURES
 from typer.testing import CliRunner
 
 from lawgov_nlp.cli import app

@@ -5,7 +5,7 @@ import csv
 import hashlib
 
 import pytest
-from conftest import CORPUS, SHARED
+from helpers import CORPUS, SHARED
 
 SEEDS = {
     "000_c88d759871d3960a.txt": "hebei-handan-district-plan-2021-2025.txt",

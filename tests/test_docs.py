@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import typer.main
-from conftest import ROOT
+from helpers import ROOT
 
 from lawgov_nlp.cli import app
 

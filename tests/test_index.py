@@ -6,7 +6,7 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import CORPUS
+from helpers import CORPUS
 
 from lawgov_nlp.indexing.encoders import EmbeddingCache
 from lawgov_nlp.errors import IndexStoreError

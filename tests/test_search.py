@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import DATA
+from helpers import DATA
 
 from lawgov_nlp.errors import QueryError
 from lawgov_nlp.indexing.search import check_query, fuse, minmax, parse_years
@@ -67,7 +67,7 @@ def test_modes_differ_and_dense_finds_paraphrase(searcher):
 
 def test_quality_on_judgments(searcher):
     """Figures reported in the README: hybrid must beat both of its parts and the TF-IDF baseline."""
-    from lawgov_nlp.evaluation.metrics import load_judgments, search_eval
+    from lawgov_nlp.evaluation.search import load_judgments, search_eval
 
     js = load_judgments(DATA / "search_judgments.json", searcher.index.store)
     assert len(js) >= 25 and not [u for j in js for u in j.unresolved]

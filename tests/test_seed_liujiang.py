@@ -4,7 +4,7 @@ DOC = "guangxi-liujiang-workpoints-2017"
 
 
 def test_structure_after_deduplication(corpus_docs, expected_structure):
-    from conftest import assert_structure
+    from helpers import assert_structure
 
     doc = corpus_docs[DOC]
     assert_structure(doc, expected_structure[DOC])

@@ -2,7 +2,7 @@
 
 
 def test_structure(corpus_docs, expected_structure):
-    from conftest import assert_structure
+    from helpers import assert_structure
 
     doc = corpus_docs["gangyao-2021-2025-outline"]
     assert_structure(doc, expected_structure["gangyao-2021-2025-outline"])

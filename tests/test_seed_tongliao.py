@@ -4,7 +4,7 @@ DOC = "neimenggu-tongliao-plan-2020"
 
 
 def test_structure(corpus_docs, expected_structure):
-    from conftest import assert_structure
+    from helpers import assert_structure
 
     assert_structure(corpus_docs[DOC], expected_structure[DOC])
 

@@ -1,7 +1,7 @@
 """Numbering styles, headings and spans on small fixtures, plus properties on arbitrary text."""
 from __future__ import annotations
 
-from conftest import FIXTURES
+from helpers import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..reading.document import Document
 from ..indexing.encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_sentences, embed_texts, get_encoder, mean_pool
+from ..config import DiffConfig
 from ..errors import InputError
 from ..indexing.lexical import tokenize
 from ..reading.normalize import merge_spans, normalize, normalized_with_offsets, strip_punct
@@ -33,15 +34,6 @@ import tomllib
 STATUSES = ("implemented", "partial", "omitted", "not_applicable")
 STATUS_ZH = {"implemented": "落实", "partial": "部分落实", "omitted": "未涉及", "not_applicable": "不适用"}
 
-# Pair score = weighted signals; item decision on the best pair. Chosen on the training documents.
-# scripts/calibrate_diff.py picked these on Handan + Changde; heading similarity is computed and
-# shown as evidence but earned no weight there (headings of reports rarely echo the outline's).
-WEIGHTS = {"dense": 0.20, "words": 0.30, "chars": 0.50, "heading": 0.0}
-IMPLEMENTED_AT = 0.26
-PARTIAL_AT = 0.22
-MATCH_SHARE = 0.6  # further matches must score at least this share of the best one
-MAX_MATCHES = 4
-ADDITION_BELOW = PARTIAL_AT  # a target clause whose best pair scores below this implements no item
 
 
 @dataclass
@@ -148,6 +140,21 @@ class DiffReport:
                 for d in self.documents
             ],
         }
+
+    CSV_COLUMNS = ["doc_id", "title", "ref", "part", "heading", "status", "status_zh", "score", "matches", "match_paths", "shared", "reason"]
+
+    def to_rows(self) -> tuple[list[str], list[dict]]:
+        """One row per (document, reference item), for CSV."""
+        rows = []
+        for d in self.documents:
+            for it in d.items:
+                rows.append({
+                    "doc_id": d.doc_id, "title": d.title, "ref": "/".join(it.ref.path), "part": it.ref.part,
+                    "heading": it.ref.heading, "status": it.status, "status_zh": STATUS_ZH[it.status], "score": it.score,
+                    "matches": " ".join(m.clause_id for m in it.matches), "match_paths": " | ".join(m.path_label for m in it.matches),
+                    "shared": "、".join(it.matches[0].shared) if it.matches else "", "reason": it.reason,
+                })
+        return self.CSV_COLUMNS, rows
 
     def to_frame(self):
         """One row per (document, reference item): status, score, best match."""
@@ -305,7 +312,7 @@ def dice_matrix(a: list[set[str]], b: list[set[str]]) -> np.ndarray:
     return 2 * inter / sizes
 
 
-def standardize_dense(d: np.ndarray) -> np.ndarray:
+def standardize_dense(d: np.ndarray, shift: float = DiffConfig.dense_shift) -> np.ndarray:
     """Dense cosines mapped to [0, 1] against the target document's own distribution.
 
     A report's paraphrases sit lower on the cosine scale than a plan's copied wording; what
@@ -315,10 +322,10 @@ def standardize_dense(d: np.ndarray) -> np.ndarray:
         return d
     mu, sd = float(d.mean()), float(d.std()) or 1.0
     z = (d - mu) / sd
-    return 1 / (1 + np.exp(-(z - 2.0)))
+    return 1 / (1 + np.exp(-(z - shift)))
 
 
-def pair_scores(signals: dict[str, np.ndarray], weights: dict[str, float] = WEIGHTS) -> np.ndarray:
+def pair_scores(signals: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
     return sum(weights[k] * signals[k] for k in weights)
 
 
@@ -380,8 +387,10 @@ class _Prepared:
 class Aligner:
     """Compare one reference with many targets; the reference is prepared once."""
 
-    def __init__(self, reference: Document, encoder: str | Encoder = DEFAULT_ENCODER, cache: EmbeddingCache | None = None, expand: bool = True):
+    def __init__(self, reference: Document, encoder: str | Encoder = DEFAULT_ENCODER, cache: EmbeddingCache | None = None, expand: bool = True,
+                 config: DiffConfig | None = None):
         self.reference = reference
+        self.config = config or DiffConfig()
         self.encoder = get_encoder(encoder) if isinstance(encoder, str) else encoder
         self.cache = cache
         items = reference_items(reference)
@@ -447,12 +456,13 @@ class Aligner:
         words = self._words(word_sets)
         chars = self._grams(gram_sets)
         heading = dice_matrix(self.heading_grams, [_bigrams(u.heading) for u in prep.units])
-        return {"dense": standardize_dense(dense_raw), "dense_raw": dense_raw, "words": words, "chars": chars, "heading": heading}
+        return {"dense": standardize_dense(dense_raw, self.config.dense_shift), "dense_raw": dense_raw, "words": words, "chars": chars, "heading": heading}
 
     def align(self, doc: Document, vectors=None) -> DocAlignment:
         prep = self.prepare(doc, vectors)
         sig = self.signals(prep)
-        scores = pair_scores(sig) if prep.units else np.zeros((len(self.items), 0))
+        cfg = self.config
+        scores = pair_scores(sig, cfg.weights) if prep.units else np.zeros((len(self.items), 0))
         meta = doc.meta.to_dict()
         results: list[ItemResult] = []
         used: set[int] = set()
@@ -460,11 +470,11 @@ class Aligner:
             row = scores[i]
             order = np.argsort(-row) if row.size else np.array([], dtype=int)
             best = float(row[order[0]]) if row.size else 0.0
-            status = "implemented" if best >= IMPLEMENTED_AT else "partial" if best >= PARTIAL_AT else "omitted"
+            status = "implemented" if best >= cfg.implemented_at else "partial" if best >= cfg.partial_at else "omitted"
             matches: list[Match] = []
             if status != "omitted":
-                for j in order[:MAX_MATCHES]:
-                    if row[j] < max(PARTIAL_AT, MATCH_SHARE * best):
+                for j in order[:cfg.max_matches]:
+                    if row[j] < max(cfg.partial_at, cfg.match_share * best):
                         break
                     matches.append(self._match(i, prep.units[j], row[j], sig, j))
                     used.add(int(j))
@@ -480,9 +490,9 @@ class Aligner:
         if scores.size:
             col_best = scores.max(axis=0)
             for j, u in enumerate(prep.units):
-                if j in used or col_best[j] >= ADDITION_BELOW or u.kind not in ("body", "table_row", "paragraph"):
+                if j in used or col_best[j] >= cfg.addition_below or u.kind not in ("body", "table_row", "paragraph"):
                     continue
-                if len(strip_punct(u.text)) < 30:
+                if len(strip_punct(u.text)) < cfg.addition_min_chars:
                     continue
                 i = int(np.argmax(scores[:, j]))
                 additions.append(self._match(i, u, scores[i, j], sig, j))
@@ -495,7 +505,8 @@ class Aligner:
     def _unrelated(self, results: list[ItemResult], sig) -> bool:
         found = sum(1 for r in results if r.status in ("implemented", "partial"))
         raw = sig["dense_raw"]
-        return found <= max(1, len(results) // 10) and (raw.size == 0 or float(raw.max()) < 0.5)
+        cfg = self.config
+        return found <= max(1, int(len(results) * cfg.unrelated_found_share)) and (raw.size == 0 or float(raw.max()) < cfg.unrelated_max_dense)
 
     def _match(self, i: int, u: Unit, score: float, sig, j: int) -> Match:
         ref = self.items[i]
@@ -511,11 +522,12 @@ class Aligner:
         if j is None:
             return "the target has no clauses"
         parts = f"dense {sig['dense_raw'][i, j]:.2f} (doc-relative {sig['dense'][i, j]:.2f}), words {sig['words'][i, j]:.2f}, bigrams {sig['chars'][i, j]:.2f}, heading {sig['heading'][i, j]:.2f}"
+        cfg = self.config
         if status == "implemented":
-            return f"score {best:.3f} ≥ {IMPLEMENTED_AT}: {parts}"
+            return f"score {best:.3f} ≥ {cfg.implemented_at}: {parts}"
         if status == "partial":
-            return f"score {best:.3f} between {PARTIAL_AT} and {IMPLEMENTED_AT} (a weaker or narrower treatment): {parts}"
-        return f"nearest clause scores {best:.3f} < {PARTIAL_AT}: {parts}"
+            return f"score {best:.3f} between {cfg.partial_at} and {cfg.implemented_at} (a weaker or narrower treatment): {parts}"
+        return f"nearest clause scores {best:.3f} < {cfg.partial_at}: {parts}"
 
 
 def index_vectors(index, doc: Document) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -560,4 +572,23 @@ def _ref_info(reference: Document, aligner: Aligner) -> dict:
         "doc_id": reference.doc_id, "title": reference.title, "items": len(aligner.items),
         "headings_only": all(u.text.strip() == "" or len(strip_punct(u.text)) <= len(strip_punct(u.heading)) + 6 for u in aligner.items),
         "expanded_items": sum(1 for e in aligner.expansions if e), "encoder": aligner.encoder.id,
+        "config": aligner.config.to_dict(),
     }
+
+
+def resolve_documents(reference: str | Path, targets: Sequence[str | Path] = (), index=None, all_docs: bool = False) -> tuple[Document, list[Document]]:
+    """The reference and target documents a diff names: files, or document ids of ``index``, or
+    (``all_docs``) every document of ``index`` except the reference."""
+    from ..reading.corpus import load_path
+
+    if all_docs and index is None:
+        raise InputError("--all needs an index (--index NAME)")
+    ref_path = Path(reference)
+    ref_doc = load_path(ref_path) if ref_path.exists() or index is None else index.document(str(reference))
+    docs = [index.document(d) for d in index.doc_ids() if d != ref_doc.doc_id] if all_docs else []
+    for t in targets:
+        p = Path(t)
+        docs.append(index.document(str(t)) if index is not None and not p.exists() else load_path(p))
+    if not docs:
+        raise InputError("no target documents: give files, or document ids with --index, or --all")
+    return ref_doc, docs

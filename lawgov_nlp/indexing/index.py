@@ -70,6 +70,56 @@ class Manifest:
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
 
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_rows(self) -> tuple[list[str], list[dict]]:
+        d = self.to_dict()
+        d.pop("files")
+        return list(d), [d]
+
+
+@dataclass
+class BuildResult:
+    """What ``index build``/``add`` did: the index written and its manifest."""
+
+    path: Path
+    manifest: Manifest
+    verb: str = "built"
+
+    def to_dict(self) -> dict:
+        return {"index": str(self.path), **self.manifest.to_dict()}
+
+    def to_rows(self) -> tuple[list[str], list[dict]]:
+        cols, rows = self.manifest.to_rows()
+        return ["index", *cols], [{"index": str(self.path), **rows[0]}]
+
+
+@dataclass
+class IndexInfo:
+    """An index described: its manifest and the documents it holds."""
+
+    path: Path
+    manifest: Manifest
+    documents: list[dict]
+
+    DOC_COLUMNS = ["doc_id", "title", "issuer", "region", "level", "year", "doc_type", "implements", "path"]
+
+    def to_dict(self) -> dict:
+        return {"index": str(self.path), **self.manifest.to_dict(),
+                "document_list": [{k: v for k, v in d.items() if k != "meta"} for d in self.documents]}
+
+    def to_rows(self) -> tuple[list[str], list[dict]]:
+        return self.DOC_COLUMNS, [{k: d.get(k) for k in self.DOC_COLUMNS} for d in self.documents]
+
+
+def index_info(index_dir: str | Path) -> IndexInfo:
+    idx = open_index(Path(index_dir), load_encoder=False)
+    try:
+        return IndexInfo(Path(index_dir), idx.manifest, idx.store.documents())
+    finally:
+        idx.close()
+
 
 def resolve_index_dir(name_or_path: str | Path | None) -> Path:
     """``--index`` takes a name under ``indexes/`` or a directory path."""

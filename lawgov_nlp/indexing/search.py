@@ -14,18 +14,13 @@ from typing import Sequence
 
 import numpy as np
 
+from ..config import SearchConfig
 from ..errors import QueryError
 from .index import ClauseIndex, open_index, resolve_index_dir
 from .lexical import char_bigrams, expand_query, matched_terms, tokenize
 from ..reading.normalize import find_spans, strip_punct
 
-MAX_QUERY_CHARS = 1000
 MODES = ("hybrid", "lexical", "dense")
-# Chosen on the dev split (odd-numbered queries) by scripts/tune_fusion.py; see README "Search quality".
-# "expand" is BM25 on the thesaurus terms a colloquial query triggers (data/thesaurus.toml).
-DEFAULT_WEIGHTS = {"words": 0.15, "chars": 0.25, "dense": 0.30, "expand": 0.30}
-LEXICAL_WEIGHTS = {"words": 0.25, "chars": 0.35, "expand": 0.40}
-CANDIDATES = 200
 
 
 @dataclass
@@ -56,10 +51,19 @@ class SearchResult:
 class SearchResults(list):
     """A list of :class:`SearchResult` that shows itself as a table in notebooks."""
 
-    def __init__(self, results=(), query: str = "", mode: str = "hybrid"):
+    def __init__(self, results=(), query: str = "", mode: str = "hybrid", config: SearchConfig | None = None):
         super().__init__(results)
         self.query = query
         self.mode = mode
+        self.config = config or SearchConfig()
+
+    CSV_COLUMNS = ["rank", "score", "doc_id", "clause_id", "title", "path_label", "heading", "matched_terms", "dense", "words", "chars", "text"]
+
+    def to_dict(self) -> dict:
+        return {"query": self.query, "mode": self.mode, "config": self.config.to_dict(), "results": [r.to_dict() for r in self]}
+
+    def to_rows(self) -> tuple[list[str], list[dict]]:
+        return self.CSV_COLUMNS, [{**r.to_dict(), **{k: r.scores.get(k) for k in ("dense", "words", "chars")}} for r in self]
 
     def to_frame(self):
         import pandas as pd
@@ -84,12 +88,12 @@ class SearchResults(list):
                 + "".join(rows) + "</table>")
 
 
-def check_query(query: str) -> str:
+def check_query(query: str, max_chars: int = SearchConfig.max_query_chars) -> str:
     q = (query or "").strip()
     if not q:
         raise QueryError("empty query: give some words to search for")
-    if len(q) > MAX_QUERY_CHARS:
-        raise QueryError(f"query is {len(q)} characters long; the limit is {MAX_QUERY_CHARS} (search for the key phrase instead)")
+    if len(q) > max_chars:
+        raise QueryError(f"query is {len(q)} characters long; the limit is {max_chars} (search for the key phrase instead)")
     if not strip_punct(q):
         raise QueryError(f"query '{q[:20]}' has only punctuation: give some words to search for")
     return q
@@ -135,12 +139,11 @@ def _top(scores: np.ndarray, n: int, allowed: np.ndarray | None) -> np.ndarray:
 class Searcher:
     """Search one index. Open once, query many times (the encoder and indexes stay loaded)."""
 
-    def __init__(self, index: ClauseIndex | str | Path | None = None, weights: dict[str, float] | None = None, method: str = "score"):
+    def __init__(self, index: ClauseIndex | str | Path | None = None, config: SearchConfig | None = None):
         if not isinstance(index, ClauseIndex):
             index = open_index(resolve_index_dir(index))
         self.index = index
-        self.weights = dict(weights or DEFAULT_WEIGHTS)
-        self.method = method
+        self.config = config or SearchConfig()
 
     # -- array level --------------------------------------------------------------------------
     def signal_scores(self, query: str, allowed_rows: Sequence[int] | None = None, use_dense: bool = True) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -155,12 +158,13 @@ class Searcher:
         chars = idx.chars.scores(char_bigrams(query))
         expansion = expand_query(query)
         expand = idx.words.scores([t for term in expansion for t in tokenize(term)]) if expansion else np.zeros(n, dtype=np.float32)
-        cand = set(_top(words, CANDIDATES, allowed).tolist()) | set(_top(chars, CANDIDATES, allowed).tolist())
-        cand |= set(_top(expand, CANDIDATES // 4, allowed).tolist())
+        cfg = self.config
+        cand = set(_top(words, cfg.candidates, allowed).tolist()) | set(_top(chars, cfg.candidates, allowed).tolist())
+        cand |= set(_top(expand, cfg.expand_candidates, allowed).tolist())
         qv = None
         if use_dense:
             qv = idx.encoder.encode([query], is_query=True)
-            rows, _ = self._dense_top(qv, CANDIDATES, allowed_rows)
+            rows, _ = self._dense_top(qv, cfg.candidates, allowed_rows)
             cand |= set(rows.tolist())
         cands = np.array(sorted(cand), dtype=np.int64)
         signals = {"words": words[cands], "chars": chars[cands], "expand": expand[cands]}
@@ -209,7 +213,7 @@ class Searcher:
         years: tuple[int, int] | None = None,
         doc_type: str | None = None,
     ) -> SearchResults:
-        query = check_query(query)
+        query = check_query(query, self.config.max_query_chars)
         if mode not in MODES:
             raise QueryError(f"unknown mode '{mode}': use one of {', '.join(MODES)}")
         if k < 1:
@@ -221,7 +225,7 @@ class Searcher:
             if missing:
                 raise QueryError(f"document id '{missing[0]}' is not in index {self.index.path}")
         if allowed is not None and not allowed:
-            return SearchResults(query=query, mode=mode)
+            return SearchResults(query=query, mode=mode, config=self.config)
         if mode == "dense":
             qv = self.index.encoder.encode([query], is_query=True)
             rows, dense = self._dense_top(qv, k, allowed)
@@ -231,10 +235,10 @@ class Searcher:
             signals = {"dense": dense, "words": lex, "chars": self.index.chars.scores(char_bigrams(query))[cands]}
         else:
             cands, signals = self.signal_scores(query, allowed, use_dense=(mode == "hybrid"))
-            weights = self.weights if mode == "hybrid" else LEXICAL_WEIGHTS
-            fused = fuse(signals, weights, self.method)
+            weights = self.config.weights if mode == "hybrid" else self.config.lexical_weights
+            fused = fuse(signals, weights, self.config.method, self.config.rrf_k)
         order = np.argsort(-fused, kind="stable")[: 2 * k]
-        results = SearchResults(query=query, mode=mode)
+        results = SearchResults(query=query, mode=mode, config=self.config)
         meta = self.index.store.clauses_by_rows(cands[order])
         seen: set[str] = set()
         for j in order:

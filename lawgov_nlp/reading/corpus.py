@@ -87,3 +87,59 @@ def load_corpus(directory: str | Path | None = None) -> list[Document]:
     if not d.is_dir():
         raise InputError(f"{d}: corpus directory not found")
     return load_documents([d])
+
+
+class DocumentList(list):
+    """Documents as ``inspect`` shows them: the clause trees, or one line each with ``summary``."""
+
+    def __init__(self, docs=(), summary: bool = False):
+        super().__init__(docs)
+        self.summary = summary
+
+    def to_dict(self) -> dict:
+        return {"documents": [d.to_dict(with_clauses=not self.summary) for d in self]}
+
+    def to_rows(self) -> tuple[list[str], list[dict]]:
+        if self.summary:
+            rows = [summary_row(d) for d in self]
+            return (list(rows[0]) if rows else SUMMARY_COLUMNS), rows
+        rows = [{**c.to_dict(), "start": c.span[0], "end": c.span[1]} for d in self for c in d.clauses]
+        return ["doc_id", "clause_id", "kind", "level", "path", "heading", "start", "end", "duplicate_of", "fields", "text"], rows
+
+
+SUMMARY_COLUMNS = ["doc_id", "title", "type", "level", "year", "parts", "items", "deeper", "table_rows", "preamble", "postamble", "clauses", "numbered"]
+
+
+def summary_row(d: Document) -> dict:
+    s = d.structure()
+    return {
+        "doc_id": d.doc_id, "title": d.title, "type": d.meta.doc_type, "level": d.meta.level, "year": d.meta.year,
+        "parts": s["parts"], "items": s["items"], "deeper": s["deeper"], "table_rows": s["table_rows"],
+        "preamble": s["preamble"], "postamble": s["postamble"], "clauses": len(d.clauses), "numbered": d.numbered,
+    }
+
+
+def read_documents(paths: list[str | Path], summary: bool = False,
+                   progress_for: Callable[[Path], Callable[[int, int], None] | None] | None = None) -> DocumentList:
+    """Every document under ``paths`` as ``inspect`` reads them (each with metadata from its manifest).
+
+    ``progress_for(path)`` may return a callback for a file worth a progress bar.
+    """
+    files = list(iter_paths(list(paths)))
+    if not files:
+        raise InputError(f"{', '.join(map(str, paths))}: no documents found (.txt, .html, .docx)")
+    return DocumentList([load_path(f, progress=progress_for(f) if progress_for else None) for f in files], summary=summary)
+
+
+def find_document(directory: str | Path, doc_id: str) -> Path:
+    """The file of document ``doc_id`` in ``directory``: by its manifest, else by file name."""
+    d = Path(directory)
+    for entry in read_manifest(d).values():
+        if entry.doc_id == doc_id:
+            return entry.file
+    from .ingest import SUPPORTED_SUFFIXES
+
+    for suffix in sorted(SUPPORTED_SUFFIXES):
+        if (d / f"{doc_id}{suffix}").exists():
+            return d / f"{doc_id}{suffix}"
+    raise InputError(f"document '{doc_id}' not found in {d}")

@@ -1,30 +1,134 @@
-"""One output layer for every command: ``--format table|json|csv``."""
+"""One output layer for every command: ``--format`` and ``-o`` (modelled on sqlite-utils' ``output_options``).
+
+A command returns a result object; :func:`emit` writes it in the chosen format to stdout or to a
+file. Result objects carry their data (``to_dict`` for JSON, ``to_rows`` for CSV/xlsx); how they
+look in a terminal or as HTML is registered here by type (:func:`terminal_view`, :func:`html_view`),
+so the library never imports rich or builds markup.
+
+Two rules hold for everything written:
+- nothing the user owns is overwritten: ``-o`` refuses an existing file unless ``--force`` is
+  given, and refuses the command's own inputs even then; files are written beside and renamed;
+- document text never drives a terminal: every C0/C1 control character except newline and tab is
+  made visible before it reaches a tty (:func:`terminal_safe`); JSON keeps the text as it was.
+"""
 from __future__ import annotations
 
 import csv
+import functools
+import inspect
 import io
 import json
+import os
 import sys
 from enum import Enum
-from typing import Any, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional, Sequence
+
+from ..errors import InputError, LawgovError
+
+ALL_FORMATS = ("table", "json", "csv", "html", "xlsx")
+_BINARY = {"xlsx"}
+
+# -- terminal safety ------------------------------------------------------------------------------
+
+# C0 controls but \t and \n, DEL, and C1 controls: shown as Unicode control pictures (␛ for ESC) or
+# U+FFFD, one cell wide each, so a document can neither move the cursor nor hide a hyperlink.
+_CONTROL_MAP = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)}
+_CONTROL_MAP[0x7F] = 0x2421
+_CONTROL_MAP.update({c: 0xFFFD for c in range(0x80, 0xA0)})
+# bidi overrides and isolates can reorder what a reader sees; zero-width chars are left alone
+# (they are common in scraped Chinese text and harmless).
+_CONTROL_MAP.update({c: 0xFFFD for c in (0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069)})
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character that could drive a terminal made visible."""
+    return text.translate(_CONTROL_MAP)
 
 
-def console(stderr: bool = False):
+def _make_console_class():
     from rich.console import Console
+    from rich.segment import Segment
 
-    # soft_wrap off + explicit width keeps CJK columns aligned when output is piped.
-    return Console(stderr=stderr, highlight=False, width=None if sys.stdout.isatty() else 160)
+    class SafeConsole(Console):
+        """A rich Console whose every text segment passes :func:`terminal_safe` (styles are ours)."""
 
+        def render(self, renderable, options=None):  # type: ignore[override]
+            for seg in super().render(renderable, options):
+                if seg.control is None and seg.text:
+                    yield Segment(terminal_safe(seg.text), seg.style, seg.control)
+                else:
+                    yield seg
+
+    return SafeConsole
+
+
+_console_class = None
+
+
+def console(stderr: bool = False, file=None, record: bool = False, width: int | None = None):
+    """The one console every command prints through (terminal-safe, CJK-aligned when piped)."""
+    global _console_class
+    if _console_class is None:
+        _console_class = _make_console_class()
+    stream = file if file is not None else (sys.stderr if stderr else sys.stdout)
+    tty = hasattr(stream, "isatty") and stream.isatty()
+    return _console_class(file=stream, highlight=False, record=record, width=width or (None if tty else 160),
+                          force_terminal=None if file is None else False)
+
+
+# -- views registered by type --------------------------------------------------------------------
+
+_TERMINAL: dict[type, Callable] = {}
+_HTML: dict[type, Callable] = {}
+
+
+def terminal_view(cls: type):
+    """Register ``fn(obj, console, **options)`` as the table view of ``cls``."""
+    def deco(fn):
+        _TERMINAL[cls] = fn
+        return fn
+    return deco
+
+
+def html_view(cls: type):
+    """Register ``fn(obj, **options) -> str`` as the HTML view of ``cls``."""
+    def deco(fn):
+        _HTML[cls] = fn
+        return fn
+    return deco
+
+
+def _lookup(table: dict[type, Callable], obj) -> Callable | None:
+    _load_views()
+    for klass in type(obj).__mro__:
+        if klass in table:
+            return table[klass]
+    return None
+
+
+def _load_views() -> None:
+    # importing the view modules registers them; they are imported only when something is shown
+    from . import render, report  # noqa: F401
+
+
+# -- serialisation --------------------------------------------------------------------------------
 
 def dumps(obj: Any) -> str:
-    """JSON with Chinese kept readable (no \\u escapes)."""
-    return json.dumps(obj, ensure_ascii=False, indent=2)
+    """JSON with Chinese kept readable (no \\u escapes); control characters are escaped by JSON."""
+    return json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default)
+
+
+def _json_default(o):
+    if hasattr(o, "to_dict"):
+        return o.to_dict()
+    if isinstance(o, Path):
+        return str(o)
+    if isinstance(o, (set, frozenset, tuple)):
+        return list(o)
+    if isinstance(o, Enum):
+        return o.value
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
 def to_csv(rows: Iterable[dict], columns: Sequence[str]) -> str:
@@ -41,30 +145,173 @@ def _cell(v: Any) -> Any:
         return "/".join(map(str, v))
     if isinstance(v, dict):
         return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, Enum):
+        return v.value
     return v
 
 
-def write_text(text: str) -> None:
-    sys.stdout.write(text)
+def sheets_of(obj) -> dict[str, tuple[list[str], list[dict]]]:
+    """Named tables of a result: ``to_sheets()`` when it has several views, else its one ``to_rows()``."""
+    if hasattr(obj, "to_sheets"):
+        return obj.to_sheets()
+    cols, rows = obj.to_rows()
+    return {"rows": (cols, rows)}
+
+
+# -- writing --------------------------------------------------------------------------------------
+
+def write_text(text: str, stream=None) -> None:
+    stream = stream or sys.stdout
+    if hasattr(stream, "isatty") and stream.isatty():
+        text = terminal_safe(text)
+    stream.write(text)
     if not text.endswith("\n"):
-        sys.stdout.write("\n")
-    sys.stdout.flush()
+        stream.write("\n")
+    stream.flush()
 
 
-def write_file_atomic(path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary sibling, so a failed run leaves no partial file."""
-    import os
-    from pathlib import Path
+def check_output_path(path: Path, inputs: Sequence[Path] = (), force: bool = False) -> Path:
+    """Refuse an ``-o`` that would lose data: an existing file without ``--force``, and, even with it,
+    a file this command reads (an input, or a file inside an input directory); also a directory or
+    a missing parent directory."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory; give a file name for -o")
+    if not p.parent.is_dir():
+        raise InputError(f"{p}: output directory {p.parent} does not exist")
+    if p.exists() or p.is_symlink():
+        if _is_input(p, inputs):
+            raise InputError(f"{p}: is an input of this command; refusing to overwrite it")
+        if not force:
+            raise InputError(f"{p}: already exists; refusing to overwrite it (use --force to replace it)")
+    return p
 
-    from ..errors import LawgovError
 
+def _is_input(p: Path, inputs: Sequence[Path]) -> bool:
+    try:
+        target = p.resolve()
+    except OSError:
+        return True  # a path we cannot resolve is not one we may replace
+    for src in inputs:
+        try:
+            s = Path(src).resolve()
+        except OSError:
+            continue
+        if target == s or (s.is_dir() and target.is_relative_to(s)):
+            return True
+    return False
+
+
+def write_file_atomic(path, data: str | bytes) -> None:
+    """Write ``data`` via a temporary sibling renamed into place: a failed run leaves no partial file."""
     p = Path(path)
     if not p.parent.is_dir():
         raise LawgovError(f"{p}: output directory {p.parent} does not exist")
     tmp = p.with_name(f".{p.name}.tmp-{os.getpid()}")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, p)
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            tmp.write_text(data, encoding="utf-8")
+        # replace the file a symlink points to, never the link itself with a copy
+        os.replace(tmp, os.path.realpath(p) if p.is_symlink() else p)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise LawgovError(f"{p}: cannot write ({exc.strerror or exc})") from exc
+
+
+def render(obj, fmt: str, **options) -> str | bytes:
+    """``obj`` in format ``fmt`` (``table`` renders as plain text without colours)."""
+    if fmt == "json":
+        return dumps(obj.to_dict() if hasattr(obj, "to_dict") else obj)
+    if fmt == "csv":
+        cols, rows = obj.to_rows()
+        return to_csv(rows, cols)
+    if fmt == "html":
+        view = _lookup(_HTML, obj)
+        if view is None:
+            raise InputError(f"--format html is not available for this command")
+        return view(obj, **options)
+    if fmt == "xlsx":
+        from .xlsx import workbook_bytes
+
+        return workbook_bytes(sheets_of(obj))
+    if fmt == "table":
+        buf = io.StringIO()
+        out = console(file=buf, record=True, width=160)
+        show_table(obj, out, **options)
+        return out.export_text()
+    raise InputError(f"unknown format '{fmt}'")
+
+
+def show_table(obj, out, **options) -> None:
+    view = _lookup(_TERMINAL, obj)
+    if view is None:
+        out.print(dumps(obj.to_dict()), markup=False)
+    else:
+        view(obj, out, **options)
+
+
+def emit(obj, fmt: str = "table", output: Path | None = None, *, inputs: Sequence[Path] = (), force: bool = False,
+         stderr_note: bool = True, **options) -> None:
+    """Write a result: to the terminal (or stdout) when ``output`` is None, else atomically to a file."""
+    if output is None:
+        if fmt in _BINARY:
+            raise InputError(f"--format {fmt} writes a binary file: give -o FILE.{fmt}")
+        if fmt == "table":
+            show_table(obj, console(), **options)
+        else:
+            write_text(render(obj, fmt, **options))  # type: ignore[arg-type]
+        return
+    path = check_output_path(output, inputs, force)
+    write_file_atomic(path, render(obj, fmt, **options))
+    if stderr_note:
+        console(stderr=True).print(f"wrote {path}", markup=False)
+
+
+# -- the decorator ---------------------------------------------------------------------------------
+
+def output_options(*formats: str, default: str = "table", inputs: Callable[[dict], Sequence[Path]] | None = None):
+    """Give a typer command ``--format/-f``, ``--output/-o`` and ``--force``; the command returns a
+    result object (or None) and this writes it with :func:`emit`.
+
+    ``inputs(kwargs)`` names the command's input files, which ``-o`` may never overwrite.
+    """
+    import typer
+
+    formats = formats or ("table", "json", "csv")
+    for f in formats:
+        if f not in ALL_FORMATS:
+            raise ValueError(f"unknown format {f}")
+    enum = Enum("Format_" + "_".join(formats), {f: f for f in formats}, type=str)  # type: ignore[misc]
+
+    def deco(fn):
+        sig = inspect.signature(fn, eval_str=True)
+        params = [p for p in sig.parameters.values()]
+        params += [
+            inspect.Parameter("fmt", inspect.Parameter.KEYWORD_ONLY, annotation=enum,
+                              default=typer.Option(default, "--format", "-f", help=f"Output format: {', '.join(formats)}.")),
+            inspect.Parameter("output", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[Path],
+                              default=typer.Option(None, "--output", "-o", help="Write to this file instead of stdout (never over an input).")),
+            inspect.Parameter("force", inspect.Parameter.KEYWORD_ONLY, annotation=bool,
+                              default=typer.Option(False, "--force", help="Allow -o to replace an existing file that is not an input.")),
+        ]
+
+        @functools.wraps(fn)
+        def wrapper(*args, fmt, output, force, **kwargs):
+            fmt_value = fmt.value if isinstance(fmt, Enum) else str(fmt)
+            if output is not None:
+                # refuse before the work is done, not after an hour of it
+                check_output_path(output, list(inputs(kwargs)) if inputs else [], force)
+            kwargs["_fmt"] = fmt_value
+            result = fn(*args, **kwargs)
+            if result is None:
+                return
+            obj, options = result if isinstance(result, tuple) else (result, {})
+            emit(obj, fmt_value, output, inputs=list(inputs(kwargs)) if inputs else [], force=force, **options)
+
+        # the wrapped function takes `_fmt` (so it can adapt, e.g. skip work a format does not show)
+        wrapper.__signature__ = sig.replace(parameters=[p for p in params if p.name != "_fmt"])  # type: ignore[attr-defined]
+        return wrapper
+
+    return deco

@@ -1,4 +1,4 @@
-"""Rich terminal rendering of documents (search and diff renderers live with their commands)."""
+"""Terminal views of documents, indexes, search results and evaluations (diff-plans: ``report``)."""
 from __future__ import annotations
 
 from rich.console import Console
@@ -6,7 +6,13 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from ..evaluation.diff import DiffEvaluation
+from ..evaluation.search import SearchEvaluation
+from ..indexing.index import BuildResult, IndexInfo
+from ..indexing.search import SearchResults
+from ..reading.corpus import DocumentList
 from ..reading.document import Document
+from .output import terminal_view
 
 _KIND_STYLE = {"preamble": "dim", "postamble": "dim", "annex": "magenta", "table_row": "cyan", "paragraph": ""}
 
@@ -99,3 +105,64 @@ def search_table(query: str, results, explain: bool = False) -> Table:
             cells.append(why)
         t.add_row(*cells)
     return t
+
+
+@terminal_view(DocumentList)
+def show_documents(docs: DocumentList, out: Console) -> None:
+    if docs.summary:
+        out.print(document_summary_table(list(docs)))
+    else:
+        for d in docs:
+            document_tree(d, out)
+
+
+@terminal_view(BuildResult)
+def show_build(r: BuildResult, out: Console) -> None:
+    m = r.manifest
+    out.print(f"{r.verb} {r.path}: {m.documents} documents, {m.clauses} clauses, "
+              f"encoder {m.encoder} ({m.dim}d), FAISS {m.faiss_factory}, embedded {m.embedded} new texts", markup=False)
+
+
+@terminal_view(IndexInfo)
+def show_index_info(info: IndexInfo, out: Console) -> None:
+    m = info.manifest
+    out.print(f"{info.path}  format v{m.format_version} · encoder {m.encoder} ({m.dim}d) · FAISS {m.faiss_factory}"
+              f" · {m.documents} documents · {m.clauses} clauses · built {m.built_at} · corpus {m.corpus_hash} · dictionary {m.dictionary_hash}", markup=False)
+    t = Table(show_lines=False)
+    for col in ("document", "title", "type", "level", "year", "region"):
+        t.add_column(col, overflow="fold")
+    for d in info.documents:
+        t.add_row(Text(d["doc_id"]), Text(d["title"] or ""), Text(d["doc_type"] or ""), d["level"] or "", str(d["year"] or ""), Text(d["region"] or ""))
+    out.print(t)
+
+
+@terminal_view(SearchResults)
+def show_search(results: SearchResults, out: Console, explain: bool = False, filtered: bool = False) -> None:
+    if not results:
+        out.print(f"no clause matches '{results.query}'" + (" with these filters" if filtered else ""), markup=False)
+        return
+    out.print(search_table(results.query, results, explain=explain))
+
+
+@terminal_view(SearchEvaluation)
+def show_search_eval(ev: SearchEvaluation, out: Console) -> None:
+    from pathlib import Path
+
+    k = ev.k
+    t = Table(title=f"search quality on {Path(ev.judgments).name} (k={k}; dev = odd query ids, used for tuning; test = even)")
+    for col in ("mode", "split", "queries", f"nDCG@{k}", f"Recall@{k}"):
+        t.add_column(col)
+    for r in ev.rows:
+        t.add_row(r.mode, r.split, str(r.queries), f"{r.ndcg10:.3f}", f"{r.recall10:.3f}")
+    out.print(t)
+
+
+@terminal_view(DiffEvaluation)
+def show_diff_eval(ev: DiffEvaluation, out: Console) -> None:
+    cols, rows = ev.to_rows()
+    t = Table(title="diff-plans against gold labels")
+    for c in cols:
+        t.add_column(c.replace("_", " "), overflow="fold")
+    for r in rows:
+        t.add_row(*[f"{r[c]:.3f}" if isinstance(r[c], float) else str(r[c]) for c in cols])
+    out.print(t)

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..analysis.align import STATUS_ZH, STATUSES
+from ..analysis.align import STATUS_ZH, STATUSES, DiffReport
+from .output import html_view, terminal_view
 from .render import clip
-
-if TYPE_CHECKING:
-    from ..analysis.align import DiffReport
 
 STATUS_STYLE = {"implemented": "bold green", "partial": "yellow", "omitted": "bold red", "not_applicable": "dim"}
 STATUS_COLOR = {"implemented": "#2e7d32", "partial": "#f9a825", "omitted": "#c62828", "not_applicable": "#9e9e9e"}
@@ -30,6 +27,7 @@ def _highlight(text: str, spans, limit: int) -> Text:
     return t
 
 
+@terminal_view(DiffReport)
 def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> None:
     ref = report.reference
     out.print(Text.assemble(("reference ", "bold"), f"{ref['title']} ({ref['items']} items" + (", headings only: expanded with policy terms" if ref.get("headings_only") else "") + ")"))
@@ -77,22 +75,6 @@ def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> N
                       + "; ".join(_clip(a.path_label.split(" › ")[-1] or a.text, 24) for a in d.additions[:8]) + ("…" if len(d.additions) > 8 else "")))
 
 
-CSV_COLUMNS = ["doc_id", "title", "ref", "part", "heading", "status", "status_zh", "score", "matches", "match_paths", "shared", "reason"]
-
-
-def csv_rows(report: "DiffReport") -> list[dict]:
-    rows = []
-    for d in report.documents:
-        for it in d.items:
-            rows.append({
-                "doc_id": d.doc_id, "title": d.title, "ref": "/".join(it.ref.path), "part": it.ref.part,
-                "heading": it.ref.heading, "status": it.status, "status_zh": STATUS_ZH[it.status], "score": it.score,
-                "matches": " ".join(m.clause_id for m in it.matches), "match_paths": " | ".join(m.path_label for m in it.matches),
-                "shared": "、".join(it.matches[0].shared) if it.matches else "", "reason": it.reason,
-            })
-    return rows
-
-
 # -- HTML --------------------------------------------------------------------------------------
 
 _CSS = """
@@ -125,6 +107,7 @@ def _badge(status: str) -> str:
     return f'<span class="badge" style="background:{STATUS_COLOR[status]}">{STATUS_ZH[status]} {status.replace("_", " ")}</span>'
 
 
+@html_view(DiffReport)
 def render_html(report: "DiffReport", standalone: bool = True) -> str:
     ref = report.reference
     docs = report.documents

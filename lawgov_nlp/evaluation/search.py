@@ -167,7 +167,7 @@ def search_eval(searcher, judgments: list[Judgment], modes: Sequence[str] = ("de
     (both, equal weights), ``lexical`` (both plus thesaurus expansion: the lexical search mode),
     ``hybrid`` (the searcher's weights), ``hybrid-rrf``; with ``baselines`` also ``char-tfidf``.
     """
-    from ..indexing.search import LEXICAL_WEIGHTS, fuse
+    from ..indexing.search import fuse
 
     cache: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
 
@@ -187,8 +187,8 @@ def search_eval(searcher, judgments: list[Judgment], modes: Sequence[str] = ("de
         "words": by({"words": 1.0}),
         "chars": by({"chars": 1.0}),
         "bm25": by({"words": 0.5, "chars": 0.5}),
-        "lexical": by(LEXICAL_WEIGHTS),
-        "hybrid": by(searcher.weights, searcher.method),
+        "lexical": by(searcher.config.lexical_weights),
+        "hybrid": by(searcher.config.weights, searcher.config.method),
         "hybrid-rrf": by({"words": 1.0, "chars": 1.0, "dense": 1.0, "expand": 1.0}, "rrf"),
     }
     if baselines:
@@ -205,66 +205,37 @@ def search_eval(searcher, judgments: list[Judgment], modes: Sequence[str] = ("de
     return out
 
 
-# -- diff-plans ------------------------------------------------------------------------------
+
 
 @dataclass
-class DiffEval:
-    target: str
-    items: int
-    accuracy: float
-    omitted_precision: float
-    omitted_recall: float
-    omitted_f1: float
-    evidence_hit1: float
-    evidence_hit3: float
-    evidence_items: int
-    confusion: dict[str, dict[str, int]]
+class SearchEvaluation:
+    """nDCG/Recall per mode and split, as ``eval-search`` reports it."""
+
+    judgments: str
+    index: str
+    k: int
+    rows: list[EvalRow]
+
+    def to_dict(self) -> dict:
+        from dataclasses import asdict
+
+        return {"judgments": self.judgments, "index": self.index, "k": self.k, "rows": [asdict(r) for r in self.rows]}
+
+    def to_rows(self) -> tuple[list[str], list[dict]]:
+        from dataclasses import asdict
+
+        return ["mode", "split", "queries", "ndcg10", "recall10"], [asdict(r) for r in self.rows]
 
 
-def load_gold(path: str | Path) -> dict:
-    p = Path(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-        data["items"], data["target"]
-    except FileNotFoundError:
-        raise InputError(f"{p}: no such file") from None
-    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p}: not a diff-plans gold file ({exc})") from exc
-    if not data["items"]:
-        raise InputError(f"{p}: gold file has no items")
-    for k, it in enumerate(data["items"], start=1):
-        if not isinstance(it, dict) or "ref" not in it or it.get("status") not in ("implemented", "partial", "omitted", "not_applicable"):
-            raise InputError(f"{p}: item #{k} needs 'ref' and a status of implemented, partial, omitted or not_applicable")
-    return data
+def evaluate_search(judgments: str | Path, index=None, k: int = 10, warn: Callable[[str], None] | None = None) -> SearchEvaluation:
+    """Score every retrieval mode and the baselines on a judgments file against an index."""
+    from ..indexing.search import Searcher
 
-
-def score_diff(gold: dict, alignment) -> DiffEval:
-    """Compare one DocAlignment with gold labels (status per item, evidence by substring)."""
-    by_marker = {it.ref.path[-1]: it for it in alignment.items if it.ref.path}
-    statuses = ("implemented", "partial", "omitted", "not_applicable")
-    confusion = {g: {p: 0 for p in statuses} for g in statuses}
-    correct = 0
-    tp = fp = fn = 0
-    hits1 = hits3 = ev_items = 0
-    for g in gold["items"]:
-        it = by_marker.get(g["ref"])
-        if it is None:
-            raise InputError(f"gold item {g['ref']} is not an item of the reference")
-        pred, want = it.status, g["status"]
-        confusion[want][pred] += 1
-        correct += pred == want
-        tp += pred == "omitted" and want == "omitted"
-        fp += pred == "omitted" and want != "omitted"
-        fn += pred != "omitted" and want == "omitted"
-        needles = [normalize(e["contains"]) for e in g.get("evidence", [])]
-        if needles and want in ("implemented", "partial"):
-            ev_items += 1
-            ranked = [normalize(m.text) for m in (it.matches or ([it.nearest] if it.nearest else []))]
-            hits1 += any(n in t for t in ranked[:1] for n in needles)
-            hits3 += any(n in t for t in ranked[:3] for n in needles)
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    n = len(gold["items"])
-    return DiffEval(gold["target"], n, round(correct / n, 4), round(p, 4), round(r, 4), round(f1, 4),
-                    round(hits1 / ev_items, 4) if ev_items else 0.0, round(hits3 / ev_items, 4) if ev_items else 0.0, ev_items, confusion)
+    s = Searcher(index)
+    js = load_judgments(judgments, s.index.store)
+    for j in js:
+        for u in j.unresolved:
+            if warn:
+                warn(f"judgment not found in index: {u}")
+    rows = search_eval(s, js, modes=("dense", "words", "chars", "bm25", "lexical", "hybrid-rrf", "hybrid"), k=k)
+    return SearchEvaluation(str(judgments), str(s.index.path), k, rows)

@@ -1,0 +1,54 @@
+"""``lawgov-nlp diff-plans`` and ``eval-diff``."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..views.output import output_options
+from .app import app, embedding_cache, handle_errors, index_dir
+
+
+def _diff_inputs(kw) -> list[Path]:
+    return [Path(x) for x in [kw["reference"], *(kw["targets"] or [])] if Path(x).exists()]
+
+
+@app.command("diff-plans")
+@handle_errors
+@output_options("table", "json", "csv", "html", inputs=_diff_inputs)
+def diff_plans_cmd(
+    reference: str = typer.Argument(..., help="Reference document: a file (e.g. the 纲要 outline), or a document id with --index."),
+    targets: Optional[List[str]] = typer.Argument(None, help="Local documents: files, or document ids of --index."),
+    index: Optional[str] = typer.Option(None, "--index", "-i", help="Read targets (and their embeddings) from this index."),
+    all_docs: bool = typer.Option(False, "--all", help="Compare every document of --index except the reference."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="Encoder for files (default: the index's, else use)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Longer evidence in the table."),
+    _fmt: str = "table",
+):
+    """For each item of a reference plan: implemented, partial, omitted or not applicable, with evidence."""
+    from ..analysis.align import diff_plans, resolve_documents
+
+    idx = None
+    if index is not None or all_docs:
+        from ..indexing.index import open_index
+
+        idx = open_index(index_dir(index))
+    ref_doc, docs = resolve_documents(reference, targets or [], idx, all_docs)
+    enc = encoder or (idx.encoder if idx is not None else "use")
+    report = diff_plans(ref_doc, docs, encoder=enc, cache=embedding_cache(), index=idx)
+    return report, ({"verbose": verbose} if _fmt == "table" else {})
+
+
+@app.command("eval-diff")
+@handle_errors
+@output_options("table", "json", "csv", inputs=lambda kw: kw["gold"])
+def eval_diff(
+    gold: List[Path] = typer.Argument(..., help="Gold label files (see tests/data/diff_gold_*.json)."),
+    corpus_dir: Path = typer.Option(Path("corpus"), "--corpus", help="Directory holding the reference and target files."),
+    _fmt: str = "table",
+):
+    """Accuracy, omitted-class precision/recall/F1 and evidence hit@1/@3 of diff-plans on gold labels."""
+    from ..evaluation.diff import evaluate_diff
+
+    return evaluate_diff(gold, corpus_dir, cache=embedding_cache())

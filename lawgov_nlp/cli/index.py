@@ -1,0 +1,57 @@
+"""``lawgov-nlp index build|add|info``: the clause index on disk."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..views.output import output_options
+from .app import IndexOpt, embedding_cache, handle_errors, index_app, index_dir, stage_progress
+
+
+@index_app.command("build")
+@handle_errors
+@output_options("table", "json", "csv", inputs=lambda kw: kw["paths"] or [Path("corpus")])
+def index_build(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Files or directories [default: corpus/]."),
+    index: Optional[str] = IndexOpt,
+    encoder: str = typer.Option("use", "--encoder", "-e", help="use (default, offline), e5 (multilingual-e5-small), minilm (English test model) or st:MODEL_NAME_OR_DIR."),
+    _fmt: str = "table",
+):
+    """Build (or rebuild) an index from documents; unchanged texts are not embedded again."""
+    from ..indexing.index import BuildResult, build_index
+
+    target = index_dir(index)
+    prog, cb = stage_progress()
+    with prog:
+        m = build_index(paths or [Path("corpus")], target, encoder=encoder, cache=embedding_cache(), progress=cb)
+    return BuildResult(target, m, "built")
+
+
+@index_app.command("add")
+@handle_errors
+@output_options("table", "json", "csv", inputs=lambda kw: kw["paths"])
+def index_add(
+    paths: List[Path] = typer.Argument(..., help="Files or directories to add (a document with the same id is replaced)."),
+    index: Optional[str] = IndexOpt,
+    _fmt: str = "table",
+):
+    """Add documents to an existing index without re-embedding what it holds."""
+    from ..indexing.index import BuildResult, add_to_index
+
+    target = index_dir(index)
+    prog, cb = stage_progress()
+    with prog:
+        m = add_to_index(paths, target, cache=embedding_cache(), progress=cb)
+    return BuildResult(target, m, "updated")
+
+
+@index_app.command("info")
+@handle_errors
+@output_options("table", "json", "csv")
+def index_info(index: Optional[str] = IndexOpt, _fmt: str = "table"):
+    """Describe an index: manifest, and its documents."""
+    from ..indexing.index import index_info as info
+
+    return info(index_dir(index))

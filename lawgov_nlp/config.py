@@ -1,0 +1,134 @@
+"""Every constant that moves a result, in typed, frozen configuration objects.
+
+A result is reproducible only if the numbers that produced it are known: each config has
+``to_dict()``, which search results, diff-plans reports and index manifests embed, and
+``fingerprint()``, a short hash of that dict. Change a default here, and every output says so.
+
+- :class:`Limits`: how much text one document, clause and sentence may hold (bounded cost).
+- :class:`SegmentConfig`: clause-tree decisions (heading lengths, table-row de-duplication).
+- :class:`SearchConfig`: fusion weights, candidate sizes, query bounds.
+- :class:`DiffConfig`: diff-plans signal weights, thresholds and rules.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, Mapping
+
+from .errors import LawgovError
+
+
+class ConfigError(LawgovError):
+    """A configuration value that cannot be used (unknown key, wrong type, out of range)."""
+
+
+class _Config:
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]):
+        """A config from a dict (e.g. read back from a report); unknown keys are refused."""
+        known = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
+        unknown = sorted(set(data) - set(known))
+        if unknown:
+            raise ConfigError(f"{cls.__name__}: unknown setting(s) {', '.join(unknown)}")
+        return cls(**{k: (dict(v) if isinstance(v, Mapping) else v) for k, v in data.items()})  # type: ignore[call-arg]
+
+    def replace(self, **changes):
+        return replace(self, **changes)  # type: ignore[type-var]
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        n = int(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a whole number") from None
+    if n <= 0:
+        raise ConfigError(f"{name}={value!r} must be positive")
+    return n
+
+
+@dataclass(frozen=True)
+class Limits(_Config):
+    """Bounds on the cost of any input. What exceeds them is refused or cut with a one-line message.
+
+    Defaults fit the largest real documents seen (a 50 MB text file, State Council work reports of
+    ~40,000 characters) with room to spare; ``LAWGOV_MAX_CHARS`` etc. raise them.
+    """
+
+    max_file_bytes: int = 200_000_000  # a file larger than this is refused before it is read
+    max_document_chars: int = 60_000_000  # decoded text of one document
+    max_expansion: int = 200  # a .docx/zip may expand to at most this many times its size…
+    max_unzipped_bytes: int = 500_000_000  # …and never past this
+    max_html_bytes: int = 50_000_000  # markup of one HTML page
+    max_clause_chars: int = 20_000  # a clause longer than this is cut into bounded pieces for matching
+    max_sentence_chars: int = 400  # text sent to an encoder in one piece (e5: 512 tokens)
+
+    @classmethod
+    def from_env(cls) -> "Limits":
+        d = cls()
+        return cls(
+            max_file_bytes=_env_int("LAWGOV_MAX_FILE_BYTES", d.max_file_bytes),
+            max_document_chars=_env_int("LAWGOV_MAX_CHARS", d.max_document_chars),
+            max_expansion=d.max_expansion,
+            max_unzipped_bytes=_env_int("LAWGOV_MAX_UNZIPPED_BYTES", d.max_unzipped_bytes),
+            max_html_bytes=_env_int("LAWGOV_MAX_HTML_BYTES", d.max_html_bytes),
+            max_clause_chars=d.max_clause_chars,
+            max_sentence_chars=d.max_sentence_chars,
+        )
+
+
+def limits() -> Limits:
+    """The limits in force (defaults, raised by environment variables)."""
+    return Limits.from_env()
+
+
+@dataclass(frozen=True)
+class SegmentConfig(_Config):
+    heading_max: int = 40  # a first sentence up to this long is a heading
+    heading_hard_max: int = 60
+    table_duplicate_ratio: float = 0.5  # share of a table row's trigrams found in a body clause to call it a restatement
+
+
+@dataclass(frozen=True)
+class SearchConfig(_Config):
+    """Hybrid search. Weights of min-max normalised signals over the candidate set."""
+
+    weights: dict = field(default_factory=lambda: {"words": 0.15, "chars": 0.25, "dense": 0.30, "expand": 0.30})
+    lexical_weights: dict = field(default_factory=lambda: {"words": 0.25, "chars": 0.35, "expand": 0.40})
+    method: str = "score"  # score | rrf
+    rrf_k: int = 60
+    candidates: int = 200  # per signal
+    expand_candidates: int = 50
+    max_query_chars: int = 1000
+
+    def __hash__(self) -> int:  # dict fields: hash by value
+        return hash(self.fingerprint())
+
+
+@dataclass(frozen=True)
+class DiffConfig(_Config):
+    """diff-plans: pair score = weighted signals; an item's status is decided on its best pairs."""
+
+    weights: dict = field(default_factory=lambda: {"dense": 0.20, "words": 0.30, "chars": 0.50, "heading": 0.0})
+    implemented_at: float = 0.26
+    partial_at: float = 0.22
+    match_share: float = 0.6  # further matches must score at least this share of the best one
+    max_matches: int = 4
+    addition_below: float = 0.22  # a target clause whose best pair scores below this implements no item
+    addition_min_chars: int = 30
+    dense_shift: float = 2.0  # logistic shift of the document-standardised dense score
+    unrelated_found_share: float = 0.1  # at most this share of items found…
+    unrelated_max_dense: float = 0.5  # …and no pair above this raw cosine: the document looks unrelated
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint())

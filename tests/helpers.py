@@ -1,0 +1,81 @@
+"""Shared test helpers: paths of the corpus and fixtures, structure oracles, a CLI runner."""
+from __future__ import annotations
+
+import io
+import json
+import sys
+import unicodedata
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+DATA = Path(__file__).resolve().parent / "data"
+FIXTURES = DATA / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+def nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s)
+
+
+def numbered_tree(doc, parent_id=None):
+    """The document's numbered clauses (no inline 一是 points, no table rows) as marker/heading trees."""
+    out = []
+    for c in doc.clauses:
+        if c.parent_id == parent_id and c.kind == "body" and c.numbering != "ordinal":
+            out.append({"marker": c.marker, "heading": c.heading, "children": numbered_tree(doc, c.id)})
+    return out
+
+
+def assert_structure(doc, expected):
+    """Compare a segmented document with the hand-written oracle in tests/data/expected_structure.json."""
+    counts = doc.counts()
+    assert counts.get("part", 0) == expected["parts"]
+    assert counts.get("item", 0) == expected["items"]
+
+    def norm(tree):
+        return [{"marker": nfkc(n["marker"]), "heading": nfkc(n["heading"]), "children": norm(n["children"])} for n in tree]
+
+    assert norm(numbered_tree(doc)) == norm(expected["tree"])
+    pre = [c for c in doc.clauses if c.kind == "preamble"]
+    if expected["preamble_starts"]:
+        assert pre and pre[0].text.startswith(expected["preamble_starts"])
+    # every clause's text is the original text at its span (offsets stay honest)
+    for c in doc.clauses:
+        first = c.text.split("\n")[0]
+        assert doc.text[c.span[0]:c.span[0] + len(first)] == first
+        assert c.span[0] < c.span[1] <= len(doc.text)
+
+
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run_cli(args: list[str]) -> CliResult:
+    """Run ``lawgov-nlp ARGS`` through ``main()`` exactly as the console script does (one-line
+    errors included), in this process, capturing stdout and stderr."""
+    from lawgov_nlp.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old = sys.argv
+    sys.argv = ["lawgov-nlp", *map(str, args)]
+    code = 0
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = old
+    return CliResult(code, out.getvalue(), err.getvalue())
