@@ -7,8 +7,9 @@
       sentences.npy    float16 sentence embeddings, for re-scoring and incremental adds
       sentence_owner.npy   clause row of every sentence (clauses own consecutive sentence rows)
       vectors.npy      float16 clause embeddings (normalized mean of their sentences), for diff-plans
-      bm25_words/      BM25 over jieba tokens (bm25s)
-      bm25_chars/      BM25 over character bigrams (bm25s)
+      bm25_words/      BM25 over jieba tokens of retrieval units (bm25s; see lexical.unit_spans)
+      bm25_chars/      BM25 over character bigrams of retrieval units (bm25s)
+      units.npy        clause row of every retrieval unit
 
 Writes build a sibling directory and rename it into place, under an exclusive lock, so a crash
 or a second writer never leaves a half-written index where a reader can see it.
@@ -35,7 +36,7 @@ from ..reading.corpus import load_documents
 from ..reading.document import Document
 from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_sentences, get_encoder, mean_pool, text_key
 from ..errors import IndexStoreError, InputError
-from .lexical import BM25Index, char_bigrams, dictionary_hash, tokenize
+from .lexical import ClauseLexicon, LexicalIndex, clause_lexicon, dictionary_hash
 from .store import ClauseStore, json_text
 
 log = logging.getLogger(__name__)
@@ -192,12 +193,13 @@ def _doc_row(doc: Document) -> dict:
 def _clause_rows(doc: Document, start_row: int) -> list[dict]:
     rows = []
     for k, c in enumerate(doc.clauses):
+        lex = clause_lexicon(c.text)
         rows.append({
             "row": start_row + k, "clause_id": c.id, "doc_id": doc.doc_id, "kind": c.kind, "numbering": c.numbering,
             "level": c.level, "path": json_text(list(c.path)), "path_label": doc.path_label(c), "heading": c.heading,
             "text": c.text, "start": c.span[0], "end": c.span[1], "parent_id": c.parent_id,
-            "fields": json_text(c.fields), "duplicate_of": c.duplicate_of, "tokens": " ".join(tokenize(c.text)),
-            "text_key": text_key(c.text),
+            "fields": json_text(c.fields), "duplicate_of": c.duplicate_of, "tokens": " ".join(lex.all_tokens),
+            "text_key": text_key(c.text), "lexicon": lex,  # not stored in SQLite: written by write_payload
         })
     return rows
 
@@ -298,9 +300,18 @@ def write_payload(tmp: Path, rows: list[dict], svecs: np.ndarray, owner: np.ndar
     np.save(tmp / "sentences.npy", svecs.astype(np.float16))
     np.save(tmp / "sentence_owner.npy", owner.astype(np.int32))
     np.save(tmp / "vectors.npy", clause_vecs.astype(np.float16))
-    BM25Index().fit([r["tokens"].split() if isinstance(r["tokens"], str) else r["tokens"] for r in rows]).save(tmp / "bm25_words")
-    BM25Index().fit([r["bigrams"] if "bigrams" in r else char_bigrams(r["text"]) for r in rows]).save(tmp / "bm25_chars")
+    LexicalIndex.fit([_lexicon(r) for r in rows]).save(tmp)
     return factory, nprobe
+
+
+def _lexicon(row: dict) -> ClauseLexicon:
+    """A row's retrieval units: built at ingest, one unit from precomputed tokens, or from its text."""
+    if "lexicon" in row:
+        return row["lexicon"]
+    if "bigrams" in row:
+        tokens = row["tokens"].split() if isinstance(row["tokens"], str) else row["tokens"]
+        return ClauseLexicon([(0, len(row["text"]))], [tokens], [row["bigrams"]])
+    return clause_lexicon(row["text"])
 
 
 def write_manifest(tmp: Path, encoder_id: str, encoder_spec: str, dim: int, factory: str, nprobe: int,
@@ -339,21 +350,30 @@ def _swap_into_place(tmp: Path, index_dir: Path) -> None:
 
 
 class ClauseIndex:
-    """An opened, validated index: manifest, clause store, FAISS, BM25 and the encoder."""
+    """An opened, validated index: manifest, clause store, BM25, and (loaded on first use) FAISS.
 
-    def __init__(self, path: Path, manifest: Manifest, store: ClauseStore, faiss_index, words: BM25Index, chars: BM25Index, encoder: Encoder | None):
+    FAISS and the encoder's weights are loaded only when a dense score is asked for, so a lexical
+    search or ``index info`` never pays for them.
+    """
+
+    def __init__(self, path: Path, manifest: Manifest, store: ClauseStore, faiss_index, lexical: LexicalIndex, encoder: Encoder | None):
         self.path = path
         self.manifest = manifest
         self.store = store
-        self.faiss = faiss_index
-        self.words = words
-        self.chars = chars
+        self._faiss = faiss_index
+        self.lexical = lexical
         self.encoder = encoder
         self._vectors = None
         self._sentences = None
         self._owner = None
         self._offsets = None
         self._docs: dict[str, dict] | None = None
+
+    @property
+    def faiss(self):
+        if self._faiss is None:
+            self._faiss = _read_faiss(self.path, self.manifest)
+        return self._faiss
 
     @property
     def vectors(self) -> np.ndarray:
@@ -448,8 +468,11 @@ def read_manifest(index_dir: Path) -> Manifest:
         raise IndexStoreError(f"{mpath}: manifest has unexpected fields ({exc})") from exc
 
 
-def open_index(index_dir: str | Path, encoder: str | Encoder | None = None, load_encoder: bool = True) -> ClauseIndex:
-    """Open and check an index. ``encoder``, when given, must be the one that built it."""
+def open_index(index_dir: str | Path, encoder: str | Encoder | None = None, load_encoder: bool = True, load_faiss: bool = True) -> ClauseIndex:
+    """Open and check an index. ``encoder``, when given, must be the one that built it.
+
+    ``load_faiss=False`` defers reading the vectors to the first dense query (searches do that).
+    """
     index_dir = Path(index_dir)
     manifest = read_manifest(index_dir)
     for name, size in manifest.files.items():
@@ -469,6 +492,18 @@ def open_index(index_dir: str | Path, encoder: str | Encoder | None = None, load
         enc = get_encoder(manifest.encoder_spec)
         if enc.id != manifest.encoder:
             raise IndexStoreError(f"{index_dir}: built with encoder '{manifest.encoder}', this installation provides '{enc.id}': rebuild the index")
+    fi = _read_faiss(index_dir, manifest) if load_faiss else None
+    store = ClauseStore(index_dir / "clauses.sqlite")
+    if store.count() != manifest.clauses:
+        raise IndexStoreError(f"{index_dir}: clauses.sqlite holds {store.count()} clauses, manifest says {manifest.clauses}: rebuild the index")
+    try:
+        lexical = LexicalIndex.load(index_dir, manifest.clauses)
+    except (OSError, ValueError, KeyError) as exc:
+        raise IndexStoreError(f"{index_dir}: lexical index is corrupt ({exc}): rebuild the index") from exc
+    return ClauseIndex(index_dir, manifest, store, fi, lexical, enc)
+
+
+def _read_faiss(index_dir: Path, manifest: Manifest):
     faiss = _faiss()
     try:
         fi = faiss.read_index(str(index_dir / "vectors.faiss"))
@@ -478,12 +513,4 @@ def open_index(index_dir: str | Path, encoder: str | Encoder | None = None, load
         raise IndexStoreError(f"{index_dir}: vectors.faiss holds {fi.ntotal}×{fi.d}, manifest says {manifest.sentences}×{manifest.dim}: rebuild the index")
     if manifest.nprobe:
         faiss.extract_index_ivf(fi).nprobe = manifest.nprobe
-    store = ClauseStore(index_dir / "clauses.sqlite")
-    if store.count() != manifest.clauses:
-        raise IndexStoreError(f"{index_dir}: clauses.sqlite holds {store.count()} clauses, manifest says {manifest.clauses}: rebuild the index")
-    try:
-        words = BM25Index.load(index_dir / "bm25_words", manifest.clauses)
-        chars = BM25Index.load(index_dir / "bm25_chars", manifest.clauses)
-    except (OSError, ValueError, KeyError) as exc:
-        raise IndexStoreError(f"{index_dir}: lexical index is corrupt ({exc}): rebuild the index") from exc
-    return ClauseIndex(index_dir, manifest, store, fi, words, chars, enc)
+    return fi
