@@ -116,6 +116,7 @@ class SearchConfig(_Config):
     dense_min: float = 0.3
     dense_max: float = 0.8
     strength_power: float = 1.0
+    clause_weight: float = 0.5  # dense = best-sentence cosine + this × pooled-clause cosine
     rrf_k: int = 60
     candidates: int = 200  # per signal
     expand_candidates: int = 50

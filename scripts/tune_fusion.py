@@ -64,6 +64,7 @@ def main() -> None:
     grids = {"hybrid (adaptive)": cv.fusion_grid(), "hybrid (fixed weights)": cv.fixed_grid(), "lexical": cv.lexical_grid()}
     mats = {g: {n: cv.ndcg_matrix(p, cfgs) for n, p in preps.items()} for g, cfgs in grids.items()}
     singles = {s: {n: cv.ndcg_matrix(p, [cv.single(s)])[0] for n, p in preps.items()} for s in ("dense", "words", "chars")}
+    singles["dense (+clause)"] = {n: cv.ndcg_matrix(p, [cv.single("dense", 0.5)])[0] for n, p in preps.items()}
     base = {b: {n: cv.ranked_ndcg(p, p.baselines[b]) for n, p in preps.items()} for b in next(iter(preps.values())).baselines}
 
     report: dict = {"settings": {n: p.name for n, p in preps.items()}, "folds": args.folds, "seeds": args.seeds, "rows": {}, "chosen": {}}
@@ -83,7 +84,7 @@ def main() -> None:
         train_all = np.mean([m.mean(axis=1) for m in mats[g].values()], axis=0)
         best = cfgs[int(np.argmax(train_all))]
         report["chosen"][g] = {"on_all_queries": best.to_dict(), "per_fold": [c.to_dict() for c in chosen[: args.folds]]}
-    for label, d in (*((f"{s} alone", v) for s, v in singles.items()), *base.items()):
+    for label, d in (*((f"{s} alone" if "(" not in s else s, v) for s, v in singles.items()), *base.items()):
         report["rows"][label] = {n: {grp: [*cv.group_mean(d[n], preps[n], grp)[:1], 0.0, cv.group_mean(d[n], preps[n], grp)[1]]
                                      for grp in cv.GROUPS} for n in preps}
 
@@ -100,8 +101,9 @@ def main() -> None:
                 cells.append(f"{mean:.3f}" + (f" ± {sd:.3f}" if sd else "") + f" ({nq})")
         print(f"| {label} | " + " | ".join(cells) + " |")
     for g, c in report["chosen"].items():
-        print(f"\n{g}: chosen on all queries: {json.dumps({k: c['on_all_queries'][k] for k in ('method', 'weights', 'dense_min', 'dense_max', 'strength_power')}, ensure_ascii=False)}")
-        print("  per fold (seed 0): " + "; ".join(f"{f['weights']} {f['dense_min']}-{f['dense_max']}^{f['strength_power']}" for f in c["per_fold"]))
+        keys = ("method", "weights", "dense_min", "dense_max", "strength_power", "clause_weight")
+        print(f"\n{g}: chosen on all queries: {json.dumps({k: c['on_all_queries'][k] for k in keys}, ensure_ascii=False)}")
+        print("  per fold (seed 0): " + "; ".join(f"{f['weights']} {f['dense_min']}-{f['dense_max']}^{f['strength_power']} cw {f['clause_weight']}" for f in c["per_fold"]))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

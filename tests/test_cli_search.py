@@ -50,7 +50,7 @@ def test_search_errors_are_one_line(corpus_index, tmp_path):
 
 def test_index_build_add_info(tmp_path, cache_dir):
     idx = tmp_path / "cli-idx"
-    r = runner.invoke(app, ["index", "build", str(CORPUS / "hebei-funing-report-2023.txt"), "--index", str(idx), "-f", "json"])
+    r = runner.invoke(app, ["index", "build", str(CORPUS / "hebei-funing-report-2023.txt"), "--index", str(idx), "-e", "use", "-f", "json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["documents"] == 1
     r = runner.invoke(app, ["index", "add", str(CORPUS / "gangyao-2021-2025-outline.txt"), "--index", str(idx), "-f", "json"])

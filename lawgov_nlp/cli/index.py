@@ -7,7 +7,7 @@ from typing import List, Optional
 import typer
 
 from ..views.output import output_options
-from .app import IndexOpt, embedding_cache, handle_errors, index_app, index_dir, stage_progress
+from .app import IndexOpt, embedding_cache, handle_errors, index_app, index_dir, stage_progress, warn
 
 
 @index_app.command("build")
@@ -16,13 +16,18 @@ from .app import IndexOpt, embedding_cache, handle_errors, index_app, index_dir,
 def index_build(
     paths: Optional[List[Path]] = typer.Argument(None, help="Files or directories [default: corpus/]."),
     index: Optional[str] = IndexOpt,
-    encoder: str = typer.Option("use", "--encoder", "-e", help="use (default, offline), e5 (multilingual-e5-small), minilm (English test model) or st:MODEL_NAME_OR_DIR."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="e5 (default: multilingual-e5-small, best quality, ~8x slower to build), use (multilingual USE, fast), minilm (English test model) or st:MODEL_NAME_OR_DIR."),
     _fmt: str = "table",
 ):
     """Build (or rebuild) an index from documents; unchanged texts are not embedded again."""
+    from ..indexing.encoders import default_index_encoder
     from ..indexing.index import BuildResult, build_index
 
     target = index_dir(index)
+    if encoder is None:
+        encoder, notice = default_index_encoder()
+        if notice:
+            warn(notice)
     prog, cb = stage_progress()
     with prog:
         m = build_index(paths or [Path("corpus")], target, encoder=encoder, cache=embedding_cache(), progress=cb)

@@ -79,12 +79,25 @@ def effective_weights(configs: Sequence[SearchConfig], strength: float) -> np.nd
 def ndcg_matrix(prep: Prepared, configs: Sequence[SearchConfig], k: int = 10) -> np.ndarray:
     """nDCG@k of every configuration (rows) on every query (columns) of one setting."""
     out = np.zeros((len(configs), len(prep.judgments)))
+    by_cw: dict[float, list[int]] = {}
+    for c, cfg in enumerate(configs):
+        by_cw.setdefault(cfg.clause_weight, []).append(c)
+    for cw, idx in by_cw.items():
+        out[idx] = _ndcg_matrix(prep, [configs[c] for c in idx], cw, k)
+    return out
+
+
+def _ndcg_matrix(prep: Prepared, configs: Sequence[SearchConfig], clause_weight: float, k: int) -> np.ndarray:
+    out = np.zeros((len(configs), len(prep.judgments)))
     disc = 1.0 / np.log2(np.arange(2, k + 2))
     for q, (j, qs) in enumerate(zip(prep.judgments, prep.signals)):
         n = len(qs.rows)
         if n == 0:
             continue
-        norm = np.stack([_minmax(qs.signals[s].astype(np.float64)) if s in qs.signals else np.zeros(n) for s in SIGNALS], axis=1)
+        sig = dict(qs.signals)
+        if qs.dense_parts:
+            sig["dense"] = qs.dense_parts["sentence"] + clause_weight * qs.dense_parts["clause"]
+        norm = np.stack([_minmax(sig[s].astype(np.float64)) if s in sig else np.zeros(n) for s in SIGNALS], axis=1)
         fused = norm @ effective_weights(configs, qs.strength).T  # candidates × configs
         kk = min(k, n)
         top = np.argpartition(-fused, kk - 1, axis=0)[:kk]  # unordered top-k per config
@@ -107,8 +120,9 @@ def fusion_grid() -> list[SearchConfig]:
         for lo, hi in itertools.product([0.0, 0.1, 0.2, 0.3, 0.4, 0.5], [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]):
             if hi < lo:
                 continue
-            for p in (0.5, 1.0, 2.0):
-                out.append(base.replace(method="adaptive", weights={"words": ww, "chars": wc, "expand": we}, dense_min=lo, dense_max=hi, strength_power=p))
+            for p, cw in itertools.product((0.5, 1.0, 2.0), (0.0, 0.5)):
+                out.append(base.replace(method="adaptive", weights={"words": ww, "chars": wc, "expand": we}, dense_min=lo,
+                                        dense_max=hi, strength_power=p, clause_weight=cw))
     return out
 
 
@@ -120,7 +134,8 @@ def fixed_grid() -> list[SearchConfig]:
     for ww, wc, we in itertools.product(g, g, [0.0, 0.1, 0.2, 0.3]):
         wd = round(1 - ww - wc - we, 4)
         if wd >= 0:
-            out.append(base.replace(method="score", weights={"words": ww, "chars": wc, "expand": we, "dense": wd}))
+            for cw in (0.0, 0.5):
+                out.append(base.replace(method="score", weights={"words": ww, "chars": wc, "expand": we, "dense": wd}, clause_weight=cw))
     return out
 
 
@@ -206,8 +221,8 @@ def lexical_grid() -> list[SearchConfig]:
     return out
 
 
-def single(signal: str) -> SearchConfig:
-    return SearchConfig().replace(method="score", weights={signal: 1.0})
+def single(signal: str, clause_weight: float = 0.0) -> SearchConfig:
+    return SearchConfig().replace(method="score", weights={signal: 1.0}, clause_weight=clause_weight)
 
 
 def ranked_ndcg(prep: Prepared, ranked: list[list[int]], k: int = 10) -> np.ndarray:

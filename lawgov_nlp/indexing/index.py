@@ -34,7 +34,7 @@ import numpy as np
 from .. import __version__
 from ..reading.corpus import load_documents
 from ..reading.document import Document
-from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_sentences, get_encoder, mean_pool, text_key
+from .encoders import EmbeddingCache, Encoder, default_index_encoder, embed_sentences, get_encoder, mean_pool, text_key
 from ..errors import IndexStoreError, InputError
 from .lexical import ClauseLexicon, LexicalIndex, clause_lexicon, dictionary_hash
 from .store import ClauseStore, json_text
@@ -211,14 +211,21 @@ def _corpus_hash(shas: Sequence[str]) -> str:
 def build_index(
     paths: Sequence[str | Path],
     index_dir: str | Path,
-    encoder: str | Encoder = DEFAULT_ENCODER,
+    encoder: str | Encoder | None = None,
     cache: EmbeddingCache | None = None,
     progress: Progress | None = None,
 ) -> Manifest:
-    """Build an index of every document under ``paths`` into ``index_dir`` (replacing it atomically)."""
+    """Build an index of every document under ``paths`` into ``index_dir`` (replacing it atomically).
+
+    ``encoder=None`` is :func:`~.encoders.default_index_encoder` (e5, or USE where e5 is missing).
+    """
     index_dir = Path(index_dir)
     _check_target(index_dir)
     docs = load_documents(paths)
+    if encoder is None:
+        encoder, notice = default_index_encoder()
+        if notice:
+            log.warning(notice)
     enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
     with write_lock(index_dir):
         return _write_index(index_dir, enc, docs, [], None, cache, progress)

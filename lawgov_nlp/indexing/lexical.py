@@ -35,6 +35,12 @@ STOPWORDS = frozenset(
     "我 我们 我区 我市 本 该 这 那 一 个 中 上 下 不 有 无 年 月 日 做好 做到 切实 进一步 认真 全面 积极 不断 深入 "
     "怎么 怎样 如何 什么 哪些 吗 呢 多少 是否 能否 可以 的人 的事 一下 还要 要不要 能不能 有没有 是不是 为什么".split()
 )
+# Question and colloquial function words: in a query they say nothing about the answer, and their
+# bigrams (怎么, 么办, 能不) would match at random; they are dropped from the query's bigrams too.
+QUESTION_WORDS = frozenset(
+    "怎么办 咋办 怎么样 老是 总是 会不会 可不可以 行不行 该不该 照不照 还有 哪里 哪儿 哪个 谁 谁来 几 几期 多长时间 "
+    "多久 一次 吧 啊 呀 嘛 么 咋 请问 到底 究竟 应该 需要 能 会 让 被 给 向 用 找 去 来 说".split()
+)
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fff0-9a-z]")
 # Characters a bigram made only of is noise in an explanation (的人, 进一, 一步 …).
 _WEAK_CHARS = frozenset("的了和与及等在是对为将把由从向于并或也都要其之我这那一个中上下不有无年月日进步人们就还能会可以")
@@ -93,6 +99,7 @@ def dictionary_hash() -> str:
     except md.PackageNotFoundError:  # pragma: no cover
         h.update(b"no-fold")
     h.update(f"units {UNIT_VERSION}".encode())
+    h.update(" ".join(sorted(STOPWORDS | QUESTION_WORDS)).encode())  # dropped from indexed tokens
     p = dictionary_path()
     if p.exists():
         h.update(p.read_bytes())
@@ -121,7 +128,7 @@ def _jieba():
 
 
 def _keep(tok: str) -> bool:
-    return len(tok) >= 2 and tok not in STOPWORDS and bool(_TOKEN_OK.search(tok))
+    return len(tok) >= 2 and tok not in STOPWORDS and tok not in QUESTION_WORDS and bool(_TOKEN_OK.search(tok))
 
 
 def _weak(tok: str) -> bool:
@@ -136,6 +143,28 @@ def tokenize(text: str) -> list[str]:
 def char_bigrams(text: str) -> list[str]:
     s = fold_chars(strip_punct(text))
     return [s[i:i + 2] for i in range(len(s) - 1)]
+
+
+def query_bigrams(query: str) -> list[str]:
+    """The bigrams a query is matched on: those of its runs of content words.
+
+    Stopwords and question words (怎么办, 能不能, 的人) cut the query into runs, so neither their
+    own bigrams nor those straddling them (查怎) are looked for. A query made only of such words
+    keeps all its bigrams (there is nothing else to match).
+    """
+    runs, cur = [], []
+    for tok in _jieba().cut(fold(query)):
+        t = tok.strip()
+        if not t or t in STOPWORDS or t in QUESTION_WORDS or not _TOKEN_OK.search(t):
+            if cur:
+                runs.append("".join(cur))
+            cur = []
+        else:
+            cur.append(t)
+    if cur:
+        runs.append("".join(cur))
+    grams = [g for r in runs for g in char_bigrams(r)]
+    return grams or char_bigrams(query)
 
 
 # -- retrieval units ----------------------------------------------------------------------------
@@ -386,5 +415,5 @@ def matched_terms(query: str, text: str, extra: Sequence[str] = ()) -> list[str]
     if words:
         return words
     s = fold_chars(strip_punct(text))
-    grams = [g for g in dict.fromkeys(char_bigrams(query)) if g in s and not _weak(g)]
+    grams = [g for g in dict.fromkeys(query_bigrams(query)) if g in s and not _weak(g)]
     return [g for g in grams if g not in STOPWORDS][:8]
