@@ -37,14 +37,18 @@ def main() -> None:
     if args.additions:
         add = json.loads(args.additions.read_text(encoding="utf-8"))
         by_id = {q["id"]: q for q in project}
+        # either {"additions": {qid: [entries]}, "notes": {qid: note}} or {"queries": [{"id", "relevant"}]}
+        entries = add["additions"] if "additions" in add else {e["id"]: e["relevant"] for e in add["queries"]}
         n = 0
-        for entry in add["queries"]:
-            q = by_id[entry["id"]]
-            new = [{**r, "source": "collection-additions"} for r in entry["relevant"]]
+        for qid, rel in entries.items():
+            q = by_id[qid]
+            new = [{**r, "source": "collection-additions"} for r in rel]
             q["relevant"].extend(new)
             n += len(new)
             if new:
                 q["scope"] = "both"
+            if add.get("notes", {}).get(qid):
+                q["collection_note"] = add["notes"][qid]
         sources.append({"source": "collection-additions", "entries": n, "file": args.additions.name, "description": add.get("description", "")})
     blind = json.loads(args.blind.read_text(encoding="utf-8"))
     bq = [{**q, "blind": True, "source": "blind"} for q in blind["queries"]]
