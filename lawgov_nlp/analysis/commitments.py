@@ -132,9 +132,9 @@ class Commitment:
     def display_value(self) -> str:
         if isinstance(self.value, str):
             return self.value
-        v = f"{self.value:g}" if abs(self.value) < 1e15 else str(self.value)
+        v = _fmt_number(self.value)
         sign = {"at_least": "≥", "at_most": "≤", "exactly": ""}.get(self.direction, "")
-        rng = f"–{self.upper:g}" if self.upper is not None else ""
+        rng = f"–{_fmt_number(self.upper)}" if self.upper is not None else ""
         return f"{'≈' if self.approx else ''}{sign}{v}{rng}{self.unit}"
 
     def to_dict(self) -> dict:
@@ -142,6 +142,10 @@ class Commitment:
         d["span"] = list(self.span)
         d["doc_span"] = list(self.doc_span) if self.doc_span else None
         return d
+
+
+def _fmt_number(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:.6f}".rstrip("0").rstrip(".")
 
 
 @dataclass
