@@ -281,14 +281,15 @@ def subject_key(contexts: Sequence[str], unit: str, kind: str, subject: str,
     sentence), else the subject's own wording."""
     if isinstance(contexts, str):
         contexts = [contexts]
-    for context in contexts:
-        ctx = strip_punct(context.replace(_MASK, ""))
+    forms = [strip_punct(c.replace(_MASK, "")) for c in contexts]
+    for ctx in forms:
         for ind in indicators():
             if ind.get("units") and unit not in ind["units"]:
                 continue
             if ind.get("kinds") and kind not in ind["kinds"]:
                 continue
-            if ind["rx"].search(ctx):
+            # a qualifier (重大案件…) may sit in an earlier phrase of the sentence
+            if ind["rx"].search(forms[-1] if ind.get("scope") == "sentence" else ctx):
                 return ind["key"], True
     return strip_punct(subject)[:max_chars], False
 
@@ -589,7 +590,9 @@ def extract_clause(doc: Document, clause: Clause, ctx: _Ctx | None = None, state
         subject = after or before
         if unit == "recurring":
             subject = _clean_subject(_strip_quantities(t[b:seg_end])) or before
-        key, canon = subject_key([t[seg_start:seg_end], clause.heading + " " + t[_sentence_start(t, a):seg_end]], unit, "deadline", subject)
+        # a schedule names its task in its own phrase (每年应当举办…讲座); the sentence around it
+        # may name another (定期听取汇报…季度有小结)
+        key, canon = subject_key([t[seg_start:seg_end]], unit, "deadline", subject)
         found.append(_make(doc, clause, offsets, a, b, "deadline", value, unit, "by", subject, key, canon, path_label))
     for q in _quantities(t, ctx, taken):
         a, b = q["start"], q["end"]
@@ -691,6 +694,8 @@ def indicator_matrix(cset: CommitmentSet, min_docs: int = 2) -> IndicatorMatrix:
     for d in cset.documents:
         for c in d.commitments:
             if c.restates:
+                continue
+            if not c.subject_key:
                 continue
             cells.setdefault((c.subject_key, d.doc_id), []).append(c)
             docs_of.setdefault(c.subject_key, set()).add(d.doc_id)

@@ -66,11 +66,27 @@ class ItemComparison:
 
 
 @dataclass
+class IndicatorComparison:
+    """One canonical indicator across the documents, wherever in each document it is set."""
+
+    key: str
+    ref: list[Commitment]
+    local: dict[str, list[Commitment]]  # doc_id → its commitments on the indicator
+    labels: dict[str, str]  # doc_id → kept / tightened / loosened / dropped / added
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"key": self.key, "ref": [c.to_dict() for c in self.ref], "labels": self.labels, "notes": self.notes,
+                "local": {d: [c.to_dict() for c in cs] for d, cs in self.local.items()}}
+
+
+@dataclass
 class PolicyComparison:
     reference: dict  # doc_id, title, headings_only
     documents: list[dict]  # doc_id, title, meta
     items: list[ItemComparison]
     config: dict = field(default_factory=dict)
+    indicators: list[IndicatorComparison] = field(default_factory=list)
 
     def counts(self, doc_id: str) -> dict[str, int]:
         out = {k: 0 for k in LABELS}
@@ -83,9 +99,23 @@ class PolicyComparison:
     def wording_changes(self) -> list[tuple[ItemComparison, WordingChange]]:
         return [(it, w) for it in self.items for w in it.wording if w.change != "same"]
 
+    def indicator_rows(self) -> tuple[list[str], list[dict]]:
+        """Indicator × document for the canonical indicators, the reference first: value and label."""
+        docs = [d["doc_id"] for d in self.documents]
+        ref_id = self.reference["doc_id"]
+        rows = []
+        for ind in self.indicators:
+            row = {"indicator": ind.key, ref_id: "; ".join(dict.fromkeys(c.display_value for c in ind.ref))}
+            for d in docs:
+                vals = "; ".join(dict.fromkeys(c.display_value + ("" if c.kind == "target" else f" {KIND_ZH[c.kind]}") for c in ind.local.get(d, [])))
+                lab = ind.labels.get(d)
+                row[d] = f"{vals or '—'} ({LABEL_ZH[lab]})" if lab else vals
+            rows.append(row)
+        return ["indicator", ref_id, *docs], rows
+
     def to_dict(self) -> dict:
         return {"reference": self.reference, "documents": [{**d, "counts": self.counts(d["doc_id"])} for d in self.documents],
-                "config": self.config,
+                "config": self.config, "indicators": [i.to_dict() for i in self.indicators],
                 "items": [{"doc_id": it.doc_id, "ref": it.ref_clause_id, "item": it.ref_label, "status": it.status, "matches": it.match_ids,
                            "pairs": [p.to_dict() for p in it.pairs], "wording": [w.to_dict() for w in it.wording]} for it in self.items]}
 
@@ -131,7 +161,7 @@ class PolicyComparison:
         return cols, rows
 
     def to_sheets(self) -> dict:
-        return {"commitments": self.to_rows(), "matrix": self.matrix_rows(), "wording": self.wording_rows()}
+        return {"commitments": self.to_rows(), "indicators": self.indicator_rows(), "items": self.matrix_rows(), "wording": self.wording_rows()}
 
     def to_frame(self):
         import pandas as pd
@@ -250,8 +280,10 @@ def compare(alignment: Alignment, config: PolicyConfig | None = None) -> PolicyC
             ref_dirs[it.ref_clause_id] = [s for cid in sorted(ids) if cid in ref_by_id for s in directives(cid, ref_by_id[cid].text)]
     items: list[ItemComparison] = []
     headings_only = bool(alignment.info.get("headings_only"))
+    all_local: dict[str, list[Commitment]] = {}
     for ad in alignment.documents:
         local_cs = extract_document(ad.doc).commitments
+        all_local[ad.doc.doc_id] = local_cs
         by_clause: dict[str, list[Commitment]] = {}
         for c in local_cs:
             by_clause.setdefault(c.clause_id, []).append(c)
@@ -276,7 +308,40 @@ def compare(alignment: Alignment, config: PolicyConfig | None = None) -> PolicyC
             local_dirs = [s for cid in it.match_ids if cid in doc_by_id for s in directives(cid, doc_by_id[cid].text)] if carried else []
             wording = compare_wording(ref_dirs[it.ref_clause_id], local_dirs, cfg.scope_dice)
             items.append(ItemComparison(ad.doc.doc_id, it.ref_clause_id, it.label, it.status, it.match_ids, pairs, wording))
+    indicators = compare_indicators(_dedupe(ref_cs), {d: _dedupe(cs) for d, cs in all_local.items()})
     return PolicyComparison(
         {"doc_id": ref.doc_id, "title": ref.title, "headings_only": headings_only, "items": len(items_seen)},
         [{"doc_id": ad.doc.doc_id, "title": ad.doc.title, "meta": ad.doc.meta.to_dict()} for ad in alignment.documents],
-        items, {**cfg.to_dict(), "alignment": alignment.info})
+        items, {**cfg.to_dict(), "alignment": alignment.info}, indicators)
+
+
+def _strictest(cs: Sequence[Commitment]) -> Commitment:
+    targets = [c for c in cs if c.kind == "target"] or list(cs)
+    return targets[0]
+
+
+def compare_indicators(ref_cs: Sequence[Commitment], local: dict[str, list[Commitment]]) -> list[IndicatorComparison]:
+    """Canonical indicators (``data/indicators.toml``) compared across whole documents: the item
+    alignment may place the same indicator under different items (a plan's training hours under
+    能力建设, a report's under 执法), and a researcher compares the numbers all the same."""
+    keys = list(dict.fromkeys(c.subject_key for c in ref_cs if c.indicator and c.unit not in ("recurring",)))
+    keys += [k for k in dict.fromkeys(c.subject_key for cs in local.values() for c in cs if c.indicator and c.unit != "recurring") if k not in keys]
+    out = []
+    for key in keys:
+        r = [c for c in ref_cs if c.subject_key == key]
+        ind = IndicatorComparison(key, r, {}, {})
+        for d, cs in local.items():
+            mine = [c for c in cs if c.subject_key == key]
+            if mine:
+                ind.local[d] = mine
+            if r and mine:
+                lab, note = label_pair(_strictest(r), _strictest(mine))
+                ind.labels[d] = lab
+                if note:
+                    ind.notes[d] = note
+            elif r:
+                ind.labels[d] = "dropped"
+            elif mine:
+                ind.labels[d] = "added"
+        out.append(ind)
+    return out

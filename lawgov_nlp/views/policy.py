@@ -151,16 +151,35 @@ def show_comparison(cmp: PolicyComparison, out: Console, show: str = "commitment
                 t.add_row(Text(_one(it.ref_label, 24)), Text(f"{LABEL_ZH[p.label]} {p.label}", style=LABEL_STYLE[p.label]),
                           Text(_one(p.subject_key, 30)), ref_v, loc)
         out.print(t)
+    if show != "strength" and cmp.indicators:
+        cols, rows = cmp.indicator_rows()
+        it = Table(title="indicators across documents (wherever each document sets them)", show_lines=True, title_justify="left")
+        it.add_column("indicator", overflow="fold", ratio=3)
+        for c in cols[1:]:
+            it.add_column(Text(_one(titles.get(c, ref["title"] + "（参照）"), 16)), overflow="fold", ratio=2)
+        for r in rows:
+            it.add_row(Text(r["indicator"]), *[Text(r.get(c, "")) for c in cols[1:]])
+        out.print()
+        out.print(it)
 
 
 def comparison_html(cmp: PolicyComparison, standalone: bool = True) -> str:
     ref = cmp.reference
     parts = [f"<p class='legend'>" + "".join(f"<span>{_badge(LABEL_ZH[k] + ' ' + k, LABEL_COLOR[k])}</span>" for k in LABELS) + "</p>"]
+    cols, rows = cmp.indicator_rows()
+    if rows:
+        titles = {d["doc_id"]: d["title"] for d in cmp.documents}
+        titles[ref["doc_id"]] = ref["title"] + "（参照）"
+        parts.append("<h2>指标对照 Indicators across documents</h2><table><tr><th>indicator</th>"
+                     + "".join(f"<th>{html.escape(titles.get(c, c))}</th>" for c in cols[1:]) + "</tr>")
+        for r in rows:
+            parts.append(f"<tr><td><b>{html.escape(r['indicator'])}</b></td>" + "".join(f"<td>{html.escape(r.get(c, ''))}</td>" for c in cols[1:]) + "</tr>")
+        parts.append("</table>")
     cols, rows = cmp.matrix_rows()
     if rows:
         titles = {d["doc_id"]: d["title"] for d in cmp.documents}
         titles[ref["doc_id"]] = ref["title"] + "（参照）"
-        parts.append("<h2>指标对照 Indicator × document</h2><table><tr><th>item</th><th>indicator</th>"
+        parts.append("<h2>逐条对照 Item by item</h2><table><tr><th>item</th><th>indicator</th>"
                      + "".join(f"<th>{html.escape(titles.get(c, c))}</th>" for c in cols[2:]) + "</tr>")
         for r in rows:
             parts.append(f"<tr><td class='path'>{html.escape(r['item'])}</td><td><b>{html.escape(r['indicator'])}</b></td>"
