@@ -142,7 +142,6 @@ class PolicyConfig(_Config):
     subject_max_chars: int = 24  # a derived subject key is cut here
     pair_subject_dice: float = 0.34  # two commitments of one aligned item pair when their subjects share this much
     scope_dice: float = 0.4  # a local directive span answers a reference span when their scopes share this much
-    resolve_title_dice: float = 0.9  # a cited title resolves to a document whose title is this close
     trace_done: tuple = ("implemented",)  # diff-plans statuses a report's tracing counts as reported done
     trace_partly: tuple = ("partial",)
 

@@ -70,3 +70,6 @@ def descendants(doc: Document, clause_id: str) -> set[str]:
         if c.parent_id in out:
             out.add(c.id)
     return out
+
+
+align_documents = align

@@ -125,12 +125,15 @@ class CitationEdge:
     lag_years: int | None
 
 
-@dataclass
+@dataclass(repr=False)
 class CitationSet:
     """Citations of several documents: edges (citing → cited), the graph, diffusion lags."""
 
     documents: list[DocCitations]
     config: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"CitationSet({len(self.documents)} documents, {len(self.works)} cited works)"
 
     @property
     def works(self) -> list[CitedWork]:
@@ -318,9 +321,12 @@ def classify(title: str, doc_number: str = "", before: str = "") -> str:
     return "local"
 
 
-def extract_citations(doc: Document, candidates: Sequence[Document] = ()) -> DocCitations:
+def extract_citations(doc: Document | Sequence[Document], candidates: Sequence[Document] = ()) -> DocCitations | CitationSet:
     """Every work ``doc`` cites, with its mentions, relation, kind, 文号, and — among
-    ``candidates`` (e.g. the rest of a corpus or index) — the document it resolves to."""
+    ``candidates`` (e.g. the rest of a corpus or index) — the document it resolves to.
+    Given several documents, their :class:`CitationSet` (resolved among one another)."""
+    if not isinstance(doc, Document):
+        return extract_all(list(doc), list(candidates) or None)
     own = {title_key(doc.title), title_key(doc.meta.title or "")} - {""}
     works: list[CitedWork] = []
     by_key: dict[str, CitedWork] = {}
@@ -402,7 +408,8 @@ def _inner_title(title: str) -> str:
     return m.group(1) if m else title
 
 
-def _resolve(w: CitedWork, candidates: Sequence[Document], cfg: PolicyConfig = PolicyConfig()) -> None:
+def _resolve(w: CitedWork, candidates: Sequence[Document]) -> None:
+    """Resolve by 文号, then by normalised title (or the inner title of a 关于印发《X》的通知)."""
     entry = _catalogue_entry(w.title, w.doc_number)
     if entry:
         w.catalog = entry["title"]
@@ -433,7 +440,9 @@ def _resolve(w: CitedWork, candidates: Sequence[Document], cfg: PolicyConfig = P
             w.level = "national"
 
 
-def extract_all(docs: Sequence[Document], candidates: Sequence[Document] | None = None, config: PolicyConfig | None = None) -> CitationSet:
+def extract_all(docs: Sequence[Document] | Document, candidates: Sequence[Document] | None = None, config: PolicyConfig | None = None) -> CitationSet:
     """Citations of every document, resolved among ``candidates`` (default: the documents themselves)."""
+    if isinstance(docs, Document):
+        docs = [docs]
     cands = list(candidates) if candidates is not None else list(docs)
     return CitationSet([extract_citations(d, cands) for d in docs], (config or PolicyConfig()).to_dict())

@@ -181,12 +181,15 @@ class DocCommitments:
         return out
 
 
-@dataclass
+@dataclass(repr=False)
 class CommitmentSet:
     """Commitments of several documents (``extract_all``): table, JSON, CSV, DataFrame, matrix."""
 
     documents: list[DocCommitments]
     config: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"CommitmentSet({len(self.documents)} documents, {sum(len(d.commitments) for d in self.documents)} commitments)"
 
     def __iter__(self):
         for d in self.documents:
@@ -225,7 +228,7 @@ class CommitmentSet:
         return commitments_html(self, standalone=False)
 
 
-@dataclass
+@dataclass(repr=False)
 class IndicatorMatrix:
     """Indicator × document: what each document commits to (or reports) for each indicator."""
 
@@ -234,6 +237,9 @@ class IndicatorMatrix:
     doc_ids: list[str]
     titles: dict[str, str]
     cells: dict[tuple[str, str], list[Commitment]]
+
+    def __repr__(self) -> str:
+        return f"IndicatorMatrix({len(self.indicators)} indicators × {len(self.doc_ids)} documents)"
 
     def cell_text(self, key: str, doc_id: str) -> str:
         cs = self.cells.get((key, doc_id), [])
@@ -680,7 +686,10 @@ def extract_document(doc: Document) -> DocCommitments:
     return DocCommitments(doc.doc_id, doc.title, doc.meta.to_dict(), commitments, assigns)
 
 
-def extract_all(docs: Iterable[Document], config: PolicyConfig | None = None) -> CommitmentSet:
+def extract_all(docs: Iterable[Document] | Document, config: PolicyConfig | None = None) -> CommitmentSet:
+    """Commitments of every document (or of one)."""
+    if isinstance(docs, Document):
+        docs = [docs]
     cfg = config or PolicyConfig()
     return CommitmentSet([extract_document(d) for d in docs], cfg.to_dict())
 
@@ -705,3 +714,6 @@ def indicator_matrix(cset: CommitmentSet, min_docs: int = 2) -> IndicatorMatrix:
     keys.sort(key=lambda k: (-len(docs_of[k]), k))
     return IndicatorMatrix(keys, units, [d.doc_id for d in cset.documents], {d.doc_id: d.title for d in cset.documents},
                            {k: v for k, v in cells.items() if k[0] in keys})
+
+
+extract_commitments = extract_all

@@ -80,13 +80,16 @@ class IndicatorComparison:
                 "local": {d: [c.to_dict() for c in cs] for d, cs in self.local.items()}}
 
 
-@dataclass
+@dataclass(repr=False)
 class PolicyComparison:
     reference: dict  # doc_id, title, headings_only
     documents: list[dict]  # doc_id, title, meta
     items: list[ItemComparison]
     config: dict = field(default_factory=dict)
     indicators: list[IndicatorComparison] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"PolicyComparison(reference={self.reference['doc_id']!r}, {len(self.documents)} documents, {len(self.items)} item comparisons)"
 
     def counts(self, doc_id: str) -> dict[str, int]:
         out = {k: 0 for k in LABELS}
@@ -345,3 +348,14 @@ def compare_indicators(ref_cs: Sequence[Commitment], local: dict[str, list[Commi
                 ind.labels[d] = "added"
         out.append(ind)
     return out
+
+
+def compare_plans(reference: Document, targets: Sequence[Document], encoder: str = "use", cache=None, index=None,
+                  config: PolicyConfig | None = None) -> PolicyComparison:
+    """Align ``targets`` with ``reference`` (diff-plans) and compare their commitments and wording."""
+    from ..errors import InputError
+    from .aligned import align
+
+    if not targets:
+        raise InputError("no target documents to compare")
+    return compare(align(reference, list(targets), encoder=encoder, cache=cache, index=index), config)

@@ -119,9 +119,12 @@ class DocStrength:
         return out
 
 
-@dataclass
+@dataclass(repr=False)
 class StrengthReport:
     documents: list[DocStrength]
+
+    def __repr__(self) -> str:
+        return f"StrengthReport({len(self.documents)} documents, {sum(len(d.spans) for d in self.documents)} directive spans)"
 
     def to_dict(self) -> dict:
         return {"documents": [{"doc_id": d.doc_id, "title": d.title, "counts": d.counts(), "clauses": d.clauses,

@@ -71,11 +71,14 @@ class ReportTrace:
         return out
 
 
-@dataclass
+@dataclass(repr=False)
 class TraceReport:
     plan: dict
     reports: list[ReportTrace]
     config: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"TraceReport(plan={self.plan['doc_id']!r}, " + ", ".join(f"{r.doc_id}: {r.counts()}" for r in self.reports) + ")"
 
     def to_dict(self) -> dict:
         return {"plan": self.plan, "config": self.config, "reports": [
