@@ -603,8 +603,10 @@ def extract_clause(doc: Document, clause: Clause, ctx: _Ctx | None = None, state
     for q in _quantities(t, ctx, taken):
         a, b = q["start"], q["end"]
         seg_start, seg_end = _segment_bounds(t, q["num_start"])
-        before = _clean_subject(t[seg_start:q["start"]])
-        after = _clean_subject(_strip_quantities(t[b:seg_end]))
+        # in a list (查处食品类案件104件、药械化违法案件53件) each count's subject is its own item
+        before = _clean_subject(t[seg_start:q["start"]].rsplit("、", 1)[-1])
+        after_text = t[b:seg_end]
+        after = "" if after_text.startswith("、") else _clean_subject(_strip_quantities(after_text.split("、", 1)[0]))
         subject = (before + ("…" + after if after and len(before) <= 6 else "")) if before else after
         sentence = t[_sentence_start(t, q["num_start"]):q["num_start"]]
         recurring = re.search(r"每(?:人每)?(?:年|季度|季|月|半年)", sentence)

@@ -61,7 +61,7 @@ def show_commitments(cs: CommitmentSet, out: Console, kinds: tuple = ()) -> None
             if c.restates:
                 where.append(" (表, restates)", style="dim")
             subj = Text(c.subject_key, style="bold" if c.indicator else "")
-            units = "、".join(c.lead) + (" / " + "、".join(c.responsible) if c.responsible else "")
+            units = " / ".join(x for x in ("、".join(c.lead), "、".join(c.responsible)) if x)
             t.add_row(where, KIND_ZH[c.kind], c.display_value, subj, Text(_one(c.text, 40)), Text(_one(units, 40), style="dim"))
         out.print(t)
 
