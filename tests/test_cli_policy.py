@@ -72,3 +72,16 @@ def test_trace_and_compare_commands(tmp_path):
     r = run_cli(["commitments", CORPUS / "guangxi-liujiang-workpoints-2017.txt", "--reference", HANDAN, "--format", "html", "-o", out])
     assert r.exit_code == 0, r.stderr
     assert "领导班子年度法治专题讲座期数" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_commands_on_an_index(corpus_index):
+    r = run_cli(["cite", "--all", "--index", corpus_index, "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    edges = json.loads(r.stdout)["edges"]
+    assert any(e["source"] == "hebei-handan-district-plan-2021-2025" and e["target"] == "gangyao-2021-2025-outline" for e in edges)
+    r = run_cli(["commitments", "--all", "--index", corpus_index, "--matrix", "--format", "csv"])
+    assert r.exit_code == 0 and "行政执法人员年度法律培训学时" in r.stdout
+    r = run_cli(["trace", "hebei-handan-district-plan-2021-2025", "hebei-funing-report-2023", "--index", corpus_index, "--format", "csv"])
+    assert r.exit_code == 0, r.stderr
+    assert "（三十）全面加强依法行政能力建设" in r.stdout

@@ -16,7 +16,8 @@ Kind, by these rules in order: the catalogue ``data/cited_works.toml`` for natio
 ``…法``/``法典``/``宪法`` → law; ``条例`` → regulation; a 政府令 number → rule; central 文号
 (中发, 国发, 国办发, 厅字, 中办发) or an issuer such as 中共中央/国务院/中办/国办/中央依法治国办 before
 the title → central; ``办法/规定/细则`` of a province or autonomous region (省, 自治区) → rule;
-otherwise local (a city's, county's or department's document).
+otherwise local (a city's, county's or department's document) — or central when a national document
+cites it without a place name.
 """
 from __future__ import annotations
 
@@ -302,7 +303,7 @@ def _sentence(text: str, a: int, b: int) -> tuple[int, int]:
     return s, (min(ends) if ends else len(text))
 
 
-def classify(title: str, doc_number: str = "", before: str = "") -> str:
+def classify(title: str, doc_number: str = "", before: str = "", citing_level: str = "") -> str:
     """The kind of a cited work (law, regulation, rule, central, local, other): see the module docstring."""
     entry = _catalogue_entry(title, doc_number)
     if entry:
@@ -318,7 +319,8 @@ def classify(title: str, doc_number: str = "", before: str = "") -> str:
         return "central"
     if re.search(r"(办法|规定|细则)$", t) and _PROVINCE.match(t):
         return "rule"
-    return "local"
+    # an unattributed document without a place name is of the citing document's own level
+    return "central" if citing_level == "national" and not _PLACE.match(t) else "local"
 
 
 def extract_citations(doc: Document | Sequence[Document], candidates: Sequence[Document] = ()) -> DocCitations | CitationSet:
@@ -365,7 +367,7 @@ def extract_citations(doc: Document | Sequence[Document], candidates: Sequence[D
             mention = Mention(clause.id, text[a:end], (a, end), doc_span, relation, number)
             work = by_key.get(k) or aliases.get(k) or _variant_of(k, title, works)
             if work is None:
-                work = CitedWork(doc.doc_id, title, text[a:end], number, relation, classify(title, number, before), 0,
+                work = CitedWork(doc.doc_id, title, text[a:end], number, relation, classify(title, number, before, doc.meta.level), 0,
                                  text[s:e], [])
                 works.append(work)
                 by_key[k] = work

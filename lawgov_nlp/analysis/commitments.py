@@ -55,6 +55,7 @@ UNITS = ["个工作日", "工作日", "个百分点", "百分点", "人次", "�
          "万元", "亿元", "平方米", "公里", "元", "吨", "亩", "%", "项", "件", "个", "家", "份", "条", "处", "块", "起", "次",
          "期", "名", "人", "篇", "场", "类", "支", "所", "座", "套", "户", "批", "轮", "种", "本", "台", "辆", "张", "位", "宗"]
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
+_TIME_UNITS = {"个工作日", "工作日", "小时"}
 _QUOTA_UNITS = {"期", "次", "篇", "学时", "课时", "场", "个工作日", "工作日"}
 # quota words a Chinese numeral needs before it (至少一期, 只设一个)
 _DIRECTION_WORDS = [
@@ -68,7 +69,7 @@ _DIRECTION_RE = re.compile("|".join(re.escape(w) for w, _ in sorted(_DIRECTION_W
 _DIRECTION_OF = dict(_DIRECTION_WORDS)
 
 _QTY = re.compile(
-    rf"(?P<num>{NUMBER})(?:\s*[-—～~至到]\s*(?P<num2>{ARABIC}))?(?P<more>多|余)?\s?(?P<unit>{_UNIT_RE})?(?P<post>及以上|以上|以下|以内|之内|余)?"
+    rf"(?P<num>{NUMBER})(?:\s*[-—～~至到]\s*(?P<num2>{ARABIC}))?(?P<more>多|余)?\s?(?P<unit>{_UNIT_RE})?(?P<post>及以上|以上|以下|以内|之内|余|内)?"
 )
 _PERCENT_CN = re.compile(rf"百分之(?P<num>{CN}|{ARABIC}|百)")
 _ZERO = re.compile(r"(?:没有|未)(?:收到|受理|发生)[^，,。；;]{0,12}?(?:案件|案卷|事件|事故)")
@@ -504,7 +505,7 @@ def _quantities(t: str, ctx: _Ctx, taken: list[tuple[int, int]]) -> list[dict]:
             span_start = a
         if post in ("以上", "及以上", "余") or more:
             direction = "at_least"
-        elif post in ("以下", "以内", "之内"):
+        elif post in ("以下", "以内", "之内") or (post == "内" and unit in _TIME_UNITS):
             direction = "at_most"
         upper = parse_number(m.group("num2")) if m.group("num2") else None
         if upper is not None:

@@ -22,10 +22,9 @@ from typing import Sequence
 
 from ..config import PolicyConfig
 from ..reading.document import Document
-from ..reading.normalize import strip_punct
 from .aligned import Alignment, descendants
 from .commitments import KIND_ZH, Commitment, extract_document
-from .strength import WordingChange, compare_wording, directives
+from .strength import WordingChange, _dice as bigram_dice, _grams, compare_wording, directives
 
 LABELS = ("kept", "tightened", "loosened", "dropped", "added")
 LABEL_ZH = {"kept": "持平", "tightened": "加码", "loosened": "放宽", "dropped": "未提", "added": "新增"}
@@ -184,14 +183,8 @@ class PolicyComparison:
         return comparison_html(self, standalone=False)
 
 
-def _grams(s: str) -> set[str]:
-    t = strip_punct(s)
-    return {t[i:i + 2] for i in range(len(t) - 1)}
-
-
 def _dice(a: str, b: str) -> float:
-    x, y = _grams(a), _grams(b)
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+    return bigram_dice(_grams(a), _grams(b))
 
 
 def _compatible(a: Commitment, b: Commitment) -> bool:
