@@ -121,6 +121,8 @@ def show_comparison(cmp: PolicyComparison, out: Console, show: str = "commitment
             changes = [(it, w) for it in items for w in it.wording if verbose or w.change != "same"]
             same = sum(1 for it in items for w in it.wording if w.change == "same")
             out.print(Text.assemble((titles[d["doc_id"]], "bold"), f"  wording: {len(changes)} changed, {same} the same"))
+            if not changes:
+                continue
             t = Table(show_lines=False, pad_edge=False)
             for col in ("item", "change", "reference wording", "local wording"):
                 t.add_column(col, overflow="fold", ratio=3 if "wording" in col else 2)
