@@ -67,3 +67,19 @@ def test_trace_fixture_pair(cache_dir):
     assert [(x.target.display_value, x.outcome) for x in by["（三）"].targets] == [("≥80%", "short")]
     assert {c.subject_key for c in r.unplanned_results} >= {"法律援助案件受理数"}
     assert r.counts()["silent"] == 2
+
+
+def test_trace_on_two_documents_of_one_province(corpus_docs, cache_dir):
+    # no plan in the corpus has its own later report: the Handan plan against the Funing 2023
+    # report (two Hebei districts) stands in; read off both: Funing (十一) 专题培训不少于60学时
+    from lawgov_nlp.analysis.trace import trace_reports
+    from lawgov_nlp.indexing.encoders import EmbeddingCache
+
+    tr = trace_reports(corpus_docs["hebei-handan-district-plan-2021-2025"], [corpus_docs["hebei-funing-report-2023"]],
+                       cache=EmbeddingCache(cache_dir / "embeddings.sqlite"))
+    r = tr.reports[0]
+    assert sum(r.counts().values()) == 30
+    task = next(t for t in r.tasks if t.label.startswith("（三十）"))
+    hours = next(x for x in task.targets if x.target.unit == "学时")
+    assert (hours.outcome, hours.where, hours.result.value) == ("met", "elsewhere", 60)
+    assert any(c.subject_key == "法律援助案件受理数" for c in r.unplanned_results)

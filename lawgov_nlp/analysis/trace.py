@@ -5,7 +5,8 @@ report a target. Per planned task: **done** (the alignment finds the task implem
 report), **partly** (partial), **silent** (omitted: the report says nothing the task could be
 recognised by), or not applicable — with the report's clauses as evidence, as in diff-plans.
 Where the task set a quantified target and the evidence reports a result on the same subject,
-the target is checked: **met** (the result satisfies the floor/ceiling) or **short**.
+the target is checked: **met** (the result satisfies the floor/ceiling) or **short**; a canonical
+indicator reported under another task (``where = "elsewhere"``) is checked too.
 Results the report gives in clauses that carry no planned task are listed as **unplanned**.
 """
 from __future__ import annotations
@@ -35,9 +36,10 @@ class TargetCheck:
     target: Commitment
     result: Commitment | None
     outcome: str  # met | short | unreported
+    where: str = ""  # evidence (a clause carrying the task) | elsewhere (the same indicator under another task)
 
     def to_dict(self) -> dict:
-        return {"outcome": self.outcome, "target": self.target.to_dict(), "result": self.result.to_dict() if self.result else None}
+        return {"outcome": self.outcome, "where": self.where, "target": self.target.to_dict(), "result": self.result.to_dict() if self.result else None}
 
 
 @dataclass
@@ -149,7 +151,12 @@ def trace(alignment: Alignment, config: PolicyConfig | None = None) -> TraceRepo
                 for p in pair_commitments(targets, results, cfg.pair_subject_dice):
                     if p.ref is None:
                         continue
-                    checks.append(TargetCheck(p.ref, p.local, _outcome(p.ref, p.local) if p.local else "unreported"))
+                    if p.local is not None:
+                        checks.append(TargetCheck(p.ref, p.local, _outcome(p.ref, p.local), "evidence"))
+                        continue
+                    # a canonical indicator may be reported under another task (training hours under 执法)
+                    other = next((c for c in rep_cs if c.kind == "result" and p.ref.indicator and c.subject_key == p.ref.subject_key), None)
+                    checks.append(TargetCheck(p.ref, other, _outcome(p.ref, other) if other else "unreported", "elsewhere" if other else ""))
             tasks.append(TracedTask(it.ref_clause_id, it.label, it.status, trace_label, it.score, evidence, checks))
         matched = ad.matched_ids
         unplanned = [c for c in rep_cs if c.kind == "result" and c.clause_id not in matched]

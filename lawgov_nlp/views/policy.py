@@ -298,7 +298,8 @@ def show_trace(tr: TraceReport, out: Console, verbose: bool = False) -> None:
                     ev.append(f"\n+ {len(task.evidence) - 1} more", style="dim")
             else:
                 ev = Text("—", style="dim")
-            targets = Text("\n".join(f"{x.target.display_value} → {x.result.display_value if x.result else '—'} {x.outcome}" for x in task.targets))
+            targets = Text("\n".join(f"{x.target.display_value} → {x.result.display_value if x.result else '—'} {x.outcome}"
+                                     + (" (elsewhere)" if x.where == "elsewhere" else "") for x in task.targets))
             t.add_row(Text(_one(task.label, 40)), Text(f"{TRACE_ZH[task.trace]}", style=TRACE_STYLE[task.trace]), ev, targets)
         out.print(t)
         if r.unplanned_results:
@@ -316,7 +317,8 @@ def trace_html(tr: TraceReport, standalone: bool = True) -> str:
         parts.append("<table><tr><th class='ref'>planned task 计划任务</th><th>trace</th><th>evidence 报告条款</th><th>targets</th></tr>")
         for task in r.tasks:
             ev = "".join(f"<div class='match'><div class='path'>{html.escape(e.path_label)}</div>{html.escape(_one(e.text, 300))}</div>" for e in task.evidence)
-            tg = "<br>".join(html.escape(f"{x.target.display_value} → {x.result.display_value if x.result else '—'} ({x.outcome})") for x in task.targets)
+            tg = "<br>".join(html.escape(f"{x.target.display_value} → {x.result.display_value if x.result else '—'} ({x.outcome}"
+                                         + (f", reported at {x.result.path_label}" if x.where == "elsewhere" and x.result else "") + ")") for x in task.targets)
             parts.append(f"<tr><td class='ref'>{html.escape(task.label)}</td><td>{_badge(TRACE_ZH[task.trace], TRACE_COLOR[task.trace])}</td><td>{ev}</td><td>{tg}</td></tr>")
         parts.append("</table>")
         if r.unplanned_results:
