@@ -1,5 +1,4 @@
 """Citations on the real seeds: measured on gold; 文号 repair; resolution; the graph."""
-import pytest
 from helpers import CORPUS, DATA
 
 from lawgov_nlp.analysis.citations import classify, extract_all, extract_citations

@@ -23,7 +23,6 @@ import tomllib
 
 from ..reading.document import Document
 from ..reading.normalize import strip_punct
-from ..reading.segment import Clause
 
 LEVEL_LABEL = {4: "mandatory", 3: "obligatory", 2: "encouraging", 1: "permissive", 0: "none"}
 LEVEL_ZH = {4: "强制", 3: "义务", 2: "倡导", 1: "授权", 0: "无"}
@@ -221,7 +220,6 @@ def compare_wording(ref_spans: Sequence[DirectiveSpan], local_spans: Sequence[Di
             continue  # an unpaired reference directive is not evidence of weakening: its action may be worded apart
         j, sim = pairs[i]
         l = local_spans[j]
-        rl, ll = (r.level, r.polarity), (l.level, l.polarity)
         change = "same" if l.level == r.level else ("weakened" if l.level < r.level else "strengthened")
         out.append(WordingChange(r, l, change, sim))
     return out

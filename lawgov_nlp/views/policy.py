@@ -15,8 +15,8 @@ from ..analysis.strength import LEVEL_ZH, StrengthReport
 from ..analysis.trace import TRACE_ZH, TraceReport
 from ..evaluation.policy import ExtractionEvaluation
 from .output import html_view, terminal_view
-from .render import clip, highlighted
-from .report import _CSS, marked_html
+from .render import clip
+from .report import _CSS
 
 LABEL_STYLE = {"kept": "", "tightened": "bold red", "loosened": "bold green", "dropped": "dim", "added": "cyan"}
 LABEL_COLOR = {"kept": "#607d8b", "tightened": "#c62828", "loosened": "#2e7d32", "dropped": "#9e9e9e", "added": "#1565c0"}
@@ -167,7 +167,7 @@ def show_comparison(cmp: PolicyComparison, out: Console, show: str = "commitment
 
 def comparison_html(cmp: PolicyComparison, standalone: bool = True) -> str:
     ref = cmp.reference
-    parts = [f"<p class='legend'>" + "".join(f"<span>{_badge(LABEL_ZH[k] + ' ' + k, LABEL_COLOR[k])}</span>" for k in LABELS) + "</p>"]
+    parts = ["<p class='legend'>" + "".join(f"<span>{_badge(LABEL_ZH[k] + ' ' + k, LABEL_COLOR[k])}</span>" for k in LABELS) + "</p>"]
     cols, rows = cmp.indicator_rows()
     if rows:
         titles = {d["doc_id"]: d["title"] for d in cmp.documents}
