@@ -132,3 +132,18 @@ class DiffConfig(_Config):
 
     def __hash__(self) -> int:
         return hash(self.fingerprint())
+
+
+@dataclass(frozen=True)
+class PolicyConfig(_Config):
+    """Commitments, directive strength, citations and tracing: the constants that move their results."""
+
+    direction_lookback: int = 14  # characters before a number searched for 不少于/至少/不超过…
+    subject_max_chars: int = 24  # a derived subject key is cut here
+    pair_subject_dice: float = 0.34  # two commitments of one aligned item pair when their subjects share this much
+    scope_dice: float = 0.4  # a local directive span answers a reference span when their scopes share this much
+    trace_done: tuple = ("implemented",)  # diff-plans statuses a report's tracing counts as reported done
+    trace_partly: tuple = ("partial",)
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint())
