@@ -40,7 +40,7 @@ def main() -> None:
         print(f"{args.collection}: no collection; seeds only", file=sys.stderr)
     seeds = score_seeds(ROOT / "corpus")
     table = accuracy_table(rows) + accuracy_table(seeds, FIELDS + ("level",))[:1]
-    print("| source | half | docs | " + " | ".join(FIELDS) + " | level |")
+    print("| source | half | docs | " + " | ".join(FIELDS) + " | level |")  # type: ignore[operator]
     print("| --- | --- | ---: | " + " | ".join("---:" for _ in FIELDS) + " | ---: |")
     for t in table:
         print(f"| {t['source']} | {t['half']} | {t['documents']} | " + " | ".join(_cell(t[f]) for f in FIELDS)

@@ -11,7 +11,11 @@ be compared with the text) are part of the measurement and printed with it:
 - issuer: equal after the same normalisation, or one ends with the other (深圳市福田区人民政府 /
   福田区人民政府), 政府 and 人民政府 counted alike.
 - year: the manifest date's year equals ours, or lies inside the period we read (2021-2025).
-  Rows without a manifest date are left out.
+  Rows without a manifest date are left out, and so is ``govcn2019``: its manifest date is the
+  page's 发布日期, and documents signed from 1981 on were put online in 2018-2019, so its year is
+  not the documents' year. There the date field compares the 发布日期 we read with it instead.
+- date: ours (for govcn2019 the page's 发布日期) equals the manifest's full date; rows whose
+  manifest date is only a year are left out.
 - type: ours mapped to the manifest's coarser words (年度报告, 政府工作报告 → 报告; 实施方案 → 方案;
   工作要点 → 要点); a 印发 notice may be typed by what it carries. Seeds compare exactly.
 - ``aipolicy``: titles and issuers are English translations and dates unreliable (collection
@@ -27,10 +31,10 @@ from pathlib import Path
 
 from ..reading.doctype import announced_title, doc_type_of_title
 
-FIELDS = ("title", "issuer", "year", "type")
+FIELDS = ("title", "issuer", "year", "type", "date")
 _PUNCT = re.compile(r"[\s\u3000。，、；：？！“”‘’\"'《》〈〉（）()\[\]【】—\-－–_·・,.:;!?<>]+")
 _COARSE = {"年度报告": "报告", "政府工作报告": "报告", "实施方案": "方案", "工作要点": "要点"}
-_EXCLUDED = {"aipolicy": {"title", "issuer", "year"}}
+_EXCLUDED = {"aipolicy": {"title", "issuer", "year", "date"}, "govcn2019": {"year"}}
 _FILE_NAME_TITLES = {"digigov", "zizheng"}
 
 
@@ -119,11 +123,13 @@ def score_collection(collection: Path, limit: int | None = None) -> list[Row]:
             "issuer": lambda: issuer_ok(meta.issuer, r["issuer"]),
             "year": lambda: year_ok(meta, r["date"]) if r["date"] else None,
             "type": lambda: type_ok(meta.doc_type, r["doc_type"], r["title"]) if r["doc_type"] else None,
+            "date": lambda: ((meta.published if source == "govcn2019" else meta.date) == r["date"]) if re.match(r"^\d{4}-\d{2}-\d{2}$", r["date"]) else None,
         }
         for f, check in checks.items():
             row.results[f] = None if f in excluded else check()
         row.shown = {"title": (meta.title, r["title"]), "issuer": (meta.issuer, r["issuer"]),
-                     "year": (f"{meta.year} ({meta.year_from}-{meta.year_to})", r["date"]), "type": (meta.doc_type, r["doc_type"])}
+                     "year": (f"{meta.year} ({meta.year_from}-{meta.year_to})", r["date"]), "type": (meta.doc_type, r["doc_type"]),
+                     "date": (meta.published if source == "govcn2019" else meta.date, r["date"])}
         out.append(row)
     return out
 
@@ -148,11 +154,11 @@ def score_seeds(corpus: Path) -> list[Row]:
         row.results = {
             "title": title_ok(meta.title, entry["title"]), "issuer": issuer_ok(meta.issuer, entry["issuer"]),
             "year": year_ok(meta, str(entry.get("year", ""))), "type": type_ok(meta.doc_type, entry["doc_type"], exact=True),
-            "level": meta.level == entry["level"],
+            "date": meta.date == entry["date"] if entry.get("date") else None, "level": meta.level == entry["level"],
         }
         row.shown = {"title": (meta.title, entry["title"]), "issuer": (meta.issuer, entry["issuer"]),
                      "year": (f"{meta.year} ({meta.year_from}-{meta.year_to})", str(entry["year"])),
-                     "type": (meta.doc_type, entry["doc_type"]), "level": (meta.level, entry["level"])}
+                     "type": (meta.doc_type, entry["doc_type"]), "level": (meta.level, entry["level"]), "date": (meta.date, entry.get("date", ""))}
         out.append(row)
     return out
 

@@ -119,7 +119,7 @@ def infer_level(name: str) -> str:
         return "county" if re.match(r"^.{1,6}?(区|县)", rest) else "province"
     if re.search(r"(省|自治区)", n) and not re.search(r"(省|自治区).{1,8}(市|州|盟|地区)", n):
         return "province"
-    if re.search(r"(市|州|盟|地区).{1,8}(区|县|旗|市)(人民政府|政府|委员会|办公室|管委会|$)", n) \
+    if re.search(r"(市|州|盟|地区)[\u4e00-\u9fff]{1,4}?(区|县|旗)", n) and not re.search(r"(市|州)(区域|县域|区县)", n) \
             or re.search(r"^.{1,8}(县|旗)", n) or re.search(r"新区(管委会|管理委员会)", n) \
             or re.search(r"^[\u4e00-\u9fff]{1,4}区(人民政府|政府|委员会|办公室|管委会|$)", n):
         return "county"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, fields
 
@@ -154,7 +155,7 @@ _YEAR_TYPES = {"年度报告", "政府工作报告", "报告", "工作要点", "
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SPEECH = re.compile(r"我代表(.{1,30}?)[，,、\s]*(?:向大会|向本次大会|向全会|向各位代表)")
 _GENERIC_GOV = re.compile(r"^(本届|这届)?(市|区|县|州|盟|旗|省|自治区|自治州|新区)?(人民政府|政府|管委会|管理委员会|行署|行政公署)$")
-_REVIEW = re.compile(r"((?:19|20)\d{2})\s*年(?:工作)?(?:主要)?(?:工作)?回顾")
+_REVIEW = re.compile(r"((?:19|20)\d{2})\s*年(?:以来)?(?:的)?(?:国内)?(?:工作)?(?:主要)?(?:工作)?(?:的)?回顾")
 _SESSION_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*在.{2,40}?人民代表大会")
 _NPC_TITLE = re.compile(r"^(第[一二三四五六七八九十]+届)?(全国|.{2,12}?[省市区县])人民代表大会(常务委员会)?.{0,20}关于")
 _ORG_SUFFIX = r"(人民政府办公室|人民政府办公厅|人民政府|政府办公室|办公室|办公厅|委员会|领导小组|管委会|管理委员会|小组|厅|局|部|院|委|办|政府|党委|党组|行署)"
@@ -162,7 +163,8 @@ _ISSUER_LINE = re.compile(rf"^[\u4e00-\u9fff、（）()]{{2,40}}?{_ORG_SUFFIX}$"
 _TITLE_PREFIX_ISSUER = re.compile(rf"^(.{{2,40}}?{_ORG_SUFFIX})(关于|印发|转发)")
 _SITE_WORDS = re.compile(r"(门户网站|网站|政府网|人民政府$|政务网|^首页$|信息公开)")
 _NOT_PLACE = {"城市", "城镇", "都市", "海洋", "中国", "全国", "国家", "世界", "亚洲", "全省", "全市", "全区", "乡村", "农村", "城乡",
-              "东部", "西部", "中部", "北部", "南部", "东北", "西北", "西南", "华南", "华北", "华东", "长江", "黄河", "沿海", "内陆"}
+              "东部", "西部", "中部", "北部", "南部", "东北", "西北", "西南", "华南", "华北", "华东", "长江", "黄河", "沿海", "内陆",
+              "京津", "京津冀", "黄渤海", "长三角", "珠三角", "粤港澳", "成渝", "关中", "中原", "大湾区", "湾区", "前海", "深港"}
 
 
 def extract_meta(lines: list[Line], chrome: dict[str, str], html_meta: dict[str, str]) -> DocMeta:
@@ -173,6 +175,7 @@ def extract_meta(lines: list[Line], chrome: dict[str, str], html_meta: dict[str,
     tail = plain[-8:]
     text = "\n".join(ln.text for ln in lines)
     head_text = text[:6000]
+    years_text = unicodedata.normalize("NFKC", head_text)  # １９９１年 is 1991年
 
     meta.doc_number = html_meta.get("doc_number", "")
     if not meta.doc_number:
@@ -185,14 +188,14 @@ def extract_meta(lines: list[Line], chrome: dict[str, str], html_meta: dict[str,
     meta.date = _date(head, tail, html_meta, meta.published, head_text)
 
     own_title, issuer_line = _title_lines(head)
-    title = _clean_title(html_meta.get("title", "")) or own_title
+    resolution = None if html_meta.get("title") else _NPC_RESOLUTION.search(head_text[:600])
+    title = _clean_title(html_meta.get("title", "")) or ("" if resolution else own_title)
     carried = announced_title(title) if title else ""
     speech = _SPEECH.search(head_text)
-    meta.issuer = _issuer(html_meta, title, issuer_line, speech, tail, text)
+    meta.issuer = _issuer(html_meta, title, issuer_line, speech, head, tail, text)
     meta.doc_type = infer_doc_type(title, "" if title else text)
     if not title and not meta.doc_type and re.match(r"^\W*各位代表[：:]", head_text):
         meta.doc_type = "政府工作报告"  # a speech to a people's congress whose opening was cut
-    resolution = None if title else _NPC_RESOLUTION.search(head_text[:600])
     if resolution:
         # a resolution whose title line was lost: its first sentence names session and report
         title = f"{resolution.group(1)}关于{resolution.group(4)}的决议"
@@ -201,7 +204,7 @@ def extract_meta(lines: list[Line], chrome: dict[str, str], html_meta: dict[str,
             year = _npc_year(resolution.group(2), resolution.group(3))
             meta.date = str(year) if year else ""
     if not title and meta.doc_type == "政府工作报告":
-        year = _report_year(head_text, meta.date)
+        year = _report_year(years_text, meta.date, text)
         place = _place(meta.issuer)
         title = f"{year}年{place}政府工作报告" if year and place else f"{place}政府工作报告" if place else "政府工作报告"
     title = carried or title
@@ -213,7 +216,7 @@ def extract_meta(lines: list[Line], chrome: dict[str, str], html_meta: dict[str,
     period = parse_period(title)
     title_year = _title_year(title, period)
     if meta.doc_type == "政府工作报告" and title_year is None:
-        title_year = _report_year(head_text, meta.date)
+        title_year = _report_year(years_text, meta.date, text)
     date_year = int(meta.date[:4]) if meta.date else None
     if meta.date and len(meta.date) == 4:
         meta.date = ""  # a year without a day is not a date
@@ -301,6 +304,8 @@ def _title_lines(head: list[Line]) -> tuple[str, str]:
     for k, t in enumerate(texts):
         if not _title_piece(t):
             continue
+        if k > 0 and texts[k - 1].endswith(("《", "“")) or k + 1 < len(texts) and texts[k + 1].startswith(("》", "”")):
+            continue  # a document the text cites, broken out of its sentence (wikisource links)
         for span in (1, 2, 3):
             parts = texts[k:k + span]
             if len(parts) < span or not all(_title_piece(p) for p in parts):
@@ -320,7 +325,7 @@ def _title_lines(head: list[Line]) -> tuple[str, str]:
 
 def _is_sentence(t: str) -> bool:
     # a line of running text that happens to end in 报告/通知 (…向大会报告) is no title
-    return bool(re.search(r"(我代表|请予审议|现将|如下|我们|[，,].{0,40}[，,])", t))
+    return bool(re.search(r"(我代表|请予审议|现将|如下|我们|听取|审议了|决定批准|所作的|[，,].{0,40}[，,])", t))
 
 
 def _clean_title(t: str) -> str:
@@ -337,7 +342,7 @@ def _page_title(t: str) -> str:
     return max(titled or keep, key=len)
 
 
-def _issuer(html_meta: dict[str, str], title: str, issuer_line: str, speech, tail: list[Line], text: str) -> str:
+def _issuer(html_meta: dict[str, str], title: str, issuer_line: str, speech, head: list[Line], tail: list[Line], text: str) -> str:
     if html_meta.get("issuer"):
         return html_meta["issuer"].strip()
     if speech:
@@ -361,6 +366,9 @@ def _issuer(html_meta: dict[str, str], title: str, issuer_line: str, speech, tai
             return m.group(1).strip()
     if issuer_line:
         return issuer_line
+    header = _header_issuer(head)
+    if header:
+        return header
     for ln in reversed(tail):
         t = ln.text.strip()
         if 4 <= len(t) <= 30 and _ISSUER_LINE.match(t) and not parse_date(t):
@@ -368,8 +376,21 @@ def _issuer(html_meta: dict[str, str], title: str, issuer_line: str, speech, tai
     return ""
 
 
+_GENERIC_AREA = ("高新", "合作", "集聚", "园", "城", "景", "社", "片", "辖", "示范", "先行", "试验", "开发", "保税", "功能", "核心", "老",
+                 "新", "全", "本", "我", "各", "该", "地", "市", "山", "产业", "强", "街", "一", "两", "三", "中心", "商圈", "特",
+                 "湾", "工业", "大", "校", "院", "厂", "矿", "营", "战")
 _PROVINCES = ("北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 "
               "四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门").split()
+
+
+def _header_issuer(head: list[Line]) -> str:
+    """The issuing organ printed above the 文号 (版头: "XX市人民政府办公室文件" / 江依法行政办发〔2017〕3号)."""
+    for prev, ln in zip(head, head[1:]):
+        if parse_doc_number(ln.text):
+            t = re.sub(r"文件$", "", prev.text.strip())
+            if _ISSUER_LINE.match(t):
+                return t
+    return ""
 
 
 def _text_place(text: str, unit: str) -> str:
@@ -391,13 +412,17 @@ def _text_place(text: str, unit: str) -> str:
     sample = text[:12000]
     counts = Counter(w for w in jieba.cut(sample) if len(w) >= 2 and tags.get(w) == "ns" and w not in _NOT_PLACE)
     if unit in ("区", "县", "旗"):
-        # district names are often not in the dictionary: count "XX区" written out
-        counts = Counter(m.group(1) for m in re.finditer(rf"(?<![全本我各该城市省])([\u4e00-\u9fff]{{2,3}}?){unit}(?![域位划内外级])", sample)
-                         if m.group(1) not in _NOT_PLACE and not m.group(1).endswith(("全", "本", "我", "各", "城", "市", "街", "社")))
+        # district names are often not in the dictionary: count words the text writes with the unit
+        words = list(jieba.cut(sample))
+        counts = Counter()
+        for w, nxt in zip(words, words[1:] + [""]):
+            name = w[:-1] if w.endswith(unit) and len(w) >= 3 else w if nxt == unit and tags.get(w) == "ns" else ""
+            if name and name not in _NOT_PLACE and not name.endswith(_GENERIC_AREA):
+                        counts[name] += 1
     elif unit in ("省", "自治区"):
         counts = Counter({w: n for w, n in counts.items() if w in _PROVINCES})
     elif unit:
-        counts = Counter({w: n for w, n in counts.items() if w not in _PROVINCES or w in _PROVINCES[:4]})
+        counts = Counter({w: n for w, n in counts.items() if (w not in _PROVINCES or w in _PROVINCES[:4]) and not w.endswith(("县", "区", "镇", "乡", "村"))})
     if not counts:
         return ""
     (best, n), = counts.most_common(1)
@@ -422,7 +447,7 @@ def _title_year(title: str, period: tuple[int, int] | None) -> int | None:
     return int(next(g for g in m.groups() if g))
 
 
-def _report_year(head_text: str, date: str) -> int | None:
+def _report_year(head_text: str, date: str, text: str = "") -> int | None:
     """The year a 政府工作报告 is delivered: its session date, else the year it reviews + 1."""
     m = _SESSION_DATE.search(head_text[:1500])
     if m:
@@ -433,7 +458,8 @@ def _report_year(head_text: str, date: str) -> int | None:
     m = re.search(r"(?:过去的?一年|一年来)", head_text[:800])
     if m and date:
         return int(date[:4])
-    m = re.search(r"((?:19|20)\d{2})\s*年(?:的)?(?:主要目标|工作安排|总体要求|主要预期目标|政府工作|经济社会发展的?(?:主要)?(?:预期)?目标)", head_text)
+    m = re.search(r"((?:19|20)\d{2})\s*年(?:的)?(?:主要目标|工作安排|总体要求|主要预期目标|政府工作|经济社会发展的?(?:主要)?(?:预期)?目标)",
+                  unicodedata.normalize("NFKC", text) if text else head_text)
     if m:
         return int(m.group(1))
     return int(date[:4]) if date else None
