@@ -209,8 +209,10 @@ def extract_meta(lines: list[Line], chrome: dict[str, str], html_meta: dict[str,
         title = f"{year}年{place}政府工作报告" if year and place else f"{place}政府工作报告" if place else "政府工作报告"
     title = carried or title
     if not title:
-        title = _page_title(html_meta.get("page_title", "")) or html_meta.get("file_title", "")
-        meta.doc_type = meta.doc_type or doc_type_of_title(title)
+        # the HTML <title> or the PDF's /Title: weaker than the text, so only when it has none
+        title = _page_title(html_meta.get("page_title", "")) or _clean_title(html_meta.get("file_title", ""))
+        meta.doc_type = doc_type_of_title(title) or meta.doc_type
+        title = announced_title(title) or title
     meta.title = title
 
     period = parse_period(title)
