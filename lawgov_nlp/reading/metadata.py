@@ -460,6 +460,12 @@ def _report_year(head_text: str, date: str, text: str = "") -> int | None:
     m = re.search(r"(?:过去的?一年|一年来)", head_text[:800])
     if m and date:
         return int(date[:4])
+    # The opening reviews the past: the latest year it mentions more than once, plus one
+    # (a goal "到2020年…" far ahead is mentioned once).
+    counts = Counter(int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年", head_text[:4000]))
+    repeated = [y for y, n in counts.items() if n >= 2]
+    if repeated:
+        return max(repeated) + 1
     m = re.search(r"((?:19|20)\d{2})\s*年(?:的)?(?:主要目标|工作安排|总体要求|主要预期目标|政府工作|经济社会发展的?(?:主要)?(?:预期)?目标)",
                   unicodedata.normalize("NFKC", text) if text else head_text)
     if m:
