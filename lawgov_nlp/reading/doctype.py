@@ -38,7 +38,7 @@ _FZZF = re.compile(r"法治政府|依法行政")
 
 # A document without a title line names its genre in its own sentences.
 _SELF_REFERENCE: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"我代表.{1,30}?(向大会|向本次大会|向全会).{0,10}?报告"), "政府工作报告"),
+    (re.compile(r"我代表.{1,30}?(向大会|向本次大会|向全会|向第.{1,12}?人民代表大会).{0,10}?报告"), "政府工作报告"),
     (re.compile(r"人民代表大会.{0,20}?会议.{0,4}听取(和|并)?审议了.{0,40}?报告"), "决议"),
     (re.compile(r"(制定|形成|特制定|研究制定)(本|如下)?实施方案"), "实施方案"),
     (re.compile(r"(制定|形成|特制定|研究制定)本(工作)?方案|制定如下方案"), "方案"),

@@ -153,7 +153,7 @@ def parse_period(title: str) -> tuple[int, int] | None:
 
 _YEAR_TYPES = {"年度报告", "政府工作报告", "报告", "工作要点", "要点", "实施方案", "方案", "计划", "纲要", "规划"}
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_SPEECH = re.compile(r"我代表(.{1,30}?)[，,、\s]*(?:向大会|向本次大会|向全会|向各位代表)")
+_SPEECH = re.compile(r"我代表(.{1,30}?)[，,、\s]*(?:向大会|向本次大会|向全会|向各位代表|向第.{1,12}?人民代表大会)")
 _GENERIC_GOV = re.compile(r"^(本届|这届)?(市|区|县|州|盟|旗|省|自治区|自治州|新区)?(人民政府|政府|管委会|管理委员会|行署|行政公署)$")
 _REVIEW = re.compile(r"((?:19|20)\d{2})\s*年(?:以来)?(?:的)?(?:国内)?(?:工作)?(?:主要)?(?:工作)?(?:的)?回顾")
 _SESSION_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*在.{2,40}?人民代表大会")
@@ -418,7 +418,7 @@ def _text_place(text: str, unit: str) -> str:
         words = list(jieba.cut(sample))
         counts = Counter()
         for w, nxt in zip(words, words[1:] + [""]):
-            name = w[:-1] if w.endswith(unit) and len(w) >= 3 else w if nxt == unit and tags.get(w) == "ns" else ""
+            name = w[:-1] if w.endswith(unit) and len(w) >= 3 else w if nxt == unit and 2 <= len(w) <= 3 and re.fullmatch(r"[\u4e00-\u9fff]+", w) else ""
             if name and name not in _NOT_PLACE and not name.endswith(_GENERIC_AREA):
                         counts[name] += 1
     elif unit in ("省", "自治区"):
