@@ -87,15 +87,31 @@ def doc_type_of_title(title: str, follow: bool = True) -> str:
     return ""
 
 
+_GLUED_TITLE = re.compile(r"^\W*((?:关于)?[\u4e00-\u9fff（）()“”《》、]{4,50}?(?:" + "|".join(w for w, _ in _GENRES if w != "报告") + r"))\s*(?:[（(][^）)]{1,20}[）)])?\s*(?=为|根据|按照|近年来|当前|各)")
+_SALUTATION = re.compile(r"^\W*[\u4e00-\u9fff、，,（）()]{2,120}?[：:]\s*\n?")
+_LETTER_CLOSING = re.compile(r"(专此函复|特此函复|特此函告|此复|专此函告)")
+
+
 def doc_type_of_text(text: str) -> str:
-    """Rule 5: the genre a document names in its first sentences, or ""."""
+    """Rule 5: the genre a document names in its first sentences, or "". A title run into the
+    first sentence ("智能航运发展指导意见为认真贯彻…") names it too; a text that opens with its
+    addressees ("各省、自治区…：") is a 函 when it closes as one (专此函复), else a 通知."""
     head = text[:3000]
+    glued = _GLUED_TITLE.match(head)
+    if glued:
+        kind = doc_type_of_title(glued.group(1))
+        if kind:
+            return kind
     best: tuple[int, str] | None = None
     for rx, kind in _SELF_REFERENCE:
         m = rx.search(head)
         if m and (best is None or m.start() < best[0]):
             best = (m.start(), kind)
-    return best[1] if best else ""
+    if best:
+        return best[1]
+    if _SALUTATION.match(head) and not head.lstrip().startswith(("各位代表", "各位委员")):
+        return "函" if _LETTER_CLOSING.search(text[-600:]) else "通知"
+    return ""
 
 
 _MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
