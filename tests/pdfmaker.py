@@ -69,7 +69,8 @@ def write_pdf(
     page_style: str = "dash",
     title_lines: int = 1,
     interleave: bool = False,
-    encrypt: str | None = None,
+    encrypt=None,
+    image_pages: int = 0,
 ) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -127,23 +128,32 @@ def write_pdf(
             c.setFont(fname, s)
             c.drawString(x, yy, line)
         c.showPage()
+    for _ in range(image_pages):  # scanned pages appended to a text PDF
+        _draw_scan(c)
+        c.showPage()
     c.save()
     return Path(path)
 
 
-def write_image_pdf(path: str | Path) -> Path:
-    """A 'scanned' PDF: one page that is only a picture, no text layer."""
+def _draw_scan(c) -> None:
     from PIL import Image, ImageDraw
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen import canvas
 
     img = Image.new("L", (600, 800), 255)
     draw = ImageDraw.Draw(img)
     for k in range(20):
         draw.rectangle([60, 60 + 35 * k, 540, 70 + 35 * k], fill=0)  # lines of "text" as ink
-    c = canvas.Canvas(str(path), pagesize=A4)
     c.drawImage(ImageReader(img), 0, 0, width=A4[0], height=A4[1])
+
+
+def write_image_pdf(path: str | Path) -> Path:
+    """A 'scanned' PDF: one page that is only a picture, no text layer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4)
+    _draw_scan(c)
     c.showPage()
     c.save()
     return Path(path)

@@ -124,3 +124,13 @@ def test_owner_password_only_pdf_is_read(tmp_path):
     enc = pdfencrypt.StandardEncryption("", ownerPassword="owner", canCopy=0)
     p = write_pdf(tmp_path / "owner.pdf", _paras(FUNING)[:4], encrypt=enc, title_lines=2)
     assert read_file(p).text.splitlines()[:2] == ["秦皇岛市抚宁区人民政府", "2023年法治政府建设工作报告"]
+
+
+def test_scanned_pages_inside_a_text_pdf_are_named(tmp_path, caplog):
+    p = write_pdf(tmp_path / "mixed.pdf", _paras(FUNING)[:6], title_lines=2, image_pages=2)
+    with caplog.at_level("WARNING", logger="lawgov_nlp"):
+        doc = load_document(p)
+    assert doc.text.startswith("秦皇岛市抚宁区人民政府")
+    (w,) = [w for w in doc.warnings if "no text layer" in w]
+    assert w.startswith("pages 2-3 of 3") and "OCR" in w
+    assert any("pages 2-3 of 3" in r.getMessage() for r in caplog.records)

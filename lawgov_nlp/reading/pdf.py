@@ -23,6 +23,7 @@ map is refused with one line that says to OCR it; a password-protected PDF is re
 """
 from __future__ import annotations
 
+import logging
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from pathlib import Path
 from ..config import PdfConfig
 from ..errors import InputError, MissingDependency
 from .numbering import ANNEX, match_marker
+
+log = logging.getLogger(__name__)
 
 _OCR_HINT = "run OCR first (e.g. `ocrmypdf -l chi_sim in.pdf out.pdf`) and read the OCR'd copy"
 
@@ -117,7 +120,9 @@ def read_pdf(path: Path, data: bytes, cfg: PdfConfig | None = None) -> PdfText:
         raise InputError(f"{path}: PDF text cannot be decoded ({bad_chars} of {total_chars} characters have no Unicode mapping in their fonts); {_OCR_HINT}")
     out = PdfText("", len(pages), title)
     if image_pages:
-        out.warnings.append(f"pages {_ranges(image_pages)} have no text layer (scanned?): their text is missing; {_OCR_HINT}")
+        msg = f"page{'s' if len(image_pages) > 1 else ''} {_ranges(image_pages)} of {len(pages)} have no text layer (scanned?): their text is missing; {_OCR_HINT}"
+        out.warnings.append(msg)
+        log.warning("%s: %s", path, msg)
     ordered = _read_order_all(pages, cfg)
     kept = _drop_furniture(ordered, heights, cfg, out.dropped)
     out.text = "\n".join(_paragraphs(kept, cfg))
