@@ -76,11 +76,9 @@ class DocMeta:
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,16}[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*第?\s*(\d{1,4})\s*号$")
 # Scrapes lose the closing bracket and 号: "江依法行政办发〔20173" is 〔2017〕3号 (the year is 4 digits).
 _DOC_NUMBER_MANGLED = re.compile(r"^([\u4e00-\u9fff]{1,16})[〔\[［]\s*((?:19|20)\d{2})(\d{1,4})$")
-_TITLE_WORDS = re.compile(r"(纲要|方案|要点|报告|意见|通知|决定|办法|规定|规划|条例|细则|计划|批复|函)")
 _DATE_CN = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _DATE_ISO = re.compile(r"((?:19|20)\d{2})[-./](\d{1,2})[-./](\d{1,2})")
 _DATE_DIGITS = re.compile(r"^((?:19|20)\d{2})(\d{2,4})$")
-_ISSUER_END = re.compile(r"(人民政府|政府办公室|办公室|委员会|领导小组|小组|厅|局|部|院|委|办|政府|党委|党组)$")
 
 
 def parse_date(text: str, not_after: str = "") -> str:
