@@ -1,7 +1,7 @@
 """Word 97-2003 ``.doc`` and WPS ``.wps`` files, read as the ``.docx`` they convert to.
 
-A binary ``.doc`` (and a ``.wps`` saved by WPS Office, which uses the same Word binary format in
-an OLE container) is converted in memory to ``.docx`` by ``msdoc2docx`` (MIT, pure Python, no
+A binary ``.doc`` (and a ``.wps`` in the same Word binary format, as WPS Office writes it; an
+older Kingsoft format is refused with a message) is converted in memory to ``.docx`` by ``msdoc2docx`` (MIT, pure Python, no
 dependencies; it follows Microsoft's published [MS-DOC] specification), then read by the
 ``.docx`` reader, so paragraphs and tables come out exactly as for a ``.docx``: one paragraph or
 table cell per line, headers, footers and field codes left out. Compared on Chinese ``.doc``
