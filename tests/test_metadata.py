@@ -122,6 +122,7 @@ def test_field_matchers_of_the_evaluation():
     assert title_ok("2014年国务院政府工作报告", "2014年中华人民共和国国务院政府工作报告")
     assert title_ok("国务院2019年立法工作计划", "国务院办公厅关于印发国务院2019年立法工作计划的通知")
     assert issuer_ok("福田区人民政府", "深圳市福田区人民政府") and not issuer_ok("罗湖区人民政府", "福田区人民政府")
+    assert not issuer_ok("市人民政府", "东营市人民政府")  # a bare 市人民政府 names no place
     assert type_ok("政府工作报告", "报告") and type_ok("计划", "通知", "国务院办公厅关于印发国务院2019年立法工作计划的通知")
     assert not type_ok("年度报告", "决议")
 

@@ -69,11 +69,21 @@ def title_ok(pred: str, gold: str, source: str = "", gold_issuer: str = "", gold
     return False
 
 
+_ORG = re.compile(r"(人民政府|政府|管委会|管理委员会|行署|行政公署)$")
+
+
 def issuer_ok(pred: str, gold: str) -> bool:
     if not gold or not pred:
         return False
     p, g = (norm(x).replace("人民政府", "政府") for x in (pred, gold))
-    return p == g or p.endswith(g) or g.endswith(p)
+    if p == g:
+        return True
+    # one names the place more fully (深圳市福田区 / 福田区); a bare 市政府 names none
+    if _ORG.search(p) and _ORG.search(g) and _ORG.search(p).group(1) == _ORG.search(g).group(1):
+        pp, gp = _ORG.sub("", p), _ORG.sub("", g)
+        short = min(pp, gp, key=len)
+        return len(short) >= 2 and (pp.endswith(gp) or gp.endswith(pp)) and short not in ("市", "区", "县", "省")
+    return False
 
 
 def year_ok(meta, gold_date: str) -> bool:
