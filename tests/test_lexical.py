@@ -73,3 +73,23 @@ def test_matched_terms_drop_noise():
     assert "法律顾问" in terms
     assert not {"的人", "进一步", "一步", "进一"} & set(terms)
     assert matched_terms("的人", "有关的人员") == []
+
+
+def test_a_query_is_cut_exactly_as_the_full_dictionary_cuts_it_without_loading_it():
+    """The fast start for queries: a dictionary restricted to the query's substrings (see lexical)."""
+    import json
+
+    from helpers import DATA
+
+    from lawgov_nlp.indexing import lexical
+
+    full = lexical._jieba()  # writes the dictionary copy into this session's cache
+    assert lexical._freq_db_path().exists()
+    queries = [q["query"] for q in json.loads((DATA / "search_judgments.json").read_text(encoding="utf-8"))["queries"]]
+    queries += ["行政復議體制改革", "ABC 2023年12345热线", "（一）深化“放管服”改革。"]
+    for q in queries:
+        f = fold(q)
+        short = lexical._short_tokenizer(f)
+        assert short is not None and len(short.FREQ) < 5000
+        assert list(short.cut_for_search(f)) == list(full.cut_for_search(f)), q
+        assert list(short.cut(f)) == list(full.cut(f)), q

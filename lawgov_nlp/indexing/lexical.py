@@ -124,7 +124,88 @@ def _jieba():
             for term in dictionary_terms():
                 tok.add_word(normalize(term), freq=2000)
             _tokenizer = tok
+            _write_freq_db(tok)
     return _tokenizer
+
+
+# -- fast start for short texts (a query) ---------------------------------------------------------
+#
+# jieba needs its whole prefix dictionary (≈ 600k entries, 0.3–1 s to unmarshal) before it cuts
+# anything, and a one-off ``search`` from the shell paid that on every run. But jieba only ever
+# looks up substrings of the text it cuts (DAG, route, HMM buffers, search n-grams), so a
+# Tokenizer holding exactly the entries for the substrings of one short text cuts it identically.
+# Those entries come from a SQLite copy of the initialised dictionary kept beside the embedding
+# cache, keyed by :func:`dictionary_hash` and written on the first full load.
+
+SHORT_TEXT = 200  # texts up to this long are cut with a dictionary restricted to their substrings
+_MAX_WORD = 32  # no dictionary entry is longer (checked when the copy is written)
+
+
+def _freq_db_path() -> Path:
+    from .encoders import default_cache_path
+
+    return default_cache_path().parent / f"jieba-{dictionary_hash()}.sqlite"
+
+
+def _write_freq_db(tok) -> None:
+    import os
+    import sqlite3
+
+    path = _freq_db_path()
+    if path.exists():
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        db = sqlite3.connect(str(tmp))
+        db.execute("CREATE TABLE freq (w TEXT PRIMARY KEY, f INTEGER) WITHOUT ROWID")
+        db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v INTEGER)")
+        db.executemany("INSERT INTO freq VALUES (?, ?)", ((w, f) for w, f in tok.FREQ.items() if len(w) <= _MAX_WORD))
+        db.execute("INSERT INTO meta VALUES ('total', ?)", (tok.total,))
+        db.commit()
+        db.close()
+        os.replace(tmp, path)
+    except OSError as exc:  # an unwritable cache only costs speed
+        log.debug("jieba dictionary copy not written (%s)", exc)
+
+
+@lru_cache(maxsize=256)
+def _short_tokenizer(text: str):
+    """A jieba Tokenizer whose dictionary is the full one restricted to the substrings of ``text``."""
+    import sqlite3
+
+    path = _freq_db_path()
+    if not path.exists():
+        return None
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    subs = list({text[i:j] for i in range(len(text)) for j in range(i + 1, min(len(text), i + _MAX_WORD) + 1)})
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        freq: dict[str, int] = {}
+        for k in range(0, len(subs), 900):
+            chunk = subs[k:k + 900]
+            freq.update(db.execute(f"SELECT w, f FROM freq WHERE w IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+        (total,) = db.execute("SELECT v FROM meta WHERE k='total'").fetchone()
+    finally:
+        db.close()
+    tok = jieba.Tokenizer()
+    tok.FREQ, tok.total, tok.initialized = freq, total, True
+    return tok
+
+
+def _tokenizer_for(folded: str):
+    """The full tokenizer once loaded (indexing); for a short text before that, a restricted one."""
+    if _tokenizer is None and len(folded) <= SHORT_TEXT:
+        try:
+            tok = _short_tokenizer(folded)
+        except Exception as exc:  # a damaged copy: fall back to the full dictionary
+            log.debug("short tokenizer unavailable (%s)", exc)
+            tok = None
+        if tok is not None:
+            return tok
+    return _jieba()
 
 
 def _keep(tok: str) -> bool:
@@ -137,7 +218,8 @@ def _weak(tok: str) -> bool:
 
 def tokenize(text: str) -> list[str]:
     """Search tokens of ``text``: jieba words (coarse and fine) of the folded text, no stopwords."""
-    return [t for t in (x.strip() for x in _jieba().cut_for_search(fold(text))) if _keep(t)]
+    folded = fold(text)
+    return [t for t in (x.strip() for x in _tokenizer_for(folded).cut_for_search(folded)) if _keep(t)]
 
 
 def char_bigrams(text: str) -> list[str]:
@@ -153,7 +235,8 @@ def query_bigrams(query: str) -> list[str]:
     keeps all its bigrams (there is nothing else to match).
     """
     runs, cur = [], []
-    for tok in _jieba().cut(fold(query)):
+    folded = fold(query)
+    for tok in _tokenizer_for(folded).cut(folded):
         t = tok.strip()
         if not t or t in STOPWORDS or t in QUESTION_WORDS or not _TOKEN_OK.search(t):
             if cur:

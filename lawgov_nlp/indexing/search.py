@@ -234,6 +234,11 @@ class Searcher:
         # the encoder sees the query folded to simplified characters (passages are mostly simplified)
         return self.index.encoder.encode([fold_chars(query)], is_query=True)
 
+    def _encode_and_open(self, query: str) -> np.ndarray:
+        qv = self.encode_query(query)
+        self.index.faiss  # noqa: B018  (read the vectors in the same background thread)
+        return qv
+
     def signal_scores(self, query: str, allowed_rows: Sequence[int] | None = None, use_dense: bool = True) -> QuerySignals:
         """Candidate rows and each signal's score on them (dense only if ``use_dense``)."""
         idx = self.index
@@ -241,7 +246,7 @@ class Searcher:
         n = idx.manifest.clauses
         # the query's embedding (the encoder's first load dominates a one-off search) is computed
         # beside the lexical scoring: model weights load and decompress outside the GIL
-        pending = _background(self.encode_query, query) if use_dense else None
+        pending = _background(self._encode_and_open, query) if use_dense else None
         allowed = None
         if allowed_rows is not None:
             allowed = np.zeros(n, dtype=bool)
