@@ -198,7 +198,8 @@ def build_size(n: int, factory: str, out: Path, base_file: Path) -> None:
     t = time.perf_counter()
     store = ClauseStore(out / "clauses.sqlite", create=True)
     store.add_documents([{"doc_id": f"bench-{k}", "title": "bench", "issuer": "", "region": "", "level": "", "year": 2020,
-                          "doc_type": "", "implements": "", "path": "", "sha256": "", "meta": "{}"} for k in range((n + 99) // 100)])
+                          "doc_type": "", "implements": "", "path": "", "sha256": "", "meta": "{}", "year_from": None, "year_to": None}
+                         for k in range((n + 99) // 100)])
     store.add_clauses([{**r, "tokens": " ".join(r["tokens"])} | {k: v for k, v in r.items() if k not in ("tokens", "bigrams")} for r in rows])
     store.close()
     fac = ("IDMap2,Flat", 0) if factory == "exact" else (faiss_factory_for(max(n, 100_001)) if n > 100_000 else (f"IVF{int(2 ** round(math.log2(4 * math.sqrt(n))))},SQ8", 32))
@@ -282,6 +283,7 @@ def main() -> None:
     ap.add_argument("--json", default=None)
     ap.add_argument("--encoders", default="use,e5", help="encoders whose build throughput and query latency are measured")
     ap.add_argument("--variants", default="exact,approx", help="FAISS variants per size: exact, approx or both")
+    ap.add_argument("--shell-only", action="store_true", help="only the wall time of `search` from the shell")
     ap.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -292,7 +294,13 @@ def main() -> None:
             query_size(Path(rest[0]), Path(rest[1]), Path(rest[2]) if len(rest) > 2 and rest[2] != "-" else None)
         return
     out: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
-    print(f"machine: {out['machine']}")
+    print(f"machine: {out['machine']}, load average {os.getloadavg()[0]:.1f}")
+    if args.shell_only:
+        print("\n| encoder | `search` from the shell, hybrid | lexical |\n|---|---|---|")
+        for encoder in args.encoders.split(","):
+            r = shell_search(encoder, runs=7)
+            print(f"| {encoder} | {r['shell_hybrid_s']:.2f} s | {r['shell_lexical_s']:.2f} s |", flush=True)
+        return
     print("\n## Build throughput and query latency per encoder (real text: corpus + %d collection documents)\n" % args.docs)
     print("| encoder | clauses | sentences | encoder alone (sent/s, chars/s) | end-to-end build | build ÷ encoder | rebuild unchanged | lexical (tokenize+BM25) | encode one query | hybrid search incl. encoding | `search` from the shell, hybrid / lexical |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")

@@ -9,6 +9,9 @@ as its best unit, so a 24,000-character clause whose numbering was missed cannot
 containing every word of it somewhere, and BM25's length normalisation compares like with like.
 All derived forms (tokens, bigrams, thesaurus triggers) are folded from traditional to simplified
 characters (:func:`fold`), so 行政復議 finds 行政复议; displayed text keeps its original characters.
+
+(About 500 lines: tokenization, retrieval units, BM25 and the thesaurus are one side of search
+and change together — a change to any of them changes :func:`dictionary_hash`.)
 """
 from __future__ import annotations
 
