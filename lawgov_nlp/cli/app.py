@@ -130,7 +130,10 @@ def main() -> None:
     from typer._click.exceptions import NoArgsIsHelpError  # typer vendors click; no public name
 
     try:
-        app(standalone_mode=False)
+        # without standalone mode click returns (not raises) the exit code of typer.Exit
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and not isinstance(code, bool) and code:
+            sys.exit(code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:

@@ -16,7 +16,7 @@ def _diff_inputs(kw) -> list[Path]:
 
 @app.command("diff-plans")
 @handle_errors
-@output_options("table", "json", "csv", "html", inputs=_diff_inputs)
+@output_options("table", "json", "csv", "html", "xlsx", inputs=_diff_inputs)
 def diff_plans_cmd(
     reference: str = typer.Argument(..., help="Reference document: a file (e.g. the 纲要 outline), or a document id with --index."),
     targets: Optional[List[str]] = typer.Argument(None, help="Local documents: files, or document ids of --index."),
@@ -24,6 +24,7 @@ def diff_plans_cmd(
     all_docs: bool = typer.Option(False, "--all", help="Compare every document of --index except the reference."),
     encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="Encoder for files (default: the index's, else use)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Longer evidence in the table."),
+    matrix: bool = typer.Option(False, "--matrix", help="Only the items × documents status matrix (e.g. -f csv for a spreadsheet)."),
     _fmt: str = "table",
 ):
     """For each item of a reference plan: implemented, partial, omitted or not applicable, with evidence."""
@@ -37,6 +38,10 @@ def diff_plans_cmd(
     ref_doc, docs = resolve_documents(reference, targets or [], idx, all_docs)
     enc = encoder or (idx.encoder if idx is not None else "use")
     report = diff_plans(ref_doc, docs, encoder=enc, cache=embedding_cache(), index=idx)
+    if matrix:
+        from ..views.tables import CoverageMatrix
+
+        return CoverageMatrix.of(report)
     return report, ({"verbose": verbose} if _fmt == "table" else {})
 
 
