@@ -55,7 +55,8 @@ def searcher(corpus_index):
 
 @pytest.fixture(scope="session")
 def web_index(tmp_path_factory, corpus_index, cache_dir):
-    """The corpus index plus one document of hostile text (markup, escapes, template syntax)."""
+    """The corpus index plus a document of hostile text (markup, escapes, template syntax) and an
+    unrelated one (English, about bicycles)."""
     import shutil
 
     from helpers import FIXTURES
@@ -65,7 +66,7 @@ def web_index(tmp_path_factory, corpus_index, cache_dir):
 
     d = tmp_path_factory.mktemp("web") / "index"
     shutil.copytree(corpus_index, d)
-    add_to_index([FIXTURES / "hostile.txt"], d, cache=EmbeddingCache(cache_dir / "embeddings.sqlite"))
+    add_to_index([FIXTURES / "hostile.txt", FIXTURES / "english.txt"], d, cache=EmbeddingCache(cache_dir / "embeddings.sqlite"))
     return d
 
 

@@ -110,7 +110,8 @@ def test_compare_matrix_cell_and_exports(web_server):
     params = {"ref": OUTLINE, "all": "1"}
     r = _compare(web_server, params)
     assert r.status == 200, r.text[:300]
-    assert r.text.count('data-cell="') == 6 * 34  # five seeds and the hostile document, 34 items each
+    assert r.text.count('data-cell="') == 7 * 34  # five seeds, the hostile and the English document, 34 items each
+    assert r.text.count('data-unrelated="1"') == 1  # the English one, hidden by default
     href = html_lib.unescape(re.search(r'href="(/compare/cell\?[^"]+)"', r.text).group(1))
     cell = http_get(web_server, href)
     assert cell.status == 200 and "reference item" in cell.text and "<html" in cell.text
@@ -170,7 +171,7 @@ def test_serves_through_a_rebuild_and_picks_up_the_new_index(web_index, tmp_path
             t.join()
         after = http_get(base, "/api/status").json()
         results = http_get(base, "/api/search", {"q": "行政复议"}).json()["results"]
-    assert before["documents"] == 7 and after["documents"] == 1 and after["reloads"] >= 1
+    assert before["documents"] == 8 and after["documents"] == 1 and after["reloads"] >= 1
     assert statuses and set(statuses) == {200}, f"{len(statuses)} requests, statuses {set(statuses)}"
     assert {x["doc_id"] for x in results} == {"hebei-funing-report-2023"}
 

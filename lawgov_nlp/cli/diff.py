@@ -47,7 +47,7 @@ def diff_plans_cmd(
 
 @app.command("eval-diff")
 @handle_errors
-@output_options("table", "json", "csv", inputs=lambda kw: kw["gold"])
+@output_options("table", "json", "csv", "xlsx", inputs=lambda kw: kw["gold"])
 def eval_diff(
     gold: List[Path] = typer.Argument(..., help="Gold label files (see tests/data/diff_gold_*.json)."),
     corpus_dir: Path = typer.Option(Path("corpus"), "--corpus", help="Directory holding the reference and target files."),
