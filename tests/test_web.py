@@ -115,22 +115,24 @@ def test_compare_matrix_cell_and_exports(web_server):
     href = html_lib.unescape(re.search(r'href="(/compare/cell\?[^"]+)"', r.text).group(1))
     cell = http_get(web_server, href)
     assert cell.status == 200 and "reference item" in cell.text and "<html" in cell.text
-    funing = http_get(web_server, "/compare/cell", {**params, "d": "hebei-funing-report-2023", "item": 21, "partial": "1"})
+    job = {"job": re.search(r"job=([0-9a-f]{16})", href).group(1)}
+    funing = http_get(web_server, "/compare/cell", {**job, "d": "hebei-funing-report-2023", "item": 21, "partial": "1"})
     assert funing.status == 200 and "<mark>" in funing.text and "<html" not in funing.text
     # exports of the view: filtered documents only
-    csv_rows = list(csv.DictReader(io.StringIO(http_get(web_server, "/compare/export", {**params, "fmt": "csv", "q": "河北"}).text)))
+    csv_rows = list(csv.DictReader(io.StringIO(http_get(web_server, "/compare/export", {**job, "fmt": "csv", "q": "河北"}).text)))
     assert {row["doc_id"] for row in csv_rows} == {"hebei-funing-report-2023", "hebei-handan-district-plan-2021-2025"}
-    data = http_get(web_server, "/compare/export", {**params, "fmt": "json"}).json()
+    data = http_get(web_server, "/compare/export", {**job, "fmt": "json"}).json()
     assert len(data["documents"]) >= 5
-    html = http_get(web_server, "/compare/export", {**params, "fmt": "html", "q": "河北"})
+    html = http_get(web_server, "/compare/export", {**job, "fmt": "html", "q": "河北"})
     assert html.headers["content-disposition"].startswith("attachment") and html.text.startswith("<!DOCTYPE html>")
-    x = http_get(web_server, "/compare/export", {**params, "fmt": "xlsx"})
+    x = http_get(web_server, "/compare/export", {**job, "fmt": "xlsx"})
     from openpyxl import load_workbook
 
     wb = load_workbook(io.BytesIO(x.body))
     assert {"matrix", "documents", "evidence"} <= set(wb.sheetnames)
-    assert http_get(web_server, "/compare/export", {**params, "fmt": "pdf"}).status == 400
-    assert http_get(web_server, "/compare/cell", {"ref": OUTLINE, "doc": "hebei-funing-report-2023", "d": "x"}).status in (404, 409)
+    assert http_get(web_server, "/compare/export", {**job, "fmt": "pdf"}).status == 400
+    assert http_get(web_server, "/compare/cell", {**job, "d": "x"}).status == 404
+    assert http_get(web_server, "/compare/cell", {"job": "0" * 16, "d": "hebei-funing-report-2023"}).status == 409
     assert http_get(web_server, "/compare", {"ref": "nope"}).status == 404
 
 

@@ -65,6 +65,21 @@ def marked(text: str | None, spans=()) -> Markup:
     return Markup("".join(out).replace("\n", "<br>"))
 
 
+def marked_excerpt(text: str | None, spans=(), limit: int = 360) -> Markup:
+    """Like :func:`marked`, cut to about ``limit`` characters around the first highlighted span."""
+    text = text or ""
+    if len(text) <= limit:
+        return marked(text, spans)
+    spans = sorted((int(a), int(b)) for a, b in (spans or ()))
+    first = spans[0][0] if spans else 0
+    start = max(0, first - limit // 4)
+    end = min(len(text), start + limit)
+    start = max(0, end - limit)
+    inside = [(a - start, b - start) for a, b in spans if a >= start and b <= end]
+    body = marked(text[start:end], inside)
+    return Markup(("…" if start else "") + body + ("…" if end < len(text) else ""))
+
+
 def badge(status: str) -> Markup:
     return Markup('<span class="badge s-{0}">{1} {2}</span>').format(status, STATUS_ZH.get(status, status), status.replace("_", " "))
 
@@ -113,7 +128,7 @@ def environment(*extra_dirs: str):
     loader = jinja2.FileSystemLoader([*extra_dirs, str(package_dir("views", "templates"))])
     env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
                              finalize=_visible)
-    env.filters.update(marked=marked, badge=badge, pct=pct, clip=clip, short_label=short_label)
+    env.filters.update(marked=marked, marked_excerpt=marked_excerpt, badge=badge, pct=pct, clip=clip, short_label=short_label)
     env.globals.update(STATUSES=STATUSES, STATUS_ZH=STATUS_ZH, STATUS_MARK=STATUS_MARK, STATUS_RANK=STATUS_RANK,
                        FONT_STACK=FONT_STACK, item_short=item_short)
     return env

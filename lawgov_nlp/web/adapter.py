@@ -79,8 +79,10 @@ class Snapshot:
     searcher: Any  # Searcher
     signature: tuple | None
     opened_at: float = field(default_factory=time.time)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _documents: list[dict] | None = None
+    _cleaning: dict[str, dict] = field(default_factory=dict, repr=False)  # doc id → cleaning report
+    _cleaning_thread: threading.Thread | None = field(default=None, repr=False)
 
     @property
     def version(self) -> str:
@@ -123,6 +125,32 @@ class Snapshot:
         self.document_row(doc_id)
         return self.index.document(doc_id)
 
+    def cleaning(self, doc_id: str, base_dirs: Sequence[Path] = ()) -> dict:
+        """The cleaning report of one document (read once, then kept)."""
+        got = self._cleaning.get(doc_id)
+        if got is None:
+            got = self._cleaning[doc_id] = cleaning_report(self, doc_id, base_dirs)
+        return got
+
+    def cleaning_summaries(self, base_dirs: Sequence[Path] = ()) -> tuple[dict[str, dict], int]:
+        """Cleaning reports read so far, and how many documents there are; the first call starts
+        reading the rest in a background thread (a large collection takes a while)."""
+        with self._lock:
+            if self._cleaning_thread is None:
+                ids = [d["doc_id"] for d in self.documents()]
+
+                def read_all():
+                    for doc_id in ids:
+                        try:
+                            self.cleaning(doc_id, base_dirs)
+                        except LawgovError:
+                            pass
+                        time.sleep(0)  # let request threads in between documents
+
+                self._cleaning_thread = threading.Thread(target=read_all, name="lawgov-cleaning", daemon=True)
+                self._cleaning_thread.start()
+        return dict(self._cleaning), len(self.documents())
+
     def warm(self) -> None:
         """Load what the first search would otherwise load (the encoder's model, caches)."""
         try:
@@ -141,12 +169,42 @@ def _json(text) -> dict:
         return {}
 
 
+def query_encoder(spec: str):
+    """The index's encoder, made to run on one thread when it can.
+
+    The server encodes one short query per request, and requests run side by side: a BLAS pool of
+    several threads spins against the others and against whatever else the machine runs (USE on
+    this 2-core machine under load: p50 2 ms with one thread, 100 ms with two).
+    """
+    from ..indexing.encoders import get_encoder
+
+    enc = get_encoder(spec)
+    try:
+        one = type(enc)(threads=1)
+    except TypeError:  # an encoder without a thread setting
+        return enc
+    return one if getattr(one, "id", None) == getattr(enc, "id", None) else enc
+
+
+def tune_for_queries() -> None:
+    """One OpenMP thread for FAISS: a single query over a clause index is fastest that way, and the
+    server's request threads then never wait on each other's thread pools (process-wide)."""
+    try:
+        import faiss
+
+        faiss.omp_set_num_threads(1)
+    except ImportError:  # pragma: no cover - core dependency
+        pass
+
+
 def open_snapshot(index_dir: Path, encoder=None) -> Snapshot:
-    from ..indexing.index import open_index
+    from ..indexing.index import open_index, read_manifest
     from ..indexing.search import Searcher
 
     sig = manifest_signature(index_dir)
-    idx = open_index(index_dir, encoder=encoder) if encoder is not None else open_index(index_dir)
+    if encoder is None:
+        encoder = query_encoder(read_manifest(index_dir).encoder_spec)
+    idx = open_index(index_dir, encoder=encoder)
     try:
         # map every file now: a later build may delete them, and open files stay readable
         for name in ("vectors", "sentence_vectors", "sentence_owner", "sentence_offsets"):
@@ -327,6 +385,7 @@ def clause_tree(doc) -> list[dict]:
 class CompareJob:
     key: tuple
     total: int
+    id: str = ""  # short, for the links of one page (cells, documents, exports)
     done: int = 0
     report: Any = None
     data: dict | None = None  # report.to_dict(), computed once
@@ -359,7 +418,9 @@ class Comparisons:
                 return None
             if len(doc_ids) > self.max_documents:
                 raise QueryError(f"{len(doc_ids)} documents to compare; the limit is {self.max_documents}")
-            job = CompareJob(key, len(doc_ids))
+            import hashlib
+
+            job = CompareJob(key, len(doc_ids), hashlib.sha256(repr(key).encode()).hexdigest()[:16])
             self._jobs[key] = job
             while len(self._jobs) > self.keep:
                 old_key, old = next(iter(self._jobs.items()))
@@ -368,6 +429,10 @@ class Comparisons:
                 self._jobs.pop(old_key)
         self._executor().submit(self._run, snap, ref, list(doc_ids), job)
         return job
+
+    def by_id(self, job_id: str) -> CompareJob | None:
+        with self._lock:
+            return next((j for j in self._jobs.values() if j.id == job_id), None)
 
     def _executor(self):
         from concurrent.futures import ThreadPoolExecutor

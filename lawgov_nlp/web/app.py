@@ -24,8 +24,8 @@ from typing import Any
 from .. import __version__
 from ..errors import LawgovError, QueryError
 from ..views.html import environment, package_dir
-from .adapter import (Comparisons, IndexHandle, SearchRequest, Snapshot, clause_tree, cleaning_report, render_export, report_subset,
-                      run_search, search_weights)
+from .adapter import (Comparisons, IndexHandle, SearchRequest, Snapshot, clause_tree, render_export, report_subset,
+                      run_search, search_weights, tune_for_queries)
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,7 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
+    tune_for_queries()
     handle = handle or IndexHandle(index_dir, check_every=check_every)
     comparisons = Comparisons()
     env = environment(str(Path(__file__).parent / "templates"))
@@ -171,7 +172,8 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
     # -- documents -----------------------------------------------------------------------------
     async def documents_page(request):
         snap = handle.current()
-        return page(request, "documents.html", snap=snap, docs=snap.documents())
+        cleaning, total = snap.cleaning_summaries(base_dirs)
+        return page(request, "documents.html", snap=snap, docs=snap.documents(), cleaning=cleaning, pending=total - len(cleaning))
 
     async def api_documents(request):
         snap = handle.current()
@@ -187,7 +189,7 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         except QueryError as exc:
             raise BadRequest(str(exc), 404) from None
         doc = await _threaded(snap.document, doc_id)
-        cleaning = await _threaded(cleaning_report, snap, doc_id, base_dirs)
+        cleaning = await _threaded(snap.cleaning, doc_id, base_dirs)
         return page(request, "document.html", snap=snap, row=row, doc=doc, tree=clause_tree(doc), cleaning=cleaning)
 
     # -- compare -------------------------------------------------------------------------------
@@ -212,9 +214,6 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
             raise BadRequest("choose at least one document other than the reference")
         return ref, targets, all_docs
 
-    def compare_params(ref: str, targets: list[str], all_docs: bool) -> dict:
-        return {"ref": ref, "all": all_docs, "doc": [] if all_docs else targets}
-
     def visible_docs(mm: dict, q: str, show_unrelated: bool) -> list[dict]:
         # the same rule as matrix.js, so an export holds exactly what the page shows
         q = q.lower()
@@ -232,28 +231,24 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         if not ref:
             return page(request, "compare.html", **ctx)
         job = comparisons.get(snap, ref, targets)
-        base = compare_params(ref, targets, all_docs)
-        ctx.update(job=job, base=base, base_qs=query_string(base))
+        ctx.update(job=job, base_qs=query_string({"job": job.id}))
         if job.error:
             return page(request, "compare.html", status=422, **ctx)
         if job.data is None:
             return page(request, "compare.html", status=202, headers={"Refresh": "1"}, **ctx)
         mm = matrix_model(job.data)
         by_k = {d["k"]: d["doc_id"] for d in mm["docs"]}
-        cell_qs = query_string(base)
+        cell_qs = query_string({"job": job.id})
         ctx.update(mm=mm, r=job.data,
                    cell_href=lambda k, i: f"/compare/cell?{cell_qs}&{urllib.parse.urlencode({'d': by_k[k], 'item': i})}",
                    doc_href=lambda k: f"/compare/document?{cell_qs}&{urllib.parse.urlencode({'d': by_k[k]})}")
         return page(request, "compare.html", **ctx)
 
-    def finished_job(request, snap):
-        ref, targets, all_docs = compare_args(request, snap)
-        if not ref:
-            raise BadRequest("give a reference: ref=DOCUMENT_ID")
-        job = comparisons.get(snap, ref, targets, start=False)
+    def finished_job(request):
+        job = comparisons.by_id(_param(request, "job"))
         if job is None or job.data is None:
-            raise BadRequest("this comparison is not ready (or no longer kept): open it from the Compare page first", 409)
-        return job, compare_params(ref, targets, all_docs)
+            raise BadRequest("this comparison is not ready or no longer kept: open it again from the Compare page", 409)
+        return job
 
     def find_doc(job, doc_id: str) -> tuple[int, dict]:
         for k, d in enumerate(job.data["documents"]):
@@ -263,26 +258,25 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
 
     async def compare_cell(request):
         snap = handle.current()
-        job, base = finished_job(request, snap)
+        job = finished_job(request)
         k, doc = find_doc(job, _param(request, "d"))
         i = _int(request, "item", 0, 0, max(0, len(doc["items"]) - 1))
         partial = _param(request, "partial") == "1"
         return page(request, "cell.html", snap=snap, doc=doc, k=k, i=i, it=doc["items"][i], ref=job.data["reference"], partial=partial,
-                    base_qs=query_string(base))
+                    base_qs=query_string({"job": job.id}))
 
     async def compare_document(request):
         snap = handle.current()
-        job, base = finished_job(request, snap)
+        job = finished_job(request)
         k, doc = find_doc(job, _param(request, "d"))
         return page(request, "compare_document.html", snap=snap, doc=doc, k=k, ref=job.data["reference"], partial=_param(request, "partial") == "1",
-                    base_qs=query_string(base))
+                    base_qs=query_string({"job": job.id}))
 
     async def compare_export(request):
         from ..views.diff_html import matrix_model
 
-        snap = handle.current()
         fmt = _choice(request, "fmt", tuple(EXPORT_TYPES), "csv")
-        job, base = finished_job(request, snap)
+        job = finished_job(request)
         mm = matrix_model(job.data)
         keep = {d["doc_id"] for d in visible_docs(mm, _param(request, "q"), _param(request, "unrelated") == "1")}
         if not keep:
