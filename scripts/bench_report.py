@@ -47,6 +47,8 @@ def old_renderer(rev: str):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--index", type=Path, required=True)
+    ap.add_argument("--save-report", type=Path, help="write the diff-plans JSON here (to rerun the rendering with --from-report)")
+    ap.add_argument("--from-report", type=Path, help="render this saved diff-plans JSON instead of running diff-plans")
     ap.add_argument("--reference", default="gangyao-2021-2025-outline")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--out", type=Path, help="keep the report here (default: a temporary file)")
@@ -62,19 +64,28 @@ def main() -> None:
     from lawgov_nlp.indexing.index import open_index
     from lawgov_nlp.views.diff_html import render_report
 
-    idx = open_index(args.index)
-    t = time.perf_counter()
-    ref = idx.document(args.reference)
-    docs = [idx.document(d) for d in idx.doc_ids() if d != args.reference]
-    report = diff_plans(ref, docs, encoder=idx.encoder, cache=False, index=idx)
-    t_diff = time.perf_counter() - t
+    if args.from_report:
+        report = json.loads(args.from_report.read_text(encoding="utf-8"))
+        t_diff = float("nan")
+    else:
+        idx = open_index(args.index)
+        t = time.perf_counter()
+        ref = idx.document(args.reference)
+        docs = [idx.document(d) for d in idx.doc_ids() if d != args.reference]
+        report = diff_plans(ref, docs, encoder=idx.encoder, cache=False, index=idx)
+        t_diff = time.perf_counter() - t
+        if args.save_report:
+            args.save_report.write_text(json.dumps(report.to_dict(), ensure_ascii=False), encoding="utf-8")
     t = time.perf_counter()
     html = render_report(report)
     t_render = time.perf_counter() - t
-    out: dict = {"documents": len(docs), "unrelated": sum(d.unrelated for d in report.documents), "items": len(report.documents[0].items),
+    d = report if isinstance(report, dict) else report.to_dict()
+    out: dict = {"documents": len(d["documents"]), "unrelated": sum(bool(x.get("unrelated")) for x in d["documents"]), "items": len(d["documents"][0]["items"]),
                  "diff_s": round(t_diff, 1), "render_s": round(t_render, 1), "bytes": len(html.encode("utf-8"))}
     if args.old_size:
         t = time.perf_counter()
+        if isinstance(report, dict):
+            raise SystemExit("--old-size needs a diff-plans run (the old renderer reads report objects), not --from-report")
         old = old_renderer(args.old_rev)(report)
         out["old_bytes"] = len(old.encode("utf-8"))
         out["old_render_s"] = round(time.perf_counter() - t, 1)

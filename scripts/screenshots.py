@@ -110,16 +110,21 @@ def main() -> None:
                 t = time.perf_counter()
                 wait_compare(page, base + f"/compare?ref={OUTLINE}&all=1")
                 print(f"collection comparison ready in the app after {time.perf_counter() - t:.0f} s")
-                page.locator("table[data-matrix] tbody tr:not(.hidden) td.s-implemented a").nth(3).click()
+                page.click("table[data-matrix] th[data-col='2']")  # by coverage
+                page.locator("table[data-matrix] tbody tr:not(.hidden) td.s-partial a").nth(2).click()
                 page.wait_for_selector("#cell-view [data-cell-detail]")
+                page.set_viewport_size({"width": 1400, "height": 1500})
+                page.locator("h2").first.scroll_into_view_if_needed()
                 shots.append(("web-compare-600.png", page.screenshot(path=str(args.out / "web-compare-600.png"))))
+                page.set_viewport_size({"width": 1400, "height": 900})
                 report = Path(tmp) / "report-600.html"
                 with page.expect_download(timeout=600_000) as dl:
                     page.click("a[data-export=html]")
                 dl.value.save_as(str(report))
+                rows = page.locator("table[data-matrix] tbody tr").count()
+                print(f"report of {rows} documents: {report.stat().st_size / 1e6:.1f} MB")
                 page.goto(report.as_uri())
-                page.locator("table[data-matrix] tbody tr:not(.hidden) td.s-implemented a").nth(3).click()
-                page.wait_for_selector("#doc-view section.doc")
+                page.click("table[data-matrix] th[data-col='2']")  # by coverage
                 shots.append(("report-600.png", page.screenshot(path=str(args.out / "report-600.png"))))
         browser.close()
     for name, _ in shots:

@@ -160,7 +160,7 @@ def static_report(web_index, tmp_path_factory):
 def test_static_report_shows_packed_documents_on_demand(page, static_report):
     html = static_report.read_text(encoding="utf-8")
     assert 'id="lg-sections"' in html and '<section class="doc"' not in html  # packed, not laid out
-    assert "@font-face" in html and "data:font/woff2;base64," in html
+    assert "@font-face" in html and "data:font/woff;base64," in html
     page.goto(static_report.as_uri())
     assert page.locator("section.doc").count() == 0  # nothing laid out until asked
     assert page.locator("table[data-matrix] tbody tr").count() == 7

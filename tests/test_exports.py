@@ -110,12 +110,12 @@ def test_html_report_matrix_font_and_packing(report):
     from lawgov_nlp.views.diff_html import render_report
 
     html = render_report(report)
-    assert html.count('data-cell="') == 3 * 34 and html.count('<section class="doc"') == 3  # three documents: laid out inline
+    assert html.count('<td class="c s-') == 3 * 34 and html.count('<section class="doc"') == 3  # three documents: laid out inline
     # short labels, full titles on hover
     assert 'title="秦皇岛市抚宁区人民政府2023年法治政府建设工作报告 · hebei-funing-report-2023"' in html
     assert ">秦皇岛市抚宁区2023年报告<" in html
     # the embedded font holds every Chinese character of the page
-    font_b64 = re.search(r"data:font/woff2;base64,([A-Za-z0-9+/=]+)", html).group(1)
+    font_b64 = re.search(r"data:font/woff;base64,([A-Za-z0-9+/=]+)", html).group(1)
     cmap = TTFont(io.BytesIO(base64.b64decode(font_b64))).getBestCmap()
     cjk = {ch for ch in re.sub(r"<[^>]+>", "", html) if "\u4e00" <= ch <= "\u9fff"}
     assert cjk and all(ord(ch) in cmap for ch in cjk)

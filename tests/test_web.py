@@ -110,7 +110,7 @@ def test_compare_matrix_cell_and_exports(web_server):
     params = {"ref": OUTLINE, "all": "1"}
     r = _compare(web_server, params)
     assert r.status == 200, r.text[:300]
-    assert r.text.count('data-cell="') == 7 * 34  # five seeds, the hostile and the English document, 34 items each
+    assert r.text.count('<td class="c s-') == 7 * 34  # five seeds, the hostile and the English document, 34 items each
     assert r.text.count('data-unrelated="1"') == 1  # the English one, hidden by default
     href = html_lib.unescape(re.search(r'href="(/compare/cell\?[^"]+)"', r.text).group(1))
     cell = http_get(web_server, href)

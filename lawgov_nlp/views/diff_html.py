@@ -25,6 +25,8 @@ from .html import STATUS_RANK, environment, font_face_css, short_label, static_t
 from .tables import item_marker, report_dict
 
 INLINE_MAX = 20  # documents laid out in the page; more are packed and shown on demand
+PACK_CLIP = 300  # packed evidence longer than this is shown around its shared phrases
+PACK_MATCHES = 2  # packed items show this many evidence clauses in full, and name the others
 
 
 def matrix_model(d: dict) -> dict:
@@ -62,14 +64,15 @@ def _part_marker(label: str) -> str:
     return head or "·"
 
 
-def document_html(doc: dict, k: int) -> str:
+def document_html(doc: dict, k: int, clip_chars: int = 0, max_matches: int = 0) -> str:
     """One document's section: every reference item beside its evidence, and the local additions."""
-    return environment().get_template("diff/macros.html").module.document_section(doc, k)
+    return str(environment().get_template("diff/macros.html").module.document_section(doc, k, clip_chars, max_matches))
 
 
 def _pack(sections: list[str]) -> str:
-    # JSON of base64 strings: nothing in it can close the <script> element that holds it
-    return json.dumps([base64.b64encode(gzip.compress(s.encode("utf-8"), 6, mtime=0)).decode("ascii") for s in sections])
+    """Each section gzip-compressed on its own (gzip's 32 KB window finds nothing to share across
+    documents of this size) and base64'd, in JSON: nothing in it can close its <script> element."""
+    return json.dumps([base64.b64encode(gzip.compress(s.encode("utf-8"), 9, mtime=0)).decode("ascii") for s in sections])
 
 
 def render_report(report, standalone: bool = True, inline_max: int = INLINE_MAX, embed_font: bool | None = None) -> str:
@@ -79,19 +82,19 @@ def render_report(report, standalone: bool = True, inline_max: int = INLINE_MAX,
     packed = None
     sections: list[str] = []
     if standalone and len(docs) > inline_max:
-        sections = [document_html(doc, k) for k, doc in enumerate(docs)]
+        sections = [document_html(doc, k, PACK_CLIP, PACK_MATCHES) for k, doc in enumerate(docs)]
         packed = _pack(sections)
     mm = matrix_model(d) if len(docs) > 1 else None
     scripts = static_text("matrix.js") + (static_text("report.js") if packed is not None else "") if mm or packed else ""
     env = environment()
+    marker = "/*lawgov-font*/"
     ctx = dict(r=d, mm=mm, packed=packed, standalone=standalone, version=__version__, css=static_text("lawgov.css"), scripts=scripts,
-               cell_href=lambda k, i: f"#d{k}-i{i}", doc_href=lambda k: f"#d{k}", font_css="")
+               cell_href=lambda k, i: f"#d{k}-i{i}", doc_href=lambda k: f"#d{k}", font_css=marker if standalone else "")
     page = env.get_template("diff/report.html").render(**ctx)
     if embed_font if embed_font is not None else standalone:
         # the subset holds every character of the page and of the packed sections
         chars = set(page)
         for s in sections:
             chars.update(s)
-        ctx["font_css"] = font_face_css(chars)
-        page = env.get_template("diff/report.html").render(**ctx)
-    return page
+        page = page.replace(marker, font_face_css(chars), 1)
+    return page.replace(marker, "", 1)

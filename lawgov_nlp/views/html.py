@@ -137,7 +137,7 @@ def environment(*extra_dirs: str):
 # -- the CJK font ------------------------------------------------------------------------------
 
 def font_subset(chars: Iterable[str]) -> bytes | None:
-    """The packaged font cut down to ``chars`` (WOFF2), or None when fontTools cannot do it."""
+    """The packaged font cut down to ``chars`` (WOFF), or None when fontTools cannot do it."""
     try:
         from fontTools import subset
         from fontTools.ttLib import TTFont
@@ -149,20 +149,22 @@ def font_subset(chars: Iterable[str]) -> bytes | None:
         log.warning("%s is missing: the report names system fonts only", path)
         return None
     try:
-        font = TTFont(str(path))
+        # the source's bounding boxes stay valid for a subset: recomputing them was 2/3 of the time
+        font = TTFont(str(path), recalcBBoxes=False, recalcTimestamp=False)
         cmap = font.getBestCmap()
         unicodes = sorted({ord(c) for c in chars} & set(cmap))
         opts = subset.Options()
-        opts.flavor = "woff2"
+        # WOFF (zlib), not WOFF2: Brotli at the quality fontTools uses takes ~10 s for the 4,000
+        # characters of a 600-document report, for a file only 15% smaller
+        opts.flavor = "woff"
         opts.layout_features = ["kern", "liga", "locl", "halt", "palt"]
         opts.name_IDs = ["*"]  # keep the copyright and licence entries
         opts.hinting = False
-        opts.desubroutinize = True
         sub = subset.Subsetter(opts)
         sub.populate(unicodes=unicodes)
         sub.subset(font)
         buf = io.BytesIO()
-        font.flavor = "woff2"
+        font.flavor = "woff"
         font.save(buf)
         return buf.getvalue()
     except Exception as exc:  # a font problem must not cost the user the report
@@ -178,5 +180,5 @@ def font_face_css(chars: Iterable[str] | None = None, url: str | None = None) ->
         data = font_subset(chars or ())
         if data is None:
             return ""
-        src = f'url(data:font/woff2;base64,{base64.b64encode(data).decode("ascii")}) format("woff2")'
+        src = f'url(data:font/woff;base64,{base64.b64encode(data).decode("ascii")}) format("woff")'
     return f'@font-face{{font-family:"{FONT_FAMILY}";src:{src};font-weight:400;font-style:normal;font-display:swap}}'

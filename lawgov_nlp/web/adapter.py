@@ -63,12 +63,22 @@ class SerializedStore:
 
 
 def manifest_signature(index_dir: Path) -> tuple | None:
-    """What identifies the index version on disk (None while it cannot be read, e.g. mid-swap)."""
-    try:
-        st = os.stat(index_dir / "manifest.json")
-    except OSError:
-        return None
-    return (os.path.realpath(index_dir), st.st_ino, st.st_size, st.st_mtime_ns)
+    """What identifies the index version on disk: the version pointer (``CURRENT``) where the index
+    has one, and the manifest; None while neither can be read (e.g. mid-swap)."""
+    parts: list = [os.path.realpath(index_dir)]
+    for name in ("CURRENT", "manifest.json"):
+        p = index_dir / name
+        try:
+            st = os.stat(p)
+        except OSError:
+            continue
+        parts.append((name, st.st_ino, st.st_size, st.st_mtime_ns))
+        if name == "CURRENT":
+            try:
+                parts.append(p.read_text(encoding="utf-8", errors="replace")[:100].strip())
+            except OSError:
+                pass
+    return tuple(parts) if len(parts) > 1 else None
 
 
 @dataclass
@@ -208,7 +218,7 @@ def open_snapshot(index_dir: Path, encoder=None) -> Snapshot:
     try:
         # map every file now: a later build may delete them, and open files stay readable
         for name in ("vectors", "sentence_vectors", "sentence_owner", "sentence_offsets"):
-            getattr(idx, name)
+            getattr(idx, name, None)
         idx.store = SerializedStore(idx.store)
     except BaseException:
         idx.close()
@@ -281,9 +291,11 @@ class IndexHandle:
 
 
 def _manifest_encoder(index_dir: Path) -> str | None:
+    from ..indexing.index import read_manifest
+
     try:
-        return json.loads((index_dir / "manifest.json").read_text(encoding="utf-8")).get("encoder")
-    except (OSError, ValueError):
+        return read_manifest(index_dir).encoder
+    except (LawgovError, OSError):
         return None
 
 

@@ -237,11 +237,10 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         if job.data is None:
             return page(request, "compare.html", status=202, headers={"Refresh": "1"}, **ctx)
         mm = matrix_model(job.data)
-        by_k = {d["k"]: d["doc_id"] for d in mm["docs"]}
         cell_qs = query_string({"job": job.id})
         ctx.update(mm=mm, r=job.data,
-                   cell_href=lambda k, i: f"/compare/cell?{cell_qs}&{urllib.parse.urlencode({'d': by_k[k], 'item': i})}",
-                   doc_href=lambda k: f"/compare/document?{cell_qs}&{urllib.parse.urlencode({'d': by_k[k]})}")
+                   cell_href=lambda k, i: f"/compare/cell?{cell_qs}&k={k}&item={i}",
+                   doc_href=lambda k: f"/compare/document?{cell_qs}&k={k}")
         return page(request, "compare.html", **ctx)
 
     def finished_job(request):
@@ -250,8 +249,12 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
             raise BadRequest("this comparison is not ready or no longer kept: open it again from the Compare page", 409)
         return job
 
-    def find_doc(job, doc_id: str) -> tuple[int, dict]:
-        for k, d in enumerate(job.data["documents"]):
+    def find_doc(job, doc_id: str, request=None) -> tuple[int, dict]:
+        docs = job.data["documents"]
+        if request is not None and not doc_id and _param(request, "k"):
+            k = _int(request, "k", 0, 0, max(0, len(docs) - 1))  # the matrix links by position: short links for 600 rows
+            return k, docs[k]
+        for k, d in enumerate(docs):
             if d["doc_id"] == doc_id:
                 return k, d
         raise BadRequest(f"document '{doc_id[:60]}' is not part of this comparison", 404)
@@ -259,7 +262,7 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
     async def compare_cell(request):
         snap = handle.current()
         job = finished_job(request)
-        k, doc = find_doc(job, _param(request, "d"))
+        k, doc = find_doc(job, _param(request, "d"), request)
         i = _int(request, "item", 0, 0, max(0, len(doc["items"]) - 1))
         partial = _param(request, "partial") == "1"
         return page(request, "cell.html", snap=snap, doc=doc, k=k, i=i, it=doc["items"][i], ref=job.data["reference"], partial=partial,
@@ -268,7 +271,7 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
     async def compare_document(request):
         snap = handle.current()
         job = finished_job(request)
-        k, doc = find_doc(job, _param(request, "d"))
+        k, doc = find_doc(job, _param(request, "d"), request)
         return page(request, "compare_document.html", snap=snap, doc=doc, k=k, ref=job.data["reference"], partial=_param(request, "partial") == "1",
                     base_qs=query_string({"job": job.id}))
 

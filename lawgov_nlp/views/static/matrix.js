@@ -4,9 +4,18 @@
 (function () {
   "use strict";
 
+  var RANK = { implemented: 0, partial: 1, omitted: 2, not_applicable: 3 };
+  var LABEL = { implemented: "落实 implemented", partial: "部分落实 partial", omitted: "未涉及 omitted", not_applicable: "不适用 not applicable" };
+
+  function statusOf(cell) {
+    var m = /\bs-(implemented|partial|omitted|not_applicable)\b/.exec(cell.className);
+    return m ? m[1] : null;
+  }
+
   function cellValue(row, col, kind) {
     var cell = row.cells[col];
     if (!cell) return kind === "text" ? "" : 0;
+    if (kind === "status") { var st = statusOf(cell); return st === null ? 9 : RANK[st]; }
     var v = cell.getAttribute("data-v");
     if (v === null) v = cell.textContent.trim();
     if (kind === "text") return v;
@@ -25,7 +34,7 @@
       th.tabIndex = 0;
       function sort() {
         // first click: text ascending, numbers descending (best coverage first); then toggle
-        var asc = th.classList.contains("sorted-asc") ? false : th.classList.contains("sorted-desc") ? true : kind === "text";
+        var asc = th.classList.contains("sorted-asc") ? false : th.classList.contains("sorted-desc") ? true : kind !== "num";
         headers.forEach(function (h) { h.classList.remove("sorted-asc", "sorted-desc"); });
         th.classList.add(asc ? "sorted-asc" : "sorted-desc");
         var rows = Array.prototype.slice.call(tbody.rows);
@@ -68,12 +77,26 @@
     apply();
   }
 
+  // a matrix cell's tooltip (document × item: status), made when the pointer first reaches it,
+  // so a 600-document page does not carry 20,000 title attributes
+  function tooltip(e) {
+    var a = e.target.closest ? e.target.closest("table[data-matrix] td.c a") : null;
+    if (!a || a.title) return;
+    var td = a.parentNode, tr = td.parentNode, table = tr.closest("table");
+    var doc = tr.querySelector("th.doc");
+    var head = table.querySelector('thead th[data-col="' + td.cellIndex + '"]');
+    var st = statusOf(td);
+    a.title = (doc ? doc.title.split(" · ")[0] : "") + "\n× " + (head ? head.title : "") + "\n" + (LABEL[st] || "");
+  }
+
   function init(root) {
     root = root || document;
     root.querySelectorAll("table[data-matrix], table[data-sortable]").forEach(makeSortable);
     root.querySelectorAll("[data-matrix-root]").forEach(makeFilterable);
   }
 
+  document.addEventListener("mouseover", tooltip);
+  document.addEventListener("focusin", tooltip);
   window.lawgovMatrix = { init: init };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { init(document); });
   else init(document);

@@ -7,7 +7,7 @@
   var store = document.getElementById("lg-sections");
   var view = document.getElementById("doc-view");
   if (!store || !view) return;
-  var packed = JSON.parse(store.textContent);
+  var packed = JSON.parse(store.textContent);  // one base64 gzip string per document
   var shown = null;
 
   function decode(b64) {
@@ -20,10 +20,14 @@
     return new Response(stream).text();
   }
 
+  function section(k) {
+    if (!(k >= 0 && k < packed.length)) return Promise.reject(new Error("no document " + k));
+    return decode(packed[k]);
+  }
+
   function show(k) {
     if (shown === k) return Promise.resolve();
-    if (!(k in packed)) return Promise.reject(new Error("no document " + k));
-    return decode(packed[k]).then(function (html) {
+    return section(k).then(function (html) {
       view.innerHTML = html;
       shown = k;
       document.querySelectorAll("table[data-matrix] tr.sel").forEach(function (r) { r.classList.remove("sel"); });

@@ -22,11 +22,11 @@
   }
 
   document.addEventListener("click", function (e) {
-    var a = e.target.closest ? e.target.closest("a[data-cell], a[data-load], table[data-matrix] th.doc a") : null;
+    var a = e.target.closest ? e.target.closest("table[data-matrix] td.c a, a[data-load], table[data-matrix] th.doc a") : null;
     if (!a || e.ctrlKey || e.metaKey || e.shiftKey || !panel()) return;
     e.preventDefault();
     document.querySelectorAll("table[data-matrix] td.sel-cell").forEach(function (c) { c.classList.remove("sel-cell"); });
-    if (a.hasAttribute("data-cell")) a.parentNode.classList.add("sel-cell");
+    if (a.parentNode.classList.contains("c")) a.parentNode.classList.add("sel-cell");
     var href = a.getAttribute("href"), hash = "";
     var h = href.indexOf("#");
     if (h >= 0) { hash = href.slice(h + 1); href = href.slice(0, h); }
