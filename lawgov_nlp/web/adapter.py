@@ -375,7 +375,7 @@ def cleaning_report(snap: Snapshot, doc_id: str, base_dirs: Sequence[Path] = ())
     return {
         "available": True, "path": str(path), "format": doc.format, "encoding": doc.encoding, "chars": len(doc.text),
         "summary": c.summary(), "kept_lines": len(c.lines),
-        "dropped": [{"line": x.line.no + 1, "reason": x.reason, "text": x.line.text} for x in c.dropped if x.reason != "blank"],
+        "dropped": sorted(({"line": x.line.no + 1, "reason": x.reason, "text": x.line.text} for x in c.dropped if x.reason != "blank"), key=lambda r: r["line"]),
         "duplicate_blocks": [{"first_line": a + 1, "last_line": b + 1, "copy_of_line": cc + 1} for a, b, cc in c.duplicate_blocks],
         "warnings": list(doc.warnings),
     }
