@@ -130,7 +130,10 @@ def main() -> None:
     from typer._click.exceptions import NoArgsIsHelpError  # typer vendors click; no public name
 
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)
+        # without standalone mode click returns the code of a typer.Exit instead of raising it
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
