@@ -26,6 +26,18 @@ def bucket(n: int) -> str:
     return "?"
 
 
+def cause(c) -> str:
+    """Why a clause is long, from its text: the classes the survey found over the collection."""
+    lines = c.text.split("\n")
+    if c.kind == "annex" and any(ln.startswith("序号") or "序号" in ln[:12] for ln in lines):
+        return "a table in an annex whose columns the table reader does not know"
+    if max(len(ln) for ln in lines) > 3000 and len(lines) <= 3:
+        return "no line breaks (a whole report on one line)"
+    if len(lines) >= 3:
+        return "unnumbered paragraphs under one numbered heading"
+    return "other"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("folder", nargs="?", default="/work/shared/collection/docs")
@@ -58,7 +70,7 @@ def main() -> None:
             if n > args.long:
                 docs_long[doc.doc_id] += 1
                 long.append({"doc_id": doc.doc_id, "path": "/".join(c.path), "kind": c.kind, "numbering": c.numbering,
-                             "chars": n, "start": c.text[:40].replace("\n", "⏎")})
+                             "chars": n, "cause": cause(c), "start": c.text[:40].replace("\n", "⏎")})
     secs = time.perf_counter() - t0
     print(f"{len(files)} files, {total} clauses, read in {secs:.1f} s; {len(errors)} errors")
     print(f"{'chars':>12} {'clauses':>8}")
@@ -68,6 +80,9 @@ def main() -> None:
     print(f"clauses over {args.long}: {len(long)} in {len(docs_long)} documents; by kind: "
           + ", ".join(f"{k} {v}" for k, v in Counter(x['kind'] + ('/' + x['numbering'] if x['numbering'] else '') for x in long).most_common()))
     print(f"documents warned 'numbering may have been missed': {warned}")
+    for why, n in Counter(x["cause"] for x in long).most_common():
+        print(f"  {n:>4}  {why}")
+    print(f"longest clause: {max((x['chars'] for x in long), default=0):,} characters")
     if args.list:
         for x in sorted(long, key=lambda x: -x["chars"]):
             print(f"  {x['chars']:>7} {x['doc_id']:<22} {x['kind']:<9} {x['path'][:30]:<30} {x['start']}")

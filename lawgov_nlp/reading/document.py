@@ -112,13 +112,14 @@ class Document:
     def structure(self) -> dict[str, int]:
         """The clause-tree summary every view shows: parts (一、), items (（一）), what lies deeper."""
         c = self.counts()
-        sub_items = sum(c.get(k, 0) for k in ("num", "pnum", "circled"))
-        inline = c.get("ordinal", 0)
+        sub_items = sum(c.get(k, 0) for k in ("decimal", "num", "pnum", "rnum", "circled"))
+        inline = c.get("ordinal", 0) + c.get("seq", 0)
         articles = c.get("article", 0)
+        chapters = sum(c.get(k, 0) for k in ("book", "subbook", "chapter", "section"))
         return {
             "parts": c.get("part", 0), "items": c.get("item", 0), "sub_items": sub_items, "inline_points": inline,
-            "articles": articles, "deeper": sub_items + inline + articles, "table_rows": c.get("table_row", 0),
-            "preamble": c.get("preamble", 0), "postamble": c.get("postamble", 0),
+            "articles": articles, "chapters": chapters, "deeper": sub_items + inline + articles + chapters,
+            "table_rows": c.get("table_row", 0), "preamble": c.get("preamble", 0), "postamble": c.get("postamble", 0),
         }
 
     def to_dict(self, with_clauses: bool = True) -> dict:

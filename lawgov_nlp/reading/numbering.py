@@ -58,8 +58,10 @@ _NUM = r"(\d{1,3}|(?!19\d\d|20\d\d)\d{4})"
 # 1.1, 3.2.1, 1．2: components 1-99 without a leading zero; never followed by another digit, a
 # range sign or a unit, so 2.5亿元, 3.5%, 18.45 亿户 and 1.1~1.6 stay numbers in text.
 _DECIMAL = re.compile(r"^([1-9]\d?(?:[.．][1-9]\d?){1,4})(?![\d.．%％‰~～\-—–/])[、]?[\s　]*")
-# a clause never starts with these: "2）。" and "（3），" are the end of a wrapped reference
+# a clause never starts with these: "2）。" and "（3），" are the end of a wrapped reference (a
+# 第X条 followed by a comma is a typo for a space: "第十七条，培训机构不得…")
 _NEVER_AFTER_MARKER = set("。，,；;、")
+_DI_KINDS = {"book", "subbook", "chapter", "section", "article"}
 _UNIT_AFTER_NUMBER = set("亿万千百元角个%％‰倍米克吨月日时号次户只台套名股辆架艘栋亩秒兆")  # not 人/项/平: 人工智能, 项目, 平台 open headings
 
 # (kind, rank, regex on the stripped line). The regex's group 1 is the number, match end = text start.
@@ -144,7 +146,7 @@ def match_marker(text: str) -> tuple[str, int, str, int] | None:
         # A marker with nothing after it is a stray number, not a clause (see bare_marker).
         return None
     lead = rest.lstrip(" 　")[:1]
-    if kind == "part" and rest[:1] in "、，," or lead in _NEVER_AFTER_MARKER:
+    if kind == "part" and rest[:1] in "、，," or lead in _NEVER_AFTER_MARKER and kind not in _DI_KINDS:
         return None
     if kind == "decimal" and (lead in _UNIT_AFTER_NUMBER or not _opens_heading(lead)):
         return None  # 2.5亿元, 12.75 GHz, 22.1＋10
