@@ -62,9 +62,9 @@ def _env_int(name: str, default: int) -> int:
 class Limits(_Config):
     """Bounds on the cost of any input. What exceeds them is refused or cut with a one-line message.
 
-    Measured (``scripts/bench_hostile.py``): reading is linear at about 0.75 s per MB of text
-    and 430 MB peak RSS for 50 MB; a document of 2,000,000 characters (18 times 民法典, 40 times
-    the longest of the 595 collection documents) reads in about 2 s and indexes in well under
+    Measured (``scripts/bench_hostile.py``, BENCHMARKS.md): reading is linear at about 1.2 s per MB
+    of text, 0.8 GB peak RSS for 50 MB; a document of 2,000,000 characters (18 times 民法典, 35
+    times the longest of the 595 collection documents) reads in seconds and indexes in 0.9 GB, under
     2 GB. Larger "documents" are compilations: split them, or raise the limits with
     ``LAWGOV_MAX_CHARS`` (and ``LAWGOV_MAX_FILE_BYTES``, ``LAWGOV_MAX_HTML_BYTES``,
     ``LAWGOV_MAX_UNZIPPED_BYTES``).

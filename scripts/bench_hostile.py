@@ -83,8 +83,13 @@ def one_clause(n: int) -> str:
 
 def text_mb(mb: int) -> str:
     # every paragraph differs (a repeated block would be dropped by the cleaner as scraped twice)
-    size = len(PLAN.encode("utf-8"))
-    return "".join("\n".join(f"{ln}（第{k}项）" for ln in PLAN.splitlines()) + "\n" for k in range(mb * 1_000_000 // size + 1))
+    out, size, k = [], 0, 0
+    while size < mb * 1_000_000:
+        block = "\n".join(f"{ln}（第{k}项）" for ln in PLAN.splitlines()) + "\n"
+        out.append(block)
+        size += len(block.encode("utf-8"))
+        k += 1
+    return "".join(out)
 
 
 def docx_bomb(path: Path, chars: int = 94_000_000) -> None:

@@ -13,7 +13,10 @@ Invariants every clause keeps (a property test checks them on table-heavy text):
 - every clause holds at most ``Limits.max_clause_chars`` characters: a longer one is cut at a
   sentence end into continuation pieces, and the document says so.
 
-Clause ids are stable under edits elsewhere in the document; see :func:`assign_ids`.
+Clause ids are stable under edits elsewhere in the document; see :func:`lawgov_nlp.reading.ids.assign_ids`.
+
+(Over 500 lines because the segmenter is one state machine; the table grammar, ids and bounded
+pieces live in ``tables``, ``ids`` and ``pieces``.)
 """
 from __future__ import annotations
 
@@ -251,6 +254,8 @@ class _Segmenter:
 
     @staticmethod
     def _continuation(b: _Builder) -> _Builder:
+        while b.numbering == "continued" and b.parent is not None:
+            b = b.parent  # a continuation of a continuation continues the same clause: no deeper path
         b.continuations += 1
         marker = CONTINUED if b.continuations == 1 else f"（续{b.continuations}）"
         return _Builder("body", RANK_CONTINUED, b.path + (marker,), 0, parent=b, numbering="continued")
