@@ -19,10 +19,12 @@ from .html import html_to_text
 
 log = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = {".txt", ".text"}
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 DOCX_SUFFIXES = {".docx"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
+PDF_SUFFIXES = {".pdf"}  # reading/pdf.py
+DOC_SUFFIXES = {".doc", ".wps"}  # reading/doc.py
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES | DOC_SUFFIXES
 
 
 @dataclass
@@ -31,9 +33,10 @@ class RawText:
 
     path: Path
     text: str
-    format: str  # "txt" | "html" | "docx"
+    format: str  # "txt" | "html" | "docx" | "pdf" | "doc" | "wps" | "rtf"
     encoding: str
     html_meta: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # e.g. PDF pages without a text layer
 
 
 def read_file(path: str | Path, limits: Limits | None = None) -> RawText:
@@ -50,7 +53,7 @@ def read_file(path: str | Path, limits: Limits | None = None) -> RawText:
         raise InputError(f"{p}: is a directory, expected a document file")
     suffix = p.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise InputError(f"{p}: unsupported file type '{suffix}' (expected .txt, .html or .docx)")
+        raise InputError(f"{p}: unsupported file type '{suffix}' (expected .txt, .md, .html, .docx, .pdf, .doc or .wps)")
     try:
         size = p.stat().st_size
         if size > lim.max_file_bytes:
@@ -67,6 +70,8 @@ def read_file(path: str | Path, limits: Limits | None = None) -> RawText:
     if suffix in DOCX_SUFFIXES:
         text = _docx_text(p, data, lim)
         return _checked(RawText(p, text, "docx", "docx"), lim)
+    if suffix in PDF_SUFFIXES or suffix in DOC_SUFFIXES:
+        return _checked(_read_binary_format(p, data, suffix), lim)
     text, encoding = decode_bytes(data, p)
     if suffix in HTML_SUFFIXES or _looks_like_html(text):
         if len(data) > lim.max_html_bytes:
@@ -77,6 +82,18 @@ def read_file(path: str | Path, limits: Limits | None = None) -> RawText:
             raise InputError(f"{p}: {exc}") from exc
         return _checked(RawText(p, body, "html", encoding, meta), lim)
     return _checked(RawText(p, text, "txt", encoding), lim)
+
+
+def _read_binary_format(p: Path, data: bytes, suffix: str) -> RawText:
+    if suffix in PDF_SUFFIXES:
+        from .pdf import read_pdf
+
+        pdf = read_pdf(p, data)
+        return RawText(p, pdf.text, "pdf", "pdf", {"file_title": pdf.title} if pdf.title else {}, pdf.warnings)
+    from .doc import read_doc
+
+    text, fmt, encoding = read_doc(p, data)
+    return RawText(p, text, fmt, encoding)
 
 
 def _checked(raw: RawText, lim: Limits) -> RawText:
@@ -217,8 +234,8 @@ def _check_zip(path: Path, data: bytes, lim: Limits) -> None:
                          f"{len(data):,}-byte .docx (LAWGOV_MAX_UNZIPPED_BYTES raises it)")
 
 
-def _docx_text(path: Path, data: bytes, lim: Limits) -> str:
-    _check_zip(path, data, lim)
+def _docx_text(path: Path, data: bytes, lim: Limits | None = None) -> str:
+    _check_zip(path, data, lim or current_limits())  # also what reading/doc.py converts .doc into
     try:
         import docx  # python-docx
         from docx.table import Table
