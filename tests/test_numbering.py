@@ -13,13 +13,13 @@ from lawgov_nlp.reading.numbering import (
 
 @pytest.mark.parametrize("numeral, value", [
     ("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("一百零五", 105), ("两百", 200), ("九百八十九", 989),
-    ("一千", 1000), ("一千零二", 1002), ("一千二百六十", 1260), ("一〇二", 102), ("1260", 1260), ("１２", 12),
+    ("一千", 1000), ("一千零二", 1002), ("一千二百六十", 1260), ("1260", 1260), ("１２", 12),
 ])
 def test_chinese_numerals(numeral, value):
     assert cn_to_int(numeral) == value
 
 
-@pytest.mark.parametrize("numeral", ["十百", "百百", "二三百", "", "千万"])
+@pytest.mark.parametrize("numeral", ["十百", "百百", "二三百", "", "千万", "一一", "三四", "一〇二"])
 def test_malformed_numerals_are_not_numbers(numeral):
     assert cn_to_int(numeral) is None
 
@@ -82,3 +82,10 @@ def test_paragraph_points_and_enumerations_of_work_reports():
     assert doc.at("一、/二是").heading == "深化“放管服”改革，营商环境持续优化"
     assert doc.at("一、/（续）").text.startswith("——这一年")  # after the points, not inside 三是
     assert [c.marker for c in doc.children(doc.at("二、"))] == ["第一，", "第二，"]
+
+
+def test_numerals_round_trip():
+    from lawgov_nlp.reading.numbering import int_to_cn
+
+    assert all(cn_to_int(int_to_cn(n)) == n for n in range(1, 10_000))
+    assert int_to_cn(1260) == "一千二百六十" and int_to_cn(10) == "十" and int_to_cn(1002) == "一千零二"
