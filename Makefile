@@ -50,6 +50,7 @@ bench: $(STAMP)
 	mkdir -p reports
 	$(BIN)/python scripts/bench_search.py --json reports/bench_search.json
 	$(BIN)/python scripts/bench_diff.py
+	$(BIN)/python scripts/bench_hostile.py
 	$(BIN)/python scripts/bench_serve.py --json reports/bench_serve.json
 
 # docs/*.png from the real app and report (needs Debian's chromium and indexes/default)

@@ -8,6 +8,7 @@ A result is reproducible only if the numbers that produced it are known: each co
 - :class:`SegmentConfig`: clause-tree decisions (heading lengths, table-row de-duplication).
 - :class:`SearchConfig`: fusion weights, candidate sizes, query bounds.
 - :class:`DiffConfig`: diff-plans signal weights, thresholds and rules.
+- :class:`VersionConfig`: pairing the clauses of two versions of one document.
 """
 from __future__ import annotations
 
@@ -61,17 +62,21 @@ def _env_int(name: str, default: int) -> int:
 class Limits(_Config):
     """Bounds on the cost of any input. What exceeds them is refused or cut with a one-line message.
 
-    Defaults fit the largest real documents seen (a 50 MB text file, State Council work reports of
-    ~40,000 characters) with room to spare; ``LAWGOV_MAX_CHARS`` etc. raise them.
+    Measured (``scripts/bench_hostile.py``, BENCHMARKS.md): reading is linear at about 1.2 s per MB
+    of text, 0.8 GB peak RSS for 50 MB; a document of 2,000,000 characters (18 times 民法典, 35
+    times the longest of the 595 collection documents) reads in seconds and indexes in 0.9 GB, under
+    2 GB. Larger "documents" are compilations: split them, or raise the limits with
+    ``LAWGOV_MAX_CHARS`` (and ``LAWGOV_MAX_FILE_BYTES``, ``LAWGOV_MAX_HTML_BYTES``,
+    ``LAWGOV_MAX_UNZIPPED_BYTES``).
     """
 
-    max_file_bytes: int = 200_000_000  # a file larger than this is refused before it is read
-    max_document_chars: int = 60_000_000  # decoded text of one document
-    max_expansion: int = 200  # a .docx/zip may expand to at most this many times its size…
-    max_unzipped_bytes: int = 500_000_000  # …and never past this
-    max_html_bytes: int = 50_000_000  # markup of one HTML page
-    max_clause_chars: int = 20_000  # a clause longer than this is cut into bounded pieces for matching
-    max_sentence_chars: int = 400  # text sent to an encoder in one piece (e5: 512 tokens)
+    max_file_bytes: int = 200_000_000  # refused before it is read (PDF/docx with images stay far below)
+    max_document_chars: int = 2_000_000  # decoded text of one document; a .txt over 4× this in bytes is refused unread
+    max_expansion: int = 200  # a .docx's XML may unzip to this many times the file (at least 16 MB)…
+    max_unzipped_bytes: int = 100_000_000  # …and never past this: python-docx holds ~3× the XML in memory
+    max_html_bytes: int = 20_000_000  # markup of one page (portal pages are under 1 MB)
+    max_clause_chars: int = 20_000  # longer clauses are cut at sentence ends into continuation pieces
+    max_sentence_chars: int = 400  # text sent to an encoder in one piece (e5 reads 512 tokens)
 
     @classmethod
     def from_env(cls) -> "Limits":
@@ -97,6 +102,10 @@ class SegmentConfig(_Config):
     heading_max: int = 40  # a first sentence up to this long is a heading
     heading_hard_max: int = 60
     table_duplicate_ratio: float = 0.5  # share of a table row's trigrams found in a body clause to call it a restatement
+    # A document with clauses longer than this gets a warning: over the 595-document collection,
+    # real numbered clauses stay under it except in government work reports, whose parts run on
+    # for pages without sub-numbering; everything longer was a missed numbering style.
+    long_clause_chars: int = 3000
 
 
 @dataclass(frozen=True)
@@ -132,3 +141,61 @@ class DiffConfig(_Config):
 
     def __hash__(self) -> int:
         return hash(self.fingerprint())
+
+
+@dataclass(frozen=True)
+class VersionConfig(_Config):
+    """Two versions of one document (``diff-plans OLD NEW --versions``; ``analysis.versions``).
+
+    Clauses with the same id are the same text. The rest are paired by similarity: the Dice
+    coefficient of the character-bigram sets of their own text (marker, spaces and punctuation
+    removed), plus bonuses for sitting at the same marker path or under paired parents; the best
+    pairs above ``min_similarity`` are one clause that changed, the others inserted or deleted.
+    """
+
+    min_similarity: float = 0.5
+    same_path_bonus: float = 0.1
+    same_parent_bonus: float = 0.1
+    word_diff: str = "jieba"  # jieba: policy-dictionary words (readable edits) | chars: characters
+
+    def __post_init__(self) -> None:
+        if self.word_diff not in ("jieba", "chars"):
+            raise ConfigError(f"VersionConfig.word_diff must be 'jieba' or 'chars', not {self.word_diff!r}")
+
+
+@dataclass(frozen=True)
+class PolicyConfig(_Config):
+    """Commitments, directive strength, citations and tracing: the constants that move their results."""
+
+    direction_lookback: int = 14  # characters before a number searched for 不少于/至少/不超过…
+    subject_max_chars: int = 24  # a derived subject key is cut here
+    pair_subject_dice: float = 0.34  # two commitments of one aligned item pair when their subjects share this much
+    scope_dice: float = 0.4  # a local directive span answers a reference span when their scopes share this much
+    trace_done: tuple = ("implemented",)  # diff-plans statuses a report's tracing counts as reported done
+    trace_partly: tuple = ("partial",)
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint())
+
+
+@dataclass(frozen=True)
+class PdfConfig(_Config):
+    """Reading PDF layout (``reading/pdf.py``). Lengths are in multiples of the line's character height."""
+
+    baseline_tolerance: float = 0.3  # characters whose baselines differ by less (× line height) share a row
+    segment_gap: float = 1.5  # a wider horizontal gap cuts a row into segments (columns, table cells)
+    space_gap: float = 0.3  # a gap this wide between Latin letters/digits is a word space
+    wide_gap: float = 1.0  # …and between any characters
+    min_gutter: float = 1.0  # a column gutter is at least this wide
+    max_crossing_share: float = 0.2  # share of a page's lines that may cross the gutter (titles, furniture)
+    min_column_lines: int = 4  # lines on each side of a gutter
+    column_fill: float = 0.6  # a text-column line fills at least this share of the column…
+    column_full_share: float = 0.5  # …for at least this share of its lines (table cells do not)
+    edge_lines: int = 2  # furniture candidates: this many lines at the top and bottom of a page…
+    edge_band: float = 0.2  # …within this share of the page height from its edge
+    repeat_share: float = 0.5  # a running header/footer repeats on this share of pages (at least 2)
+    right_slack: float = 2.0  # a line ending this close to the right edge runs on
+    indent: float = 1.0  # a line starting this far right of the left edge starts a paragraph
+    paragraph_gap: float = 1.6  # a vertical gap this many leadings wide starts a paragraph
+    column_pages_share: float = 0.5  # pages with a clear gutter needed before the others are tried with it
+    max_unmapped_share: float = 0.2  # more characters than this without a Unicode mapping: refuse
