@@ -7,6 +7,7 @@ with ``lawgov-nlp index build``), drives Debian's Chromium with playwright and w
     docs/web-documents.png   Documents: the sortable table
     docs/web-document.png    one document: metadata, cleaning report, clause tree
     docs/web-compare.png     Compare: the matrix and one cell's evidence beside the reference
+    docs/web-policy.png      Policy: a plan's tasks traced in a later report
     docs/report.png          the static diff-plans report of the same comparison
     docs/report-no-system-fonts.png   the same, in a browser that has no CJK font of its own
 
@@ -78,6 +79,8 @@ def main() -> None:
             page.locator("h3:has-text('Cleaning report')").scroll_into_view_if_needed()
             page.evaluate("window.scrollBy(0, -60)")
             shots.append(("web-document.png", page.screenshot(path=str(args.out / "web-document.png"))))
+            page.goto(base + "/policy?tool=trace&plan=hebei-handan-district-plan-2021-2025&doc=hebei-funing-report-2023")
+            shots.append(("web-policy.png", page.screenshot(path=str(args.out / "web-policy.png"))))
             wait_compare(page, base + f"/compare?ref={OUTLINE}&all=1")
             page.locator('table[data-matrix] th.doc[title$="· hebei-funing-report-2023"]').locator("xpath=..").locator("td.c a").nth(21).click()
             page.wait_for_selector("#cell-view [data-cell-detail]")

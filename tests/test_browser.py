@@ -124,6 +124,8 @@ def test_hostile_text_stays_inert(page, web_server):
     assert page.locator("main img").count() == 0 and page.locator("main a[href^=javascript]").count() == 0
     body = page.inner_text("main")
     assert "<b>加粗</b>" in body and "{{7*7}}" in body and "\u241b[31m" in body
+    page.goto(web_server + "/policy?tool=commitments&doc=hostile")
+    assert page.evaluate("typeof window.__pwned") == "undefined"
     page.goto(web_server + "/search?q=证照分离&doc=hostile")
     page.wait_for_selector("li.result")
     page.goto(web_server + f"/compare?ref={OUTLINE}&all=0&doc=hostile")

@@ -89,7 +89,8 @@ def test_hostile_document_text_is_escaped_everywhere(web_server):
 def test_document_page_has_the_tree_spans_and_cleaning_report(web_server):
     r = http_get(web_server, "/documents/hebei-handan-district-plan-2021-2025")
     assert r.status == 200
-    assert 'id="c-hebei-handan-district-plan-2021-2025#六、/（十八）"' in r.text
+    assert r.text.count('<li id="c-hebei-handan-district-plan-2021-2025#') >= 30  # one anchor per clause, by its id
+    assert "发挥行政复议化解行政争议主渠道作用" in r.text
     assert re.search(r"span \[\d+, \d+\)", r.text)
     # seed 002 carries its notice twice: the cleaning report shows what was dropped and why
     r = http_get(web_server, "/documents/guangxi-liujiang-workpoints-2017")
@@ -195,3 +196,18 @@ def test_serve_command_binds_loopback_and_refuses_bad_input(tmp_path):
         assert r.exit_code == 1 and "cannot listen on 127.0.0.1" in r.stderr
     finally:
         busy.close()
+
+
+def test_policy_views_and_exports(web_server):
+    r = http_get(web_server, "/policy", {"tool": "commitments", "doc": "hebei-handan-district-plan-2021-2025"})
+    assert r.status == 200 and "60学时" in r.text
+    r = http_get(web_server, "/policy", {"tool": "trace", "plan": "hebei-handan-district-plan-2021-2025", "doc": "hebei-funing-report-2023"})
+    assert r.status == 200 and "秦皇岛市抚宁区" in r.text
+    r = http_get(web_server, "/policy", {"tool": "citations", "all": "1"})
+    assert r.status == 200 and "法治政府建设实施纲要" in r.text
+    hostile = http_get(web_server, "/policy", {"tool": "commitments", "doc": "hostile"}).text
+    assert "<script>window" not in hostile
+    rows = list(csv.DictReader(io.StringIO(http_get(web_server, "/policy/export", {"tool": "commitments", "all": "1", "fmt": "csv"}).text)))
+    assert rows and {"hebei-handan-district-plan-2021-2025"} <= {row["doc_id"] for row in rows}
+    assert http_get(web_server, "/policy", {"tool": "trace", "plan": "hebei-handan-district-plan-2021-2025"}).status == 400
+    assert http_get(web_server, "/policy", {"tool": "magic"}).status == 400

@@ -142,9 +142,10 @@ class Snapshot:
             got = self._cleaning[doc_id] = cleaning_report(self, doc_id, base_dirs)
         return got
 
-    def cleaning_summaries(self, base_dirs: Sequence[Path] = ()) -> tuple[dict[str, dict], int]:
+    def cleaning_summaries(self, base_dirs: Sequence[Path] = (), wait: float = 0.0) -> tuple[dict[str, dict], int]:
         """Cleaning reports read so far, and how many documents there are; the first call starts
-        reading the rest in a background thread (a large collection takes a while)."""
+        reading the rest in a background thread (a large collection takes a while) and waits for it
+        up to ``wait`` seconds (a small corpus is read by then)."""
         with self._lock:
             if self._cleaning_thread is None:
                 ids = [d["doc_id"] for d in self.documents()]
@@ -159,6 +160,8 @@ class Snapshot:
 
                 self._cleaning_thread = threading.Thread(target=read_all, name="lawgov-cleaning", daemon=True)
                 self._cleaning_thread.start()
+        if wait:
+            self._cleaning_thread.join(timeout=wait)
         return dict(self._cleaning), len(self.documents())
 
     def warm(self) -> None:
@@ -495,3 +498,64 @@ def render_export(obj, fmt: str) -> str | bytes:
     from ..views.output import render
 
     return render(obj, fmt)
+
+
+# -- policy views (commitments, indicators, citations, tracing) -------------------------------------
+
+POLICY_TOOLS = {
+    "commitments": "承诺与指标 Commitments: targets, deadlines, results",
+    "indicators": "指标对照 Indicators: one indicator across documents",
+    "citations": "引用网络 Citations: what each document cites",
+    "trace": "报告追踪 Trace: a plan's tasks in later reports",
+}
+
+
+class PolicyResults:
+    """Results of the policy analyses, the last few kept (they are recomputed for exports)."""
+
+    def __init__(self, keep: int = 4):
+        self.keep = keep
+        self._done: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, snap: Snapshot, tool: str, doc_ids: Sequence[str], plan: str = ""):
+        key = (snap.version, tool, tuple(doc_ids), plan)
+        with self._lock:
+            if key in self._done:
+                self._done.move_to_end(key)
+                return self._done[key]
+        result = run_policy(snap, tool, doc_ids, plan)
+        with self._lock:
+            self._done[key] = result
+            while len(self._done) > self.keep:
+                self._done.popitem(last=False)
+        return result
+
+
+def run_policy(snap: Snapshot, tool: str, doc_ids: Sequence[str], plan: str = ""):
+    """One policy analysis over documents of the index (no file is written: no embedding cache)."""
+    docs = [snap.document(d) for d in doc_ids]
+    if tool in ("commitments", "indicators"):
+        from ..analysis.commitments import extract_all
+
+        found = extract_all(docs)
+        return found.matrix() if tool == "indicators" else found
+    if tool == "citations":
+        from ..analysis.citations import extract_all as extract_citations
+
+        have = set(doc_ids)
+        # citations resolve against every document of the index, as `lawgov-nlp cite --index` does
+        candidates = docs + [snap.document(d["doc_id"]) for d in snap.documents() if d["doc_id"] not in have]
+        return extract_citations(docs, candidates)
+    if tool == "trace":
+        from ..analysis.trace import trace_reports
+
+        return trace_reports(snap.document(plan), docs, encoder=snap.index.encoder, cache=False, index=snap.index)
+    raise QueryError(f"unknown analysis '{tool}': use one of {', '.join(POLICY_TOOLS)}")
+
+
+def html_fragment(obj) -> str:
+    """The registered HTML view of a result, as a fragment of a page (the views escape document text)."""
+    from ..views.output import render
+
+    return render(obj, "html", standalone=False)  # type: ignore[return-value]

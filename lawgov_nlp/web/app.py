@@ -24,7 +24,8 @@ from typing import Any
 from .. import __version__
 from ..errors import LawgovError, QueryError
 from ..views.html import environment, package_dir
-from .adapter import (Comparisons, IndexHandle, SearchRequest, Snapshot, clause_tree, render_export, report_subset,
+from .adapter import (POLICY_TOOLS, Comparisons, IndexHandle, PolicyResults, SearchRequest, Snapshot, clause_tree, html_fragment,
+                      render_export, report_subset,
                       run_search, search_weights, tune_for_queries)
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ MAX_PAGE = 10  # at most 100 results per query
 MAX_QUERY_CHARS = 200  # a search box, not a document: longer queries are refused with a message
 MAX_PARAM_CHARS = 200
 MODES = ("hybrid", "lexical", "dense")
+MAX_POLICY_DOCS = 50  # documents chosen one by one (all of them is its own choice)
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8", "html": "text/html; charset=utf-8",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -104,6 +106,7 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
     tune_for_queries()
     handle = handle or IndexHandle(index_dir, check_every=check_every)
     comparisons = Comparisons()
+    policy_results = PolicyResults()
     env = environment(str(Path(__file__).parent / "templates"))
     base_dirs = [Path(index_dir).resolve().parent.parent]  # indexes/NAME → the folder the build ran in
 
@@ -172,7 +175,7 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
     # -- documents -----------------------------------------------------------------------------
     async def documents_page(request):
         snap = handle.current()
-        cleaning, total = snap.cleaning_summaries(base_dirs)
+        cleaning, total = await _threaded(snap.cleaning_summaries, base_dirs, 3.0)
         return page(request, "documents.html", snap=snap, docs=snap.documents(), cleaning=cleaning, pending=total - len(cleaning))
 
     async def api_documents(request):
@@ -288,6 +291,56 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         name = f"diff-plans-{_safe_name(job.data['reference']['doc_id'])}-{len(keep)}docs.{fmt}"
         return Response(body, media_type=EXPORT_TYPES[fmt], headers={"Content-Disposition": f"attachment; filename=\"{name}\""})
 
+    # -- policy views ----------------------------------------------------------------------------
+    def policy_args(request, snap: Snapshot) -> tuple[str, list[str], str, bool]:
+        ids = [d["doc_id"] for d in snap.documents()]
+        tool = _choice(request, "tool", tuple(POLICY_TOOLS), "commitments")
+        chosen = [x for x in request.query_params.getlist("doc") if x]
+        if len(chosen) > MAX_POLICY_DOCS:
+            raise BadRequest(f"{len(chosen)} documents chosen; the limit is {MAX_POLICY_DOCS} (or choose all)")
+        unknown = [x for x in chosen if x not in ids]
+        if unknown:
+            raise BadRequest(f"document '{unknown[0][:60]}' is not in this index", 404)
+        plan = _param(request, "plan")
+        all_docs = _param(request, "all") == "1"
+        if tool == "trace":
+            if not plan:
+                return tool, [], "", False
+            if plan not in ids:
+                raise BadRequest(f"plan '{plan[:60]}' is not a document of this index", 404)
+            if all_docs:
+                raise BadRequest("trace takes a plan and chosen reports, not all documents")
+            targets = [x for x in dict.fromkeys(chosen) if x != plan]
+            if not targets:
+                raise BadRequest("choose one or more reports to trace the plan in")
+            return tool, targets, plan, False
+        if all_docs:
+            return tool, ids, "", True
+        return tool, list(dict.fromkeys(chosen)), "", False
+
+    def policy_qs(tool: str, doc_ids: list[str], plan: str, all_docs: bool, **extra) -> str:
+        return query_string({"tool": tool, "plan": plan, "all": all_docs, "doc": [] if all_docs else doc_ids, **extra})
+
+    async def policy_page(request):
+        snap = handle.current()
+        tool, doc_ids, plan, all_docs = policy_args(request, snap)
+        ctx = dict(snap=snap, docs=snap.documents(), tools=POLICY_TOOLS, tool=tool, chosen=doc_ids, plan=plan, all_docs=all_docs,
+                   fragment=None, export_qs=None)
+        if doc_ids:
+            result = await _threaded(policy_results.get, snap, tool, doc_ids, plan)
+            ctx.update(fragment=await _threaded(html_fragment, result), export_qs=policy_qs(tool, doc_ids, plan, all_docs))
+        return page(request, "policy.html", **ctx)
+
+    async def policy_export(request):
+        snap = handle.current()
+        fmt = _choice(request, "fmt", tuple(EXPORT_TYPES), "csv")
+        tool, doc_ids, plan, all_docs = policy_args(request, snap)
+        if not doc_ids:
+            raise BadRequest("choose documents to export the analysis of")
+        result = await _threaded(policy_results.get, snap, tool, doc_ids, plan)
+        body = await _threaded(render_export, result, fmt)
+        return Response(body, media_type=EXPORT_TYPES[fmt], headers={"Content-Disposition": f"attachment; filename=\"{tool}-{len(doc_ids)}docs.{fmt}\""})
+
     async def api_status(request):
         snap = handle.current()
         out: dict[str, Any] = {"version": snap.version, "documents": snap.manifest.documents, "clauses": snap.manifest.clauses,
@@ -336,6 +389,8 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         Route("/compare/cell", compare_cell, methods=["GET"]),
         Route("/compare/document", compare_document, methods=["GET"]),
         Route("/compare/export", compare_export, methods=["GET"]),
+        Route("/policy", policy_page, methods=["GET"]),
+        Route("/policy/export", policy_export, methods=["GET"]),
         Route("/api/search", api_search, methods=["GET"]),
         Route("/api/documents", api_documents, methods=["GET"]),
         Route("/api/status", api_status, methods=["GET"]),
