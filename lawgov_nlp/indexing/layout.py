@@ -42,6 +42,7 @@ POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 BUILDING_MARK = "BUILDING"
 KEEP_VERSIONS = 2  # the current one and the one before it
+MAX_MANIFEST_BYTES = 50_000_000
 
 VERSION_RE = re.compile(r"v(\d{6})")
 BUILDING_RE = re.compile(r"\.v(\d{6})\.building-(\d+)")
@@ -65,12 +66,16 @@ def display(path: Path | str) -> str:
 # -- reading the pointer and manifests -----------------------------------------------------------
 
 def read_json(path: Path, what: str) -> dict:
+    # a manifest is a small regular file: never follow a link to, or read all of, anything else
+    if path.is_symlink() or not path.is_file():
+        raise IndexStoreError(f"{display(path)}: {what} is not a regular file: not a lawgov-nlp index")
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_MANIFEST_BYTES + 1)
     except OSError as exc:
         raise IndexStoreError(f"{display(path)}: cannot read {what} ({exc.strerror or exc})") from exc
-    if len(raw) > 50_000_000:
-        raise IndexStoreError(f"{display(path)}: {what} is {len(raw)} bytes, not a lawgov-nlp manifest")
+    if len(raw) > MAX_MANIFEST_BYTES:
+        raise IndexStoreError(f"{display(path)}: {what} is larger than {MAX_MANIFEST_BYTES} bytes: not a lawgov-nlp manifest")
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -93,14 +98,21 @@ def is_legacy(data: dict) -> bool:
 def current_version(root: Path) -> str | None:
     """The name of the current version of index ``root`` (None when there is no pointer)."""
     p = root / POINTER
+    if not os.path.lexists(p):
+        return None
+    if p.is_symlink() or not p.is_file():
+        raise IndexStoreError(f"{display(p)}: index pointer is not a regular file: the index is damaged")
     try:
-        text = p.read_bytes()[:64].decode("ascii").strip()
+        with open(p, "rb") as fh:
+            text = fh.read(64).decode("ascii").strip()
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
         raise IndexStoreError(f"{display(p)}: index pointer is unreadable ({exc})") from exc
     if not VERSION_RE.fullmatch(text):
         raise IndexStoreError(f"{display(p)}: index pointer names '{text[:20]}', not a version: the index is damaged")
+    if (root / text).is_symlink():
+        raise IndexStoreError(f"{display(root / text)}: a version is a symbolic link: the index is damaged")
     return text
 
 
@@ -111,7 +123,8 @@ def version_number(name: str) -> int:
 # -- classifying a target ------------------------------------------------------------------------
 
 def classify(root: Path) -> str:
-    """``missing``, ``empty``, ``index`` (format 2), ``legacy`` (format 1) or ``foreign``."""
+    """``missing``, ``empty``, ``index`` (format 2), ``legacy`` (format 1), ``version`` (one
+    version folder of an index) or ``foreign``."""
     if not root.exists():
         return "missing"
     if not root.is_dir():
@@ -132,6 +145,8 @@ def classify(root: Path) -> str:
             return "foreign"
         if is_legacy(data) and all(isinstance(k, str) and LEGACY_FILE_RE.fullmatch(k) for k in data["files"]):
             return "legacy"
+        if is_ours(data) and VERSION_RE.fullmatch(root.name) and (root.parent / POINTER).exists():
+            return "version"
     return "foreign"
 
 
@@ -159,6 +174,8 @@ def check_target(index_dir: Path, inputs: Sequence[Path] = (), want: str = "buil
         raise IndexStoreError(f"{display(index_dir)}: is {'' if root == Path(os.path.realpath(src)) else 'inside '}"
                               f"the input {display(src)}; an index never goes into a document folder (choose another --index)")
     kind = classify(root)
+    if kind == "version":
+        raise IndexStoreError(f"{display(index_dir)}: is one version of the index {display(root.parent)}; give the index folder as --index")
     if kind == "foreign":
         what = "a file" if root.exists() and not root.is_dir() else "a folder that is not a lawgov-nlp index"
         if (root / MANIFEST).is_file():

@@ -8,6 +8,7 @@ open them all (memory-mapped arrays, read-only SQLite, memory-mapped FAISS).
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -183,8 +184,16 @@ def _open_version(index_dir: Path, vdir: Path, encoder, load_encoder: bool, veri
         size = p.stat().st_size
         if size != entry["size"]:
             raise IndexStoreError(f"{where}: {name} is truncated or changed ({size} bytes, manifest says {entry['size']}): rebuild the index")
-        if verify and file_hash(p) != entry["hash"]:
-            raise IndexStoreError(f"{where}: {name} is corrupt (its checksum differs from the manifest's): rebuild the index")
+    if verify:
+        # hashlib releases the GIL on large buffers: hash the files on every core
+        from concurrent.futures import ThreadPoolExecutor
+
+        names = sorted(manifest.files, key=lambda n: -manifest.files[n]["size"])
+        with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+            digests = dict(zip(names, pool.map(lambda n: file_hash(vdir / n), names)))
+        for name in sorted(manifest.files):
+            if digests[name] != manifest.files[name]["hash"]:
+                raise IndexStoreError(f"{where}: {name} is corrupt (its checksum differs from the manifest's): rebuild the index")
     if manifest.dictionary_hash != dictionary_hash():
         raise IndexStoreError(f"{where}: built with another jieba dictionary ({manifest.dictionary_hash}, now {dictionary_hash()}): rebuild the index")
     enc = None
