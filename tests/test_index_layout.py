@@ -276,3 +276,22 @@ def test_damaged_pointer_and_missing_version(tmp_path, corpus_index):
     (bad / POINTER).write_text("v000099\n")
     with pytest.raises(IndexStoreError, match="no manifest.json"):
         open_index(bad)
+
+
+def test_in_place_corruption_after_a_verified_open_is_refused(tmp_path, cache):
+    """Checksums are not recomputed for files unchanged since they were verified; any write changes
+    their mtime/ctime, so corruption in place is still caught."""
+    import time
+
+    t = tmp_path / "t"
+    _build(["gangyao-2021-2025-outline"], t, cache)
+    open_index(t, load_encoder=False).close()
+    time.sleep(0.05)  # file times have a clock tick's resolution
+    p = _version(t) / "sentences.npy"
+    with open(p, "r+b") as fh:
+        fh.seek(p.stat().st_size // 2)
+        fh.write(b"\xff" * 64)
+    with pytest.raises(IndexStoreError, match="sentences.npy is corrupt"):
+        open_index(t, load_encoder=False)
+    with pytest.raises(IndexStoreError, match="sentences.npy is corrupt"):
+        open_index(t, load_encoder=False, verify="full")

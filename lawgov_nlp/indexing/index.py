@@ -35,7 +35,7 @@ from . import layout
 from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_sentences, get_encoder, mean_pool, text_key
 from .layout import FORMAT, FORMAT_VERSION, display, write_lock  # noqa: F401  (re-exported)
 from .lexical import char_bigrams, tokenize
-from .manifest import FIELDS, Manifest, _segment_files, validate_manifest, write_manifest  # noqa: F401  (re-exported)
+from .manifest import FIELDS, Manifest, _segment_files, stamp_verified, validate_manifest, write_manifest  # noqa: F401  (re-exported)
 from .postings import write_segment
 from .reader import ClauseIndex, open_index, read_manifest  # noqa: F401  (re-exported)
 from .store import ClauseStore, json_text
@@ -273,6 +273,7 @@ def _write_dense(root: Path, version: int, enc: Encoder, docs: list[Document], k
         manifest = write_manifest(tmp, enc.id, getattr(enc, "spec", enc.id), enc.dim, factory, nprobe, len(keep_docs) + len(docs),
                                   len(rows), len(svecs), _corpus_hash(shas), embedded, version=version, segments=[f"s{version:06d}"])
         layout.publish(root, tmp, name)
+        stamp_verified(root / name, manifest.files)
     except BaseException:
         layout.remove_ours(tmp)
         raise
@@ -425,6 +426,7 @@ def _write_incremental(root: Path, version: int, old: "ClauseIndex", enc: Encode
                                   int(fi.ntotal), _corpus_hash(shas), embedded, version=version, rows=n_rows,
                                   sentence_ids=sid0 + len(new_vecs), segments=segments, deleted=dead, known=(old.path, m0.files))
         layout.publish(root, tmp, name)
+        stamp_verified(root / name, manifest.files)
     except BaseException:
         layout.remove_ours(tmp)
         raise

@@ -1,7 +1,9 @@
 """The manifest of an index version: what it holds, checked field by field before anything is read.
 
 Every file of a version is named in ``files`` with its size and checksum (blake2b-128): sizes are
-checked on every open, checksums too unless ``verify=False`` (see README for what that costs).
+checked on every open, checksums the first time this user opens a file and again whenever its
+inode, size, mtime or ctime changes (any write does), so a search does not re-read a 5 GB index
+to start; ``verify="full"`` hashes everything every time (see README for what each costs).
 Only names the format defines are accepted, so a manifest cannot make the tool read, stat or
 report any other file.
 """
@@ -171,3 +173,87 @@ def write_manifest(tmp: Path, encoder_id: str, encoder_spec: str, dim: int, fact
     return manifest
 
 
+
+
+def verify_files(vdir: Path, files: dict, where: str, mode: str | bool = "auto") -> None:
+    """Check every file's checksum (``mode``: ``auto`` skips files whose stat matches a stamp left
+    by an earlier full check, ``full`` hashes all, ``False`` checks nothing beyond sizes)."""
+    if not mode:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    stamps = _Stamps() if mode == "auto" else None
+    todo = []
+    for name, entry in files.items():
+        p = vdir / name
+        if stamps is None or not stamps.matches(p, entry["hash"]):
+            todo.append((name, p))
+    # hashlib releases the GIL on large buffers: hash the files on every core
+    todo.sort(key=lambda t: -files[t[0]]["size"])
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        digests = list(pool.map(lambda t: file_hash(t[1]), todo))
+    for (name, p), digest in sorted(zip(todo, digests)):
+        if digest != files[name]["hash"]:
+            raise IndexStoreError(f"{where}: {name} is corrupt (its checksum differs from the manifest's): rebuild the index")
+        if stamps is not None:
+            stamps.add(p, digest)
+    if stamps is not None and todo:
+        stamps.save()
+
+
+class _Stamps:
+    """Files this user has verified, by device and inode with their size, mtime and ctime (any
+    write or new link changes them): beside the embedding cache (``$LAWGOV_CACHE``), bounded, and
+    simply not used where it cannot be written."""
+
+    MAX = 20_000
+
+    def __init__(self):
+        from .encoders import default_cache_path
+
+        self.path = default_cache_path().parent / "verified.json"
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            self.data = data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            self.data = {}
+
+    @staticmethod
+    def _key(p: Path) -> tuple[str, list]:
+        st = os.stat(p)
+        return f"{st.st_dev}:{st.st_ino}", [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+    def matches(self, p: Path, digest: str) -> bool:
+        try:
+            key, sig = self._key(p)
+        except OSError:
+            return False
+        rec = self.data.get(key)
+        return isinstance(rec, list) and rec[:3] == sig and rec[3:] == [digest]
+
+    def add(self, p: Path, digest: str) -> None:
+        key, sig = self._key(p)
+        self.data.pop(key, None)
+        self.data[key] = [*sig, digest]
+
+    def save(self) -> None:
+        items = list(self.data.items())[-self.MAX:]
+        tmp = self.path.with_name(f".verified.json.tmp-{os.getpid()}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(dict(items)), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
+def stamp_verified(vdir: Path, files: dict) -> None:
+    """After a writer published a version whose checksums it computed (or verified): record them,
+    so the first reader does not hash the files again."""
+    stamps = _Stamps()
+    try:
+        for name, entry in files.items():
+            stamps.add(vdir / name, entry["hash"])
+    except OSError:
+        return
+    stamps.save()

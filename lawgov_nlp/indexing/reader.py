@@ -8,7 +8,6 @@ open them all (memory-mapped arrays, read-only SQLite, memory-mapped FAISS).
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from . import layout
 from .encoders import Encoder, get_encoder
 from .layout import FORMAT_VERSION, display
 from .lexical import dictionary_hash
-from .manifest import FIELDS, Manifest, file_hash, validate_manifest
+from .manifest import FIELDS, Manifest, validate_manifest, verify_files
 from .postings import Segment, SegmentedBM25
 from .store import ClauseStore
 
@@ -155,9 +154,11 @@ def _read_version_manifest(index_dir: Path, vdir: Path) -> Manifest:
     return validate_manifest(data, display(mpath))
 
 
-def open_index(index_dir: str | Path, encoder: str | Encoder | None = None, load_encoder: bool = True, verify: bool = True) -> ClauseIndex:
+def open_index(index_dir: str | Path, encoder: str | Encoder | None = None, load_encoder: bool = True,
+               verify: bool | str = "auto") -> ClauseIndex:
     """Open and check the current version of an index. ``encoder``, when given, must be the one
-    that built it. ``verify`` checks every file's checksum (see README: what it costs)."""
+    that built it. ``verify``: ``auto`` (checksums of files not verified since they last changed),
+    ``full`` (every checksum), ``False`` (sizes and structure only)."""
     index_dir = Path(index_dir)
     for attempt in range(5):
         vdir = _version_dir(index_dir)
@@ -172,7 +173,7 @@ def open_index(index_dir: str | Path, encoder: str | Encoder | None = None, load
     raise AssertionError("unreachable")
 
 
-def _open_version(index_dir: Path, vdir: Path, encoder, load_encoder: bool, verify: bool) -> ClauseIndex:
+def _open_version(index_dir: Path, vdir: Path, encoder, load_encoder: bool, verify) -> ClauseIndex:
     manifest = _read_version_manifest(index_dir, vdir)
     where = display(index_dir)
     for name, entry in manifest.files.items():
@@ -184,16 +185,7 @@ def _open_version(index_dir: Path, vdir: Path, encoder, load_encoder: bool, veri
         size = p.stat().st_size
         if size != entry["size"]:
             raise IndexStoreError(f"{where}: {name} is truncated or changed ({size} bytes, manifest says {entry['size']}): rebuild the index")
-    if verify:
-        # hashlib releases the GIL on large buffers: hash the files on every core
-        from concurrent.futures import ThreadPoolExecutor
-
-        names = sorted(manifest.files, key=lambda n: -manifest.files[n]["size"])
-        with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-            digests = dict(zip(names, pool.map(lambda n: file_hash(vdir / n), names)))
-        for name in sorted(manifest.files):
-            if digests[name] != manifest.files[name]["hash"]:
-                raise IndexStoreError(f"{where}: {name} is corrupt (its checksum differs from the manifest's): rebuild the index")
+    verify_files(vdir, manifest.files, where, verify)
     if manifest.dictionary_hash != dictionary_hash():
         raise IndexStoreError(f"{where}: built with another jieba dictionary ({manifest.dictionary_hash}, now {dictionary_hash()}): rebuild the index")
     enc = None
@@ -207,7 +199,9 @@ def _open_version(index_dir: Path, vdir: Path, encoder, load_encoder: bool, veri
             raise IndexStoreError(f"{where}: built with encoder '{manifest.encoder}', this installation provides '{enc.id}': rebuild the index")
     faiss = _faiss()
     try:
-        fi = faiss.read_index(str(vdir / "vectors.faiss"), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+        # memory-mapped: flat codes (MMAP_IFC) or IVF lists (MMAP); the two flags do not combine
+        mmap = faiss.IO_FLAG_MMAP_IFC if manifest.faiss_factory.startswith("IDMap2") else faiss.IO_FLAG_MMAP
+        fi = faiss.read_index(str(vdir / "vectors.faiss"), mmap | faiss.IO_FLAG_READ_ONLY)
     except RuntimeError as exc:
         raise IndexStoreError(f"{where}: vectors.faiss is corrupt ({str(exc).splitlines()[0][:120]}): rebuild the index") from exc
     if fi.ntotal != manifest.sentences or fi.d != manifest.dim:
