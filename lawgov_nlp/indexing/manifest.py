@@ -138,7 +138,10 @@ def file_hash(path: Path) -> str:
 def _file_entries(d: Path, known: tuple[Path, dict] | None = None) -> dict[str, dict]:
     """Size and checksum of every data file of version ``d``. ``known`` is the previous version's
     directory and file entries: a file hard-linked from it (the same inode) is not hashed again."""
-    out = {}
+    from concurrent.futures import ThreadPoolExecutor
+
+    out: dict[str, dict] = {}
+    todo: list[tuple[str, Path]] = []
     for p in sorted(d.rglob("*")):
         rel = p.relative_to(d).as_posix()
         if not p.is_file() or not layout.DATA_FILE_RE.fullmatch(rel):
@@ -152,7 +155,12 @@ def _file_entries(d: Path, known: tuple[Path, dict] | None = None) -> dict[str, 
                 linked = (o.st_ino, o.st_dev) == (st.st_ino, st.st_dev) and entry["size"] == st.st_size
             except OSError:
                 pass
-        out[rel] = {"size": st.st_size, "hash": entry["hash"] if linked else file_hash(p)}  # type: ignore[index]
+        out[rel] = {"size": st.st_size, "hash": entry["hash"] if linked else ""}  # type: ignore[index]
+        if not linked:
+            todo.append((rel, p))
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        for (rel, _), digest in zip(todo, pool.map(lambda t: file_hash(t[1]), todo)):
+            out[rel]["hash"] = digest
     return out
 
 
