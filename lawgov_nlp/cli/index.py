@@ -14,20 +14,23 @@ from .app import IndexOpt, embedding_cache, handle_errors, index_app, index_dir,
 
 @contextlib.contextmanager
 def terminate_as_interrupt():
-    """SIGTERM (``kill``, a stopped container or CI job) unwinds like Ctrl-C, so a writer removes
-    its unfinished version instead of leaving it behind; the old handler is restored after."""
+    """SIGTERM (``kill``, a stopped container or CI job) and SIGHUP (a closed terminal) unwind like
+    Ctrl-C, so a writer removes its unfinished version instead of leaving it behind; the old
+    handlers are restored after."""
     def on_term(signum, frame):
         raise KeyboardInterrupt
 
+    sigs = [signal.SIGTERM, signal.SIGHUP]
     try:
-        old = signal.signal(signal.SIGTERM, on_term)
+        old = {s: signal.signal(s, on_term) for s in sigs}
     except ValueError:  # not the main thread: leave signals alone
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, old)
+        for s, h in old.items():
+            signal.signal(s, h)
 
 
 @index_app.command("build")
