@@ -12,7 +12,7 @@ Each run works on a fresh copy of INDEX_DIR (the copy is not timed). ``open`` is
 without loading the encoder model (checksums of files changed since last verified), also with
 every checksum (``open_full_verify``) and none (``open_no_verify``); ``add`` adds DOC
 under a new document id (its texts are in the embedding cache, as in the issue's measurement),
-``replace`` adds it again (same id), ``remove`` removes it. Uses only ``open_index`` and
+``replace`` adds it again changed (same id), ``remove`` removes it. Uses only ``open_index`` and
 ``add_to_index`` where older versions lack the rest, so the same script measures before and after.
 """
 from __future__ import annotations
@@ -102,6 +102,8 @@ def main() -> None:
         copy = work / f"copy{run}"
         shutil.copytree(args.index, copy, symlinks=True)
         out["add"].append(timed(lambda: ix.add_to_index([doc], copy)))
+        with open(doc, "a", encoding="utf-8") as fh:  # a changed document, so replacing it is real work
+            fh.write(f"\n（第{run}次修订）\n")
         out["replace"].append(timed(lambda: ix.add_to_index([doc], copy)))
         if hasattr(ix, "remove_from_index"):
             out["remove"].append(timed(lambda: ix.remove_from_index([ix.load_documents([doc])[0].doc_id], copy)))

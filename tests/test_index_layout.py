@@ -295,3 +295,15 @@ def test_in_place_corruption_after_a_verified_open_is_refused(tmp_path, cache):
         open_index(t, load_encoder=False)
     with pytest.raises(IndexStoreError, match="sentences.npy is corrupt"):
         open_index(t, load_encoder=False, verify="full")
+
+
+def test_adding_an_unchanged_document_writes_nothing(tmp_path, cache):
+    t = tmp_path / "t"
+    _build(["gangyao-2021-2025-outline", "hebei-funing-report-2023"], t, cache)
+    before = tree_digest(t)
+    m = add_to_index([DOCS["hebei-funing-report-2023"]], t, cache=cache)
+    assert m.version == 1 and tree_digest(t) == before
+    changed = tmp_path / "hebei-funing-report-2023.txt"
+    changed.write_text(DOCS["hebei-funing-report-2023"].read_text(encoding="utf-8") + "\n（补充）加强法治督察。\n", encoding="utf-8")
+    m = add_to_index([changed], t, cache=cache)
+    assert m.version == 2 and m.documents == 2  # (half the rows died: this one was compacted)

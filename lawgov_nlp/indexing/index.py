@@ -330,7 +330,12 @@ def _update(index_dir: Path, paths: Sequence[Path], docs: list[Document], remove
             if enc.id != old.manifest.encoder:
                 raise IndexStoreError(f"{display(index_dir)}: built with encoder '{old.manifest.encoder}', this installation "
                                       f"provides '{enc.id}': rebuild the index")
-            known = {d["doc_id"] for d in old.store.documents()}
+            stored = {d["doc_id"]: d["sha256"] for d in old.store.documents()}
+            known = set(stored)
+            # a document added again unchanged (same bytes) is left as it is
+            docs = [d for d in docs if stored.get(d.doc_id) != d.sha256]
+            if not docs and not remove:
+                return old.manifest
             unknown = [d for d in remove if d not in known]
             if unknown:
                 raise InputError(f"document id '{unknown[0]}' is not in index {display(index_dir)}")
