@@ -18,7 +18,9 @@ quarter of the row space, the next update compacts (rewrites without re-embeddin
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
 import logging
 import math
 import os
@@ -335,7 +337,7 @@ def _update(index_dir: Path, paths: Sequence[Path], docs: list[Document], remove
             # a document added again unchanged (same bytes) is left as it is
             docs = [d for d in docs if stored.get(d.doc_id) != d.sha256]
             if not docs and not remove:
-                return old.manifest
+                return dataclasses.replace(old.manifest, embedded=0)  # nothing written, nothing embedded
             unknown = [d for d in remove if d not in known]
             if unknown:
                 raise InputError(f"document id '{unknown[0]}' is not in index {display(index_dir)}")
@@ -440,12 +442,38 @@ def _write_incremental(root: Path, version: int, old: "ClauseIndex", enc: Encode
 
 
 def _append_npy(src: Path, dst: Path, extra: np.ndarray) -> None:
+    """``src``'s array with ``extra`` rows appended, as a new .npy: a new header, the old data copied
+    by the kernel (``copy_file_range``: no pass through Python), then the new rows."""
     old = np.load(src, mmap_mode="r")
-    out = np.lib.format.open_memmap(dst, mode="w+", dtype=old.dtype, shape=(old.shape[0] + len(extra), *old.shape[1:]))
-    out[: old.shape[0]] = old
-    out[old.shape[0]:] = extra
-    out.flush()
-    del out
+    shape = (old.shape[0] + len(extra), *old.shape[1:])
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": np.lib.format.dtype_to_descr(old.dtype), "fortran_order": False, "shape": shape})
+    offset, nbytes = old.offset, old.nbytes
+    del old
+    head = header.getvalue()
+    fin = os.open(src, os.O_RDONLY)
+    fout = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.pwrite(fout, head, 0)
+        done = 0
+        try:
+            while done < nbytes:
+                n = os.copy_file_range(fin, fout, nbytes - done, offset + done, len(head) + done)
+                if n == 0:
+                    break
+                done += n
+        except OSError:
+            pass
+        while done < nbytes:  # no copy_file_range here: copy the rest through Python
+            chunk = os.pread(fin, min(16 << 20, nbytes - done), offset + done)
+            if not chunk:
+                raise IndexStoreError(f"{src}: shorter than its header says: rebuild the index")
+            os.pwrite(fout, chunk, len(head) + done)
+            done += len(chunk)
+        os.pwrite(fout, np.ascontiguousarray(extra, dtype=extra.dtype).tobytes(), len(head) + nbytes)
+    finally:
+        os.close(fin)
+        os.close(fout)
 
 
 def _live_rows_of(vdir: Path, segments: Sequence[str], dead: list[list[int]]) -> list[dict]:
