@@ -153,7 +153,7 @@ def _doc_row(doc: Document) -> dict:
     return {
         "doc_id": doc.doc_id, "title": doc.title, "issuer": m.issuer, "region": m.region, "level": m.level,
         "year": m.year, "doc_type": m.doc_type, "implements": m.implements, "path": str(doc.path),
-        "sha256": doc.sha256, "meta": json_text(m.to_dict()),
+        "sha256": doc.sha256, "meta": json_text(m.to_dict()), "year_from": (m.years() or (None, None))[0], "year_to": (m.years() or (None, None))[1],
     }
 
 

@@ -144,7 +144,7 @@ def _read_version_manifest(index_dir: Path, vdir: Path) -> Manifest:
         raise IndexStoreError(f"{display(index_dir)}: version {vdir.name} has no manifest.json: the index is damaged")
     data = layout.read_json(mpath, "manifest")
     if layout.is_legacy(data):
-        raise IndexStoreError(f"{display(index_dir)}: index format version 1, this lawgov-nlp reads version {FORMAT_VERSION}: "
+        raise IndexStoreError(f"{display(index_dir)}: index format version {data['format_version']}, this lawgov-nlp reads version {FORMAT_VERSION}: "
                               f"rebuild it with lawgov-nlp index build … --index {display(index_dir)}")
     if not layout.is_ours(data):
         raise IndexStoreError(f"{display(index_dir)}: not a lawgov-nlp index (its manifest.json is not one of ours)")

@@ -12,7 +12,7 @@ from ..errors import IndexStoreError
 SCHEMA = """
 CREATE TABLE documents (
   doc_id TEXT PRIMARY KEY, title TEXT, issuer TEXT, region TEXT, level TEXT, year INTEGER,
-  doc_type TEXT, implements TEXT, path TEXT, sha256 TEXT, meta TEXT
+  doc_type TEXT, implements TEXT, path TEXT, sha256 TEXT, meta TEXT, year_from INTEGER, year_to INTEGER
 );
 CREATE TABLE clauses (
   row INTEGER PRIMARY KEY, clause_id TEXT UNIQUE, doc_id TEXT REFERENCES documents(doc_id),
@@ -58,8 +58,9 @@ class ClauseStore:
                     self.db.execute(f"DELETE FROM clauses WHERE doc_id IN ({marks})", chunk)
                     self.db.execute(f"DELETE FROM documents WHERE doc_id IN ({marks})", chunk)
                 self.db.executemany(
-                    "INSERT INTO documents VALUES (:doc_id, :title, :issuer, :region, :level, :year, :doc_type, :implements, :path, :sha256, :meta)",
-                    list(doc_rows))
+                    "INSERT INTO documents VALUES (:doc_id, :title, :issuer, :region, :level, :year, :doc_type, :implements, :path, :sha256, :meta, "
+                    ":year_from, :year_to)",
+                    [{"year_from": None, "year_to": None, **r} for r in doc_rows])
                 self.db.executemany(
                     'INSERT INTO clauses VALUES (:row, :clause_id, :doc_id, :kind, :numbering, :level, :path, :path_label, :heading, :text, '
                     ':start, :end, :parent_id, :fields, :duplicate_of, :tokens, :text_key)',
@@ -119,8 +120,9 @@ class ClauseStore:
             where.append("(instr(d.region, ?) > 0 OR instr(d.issuer, ?) > 0 OR instr(d.title, ?) > 0)")
             args.extend([region] * 3)
         if years:
-            where.append("d.year BETWEEN ? AND ?")
-            args.extend(years)
+            # a document covers year_from..year_to (a 2021-2025 plan): any overlap with the filter
+            where.append("COALESCE(d.year_from, d.year) <= ? AND COALESCE(d.year_to, d.year) >= ?")
+            args.extend([years[1], years[0]])
         if doc_type:
             where.append("instr(d.doc_type, ?) > 0")
             args.append(doc_type)
