@@ -37,7 +37,7 @@ from ..errors import IndexStoreError, InputError
 log = logging.getLogger(__name__)
 
 FORMAT = "lawgov-nlp-index"
-FORMAT_VERSION = 3  # 1 and 2: one flat directory (2 added year_from/year_to); 3: versions behind a pointer
+FORMAT_VERSION = 4  # 1-3: one flat directory (2: year_from/year_to, 3: clause ids name content); 4: versions behind a pointer
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 BUILDING_MARK = "BUILDING"
@@ -51,7 +51,7 @@ DATA_FILE_RE = re.compile(
     r"(clauses\.sqlite|vectors\.faiss|sentences\.npy|sentence_owner\.npy|vectors\.npy"
     r"|(words|chars)/s\d{6}\.(keys|indptr|rows|tf|docrows|doclen)\.npy)"
 )
-# formats 1 and 2 (one flat directory, bm25s folders), recognised so they can be replaced without loss
+# formats 1 to 3 (one flat directory, bm25s folders), recognised so they can be replaced without loss
 LEGACY_FILE_RE = re.compile(
     r"(manifest\.json|clauses\.sqlite|vectors\.faiss|sentences\.npy|sentence_owner\.npy|vectors\.npy"
     r"|bm25_(words|chars)/[a-z_.]+\.(npy|json))"
@@ -90,8 +90,8 @@ def is_ours(data: dict) -> bool:
 
 
 def is_legacy(data: dict) -> bool:
-    """A format 1 or 2 manifest (one flat directory, before versions): ours, but not readable any more."""
-    return (data.get("format_version") in (1, 2) and "format" not in data and isinstance(data.get("files"), dict)
+    """A format 1 to 3 manifest (one flat directory, before versions): ours, but not readable any more."""
+    return (data.get("format_version") in (1, 2, 3) and "format" not in data and isinstance(data.get("files"), dict)
             and {"encoder", "corpus_hash", "dictionary_hash", "lawgov_version"} <= set(data))
 
 
@@ -123,7 +123,7 @@ def version_number(name: str) -> int:
 # -- classifying a target ------------------------------------------------------------------------
 
 def classify(root: Path) -> str:
-    """``missing``, ``empty``, ``index`` (this format), ``legacy`` (flat formats 1 and 2), ``version`` (one
+    """``missing``, ``empty``, ``index`` (this format), ``legacy`` (flat formats 1 to 3), ``version`` (one
     version folder of an index) or ``foreign``."""
     if not root.exists():
         return "missing"
@@ -165,7 +165,7 @@ def check_target(index_dir: Path, inputs: Sequence[Path] = (), want: str = "buil
     """The one ownership check every writer makes (under the lock): returns the target's kind or
     refuses, in one line, anything that could lose a user's data.
 
-    ``want``: ``build`` accepts a missing or empty directory, an index, or a flat (format 1 or 2) index;
+    ``want``: ``build`` accepts a missing or empty directory, an index, or a flat (format 1 to 3) index;
     ``update`` (add, remove) only an index of this format.
     """
     root = Path(os.path.realpath(index_dir))
@@ -263,7 +263,7 @@ def clean_stale(root: Path) -> list[Path]:
             if left:
                 log.warning("%s: left %d files that are not the index's", path, len(left))
             removed.append(path)
-    # formats 1 and 2 left .NAME.building-PID beside the index; remove those whose files are all ours
+    # formats 1 to 3 left .NAME.building-PID beside the index; remove those whose files are all ours
     parent = root.parent
     for name in os.listdir(parent):
         m = re.fullmatch(rf"\.{re.escape(root.name)}\.building-(\d+)", name)
@@ -347,7 +347,7 @@ def prune_versions(root: Path, keep: int = KEEP_VERSIONS) -> None:
 
 
 def remove_legacy(root: Path, files: Iterable[str]) -> list[Path]:
-    """After a version is published over a flat (format 1 or 2) index: remove the flat files
+    """After a version is published over a flat (format 1 to 3) index: remove the flat files
     (only names that format defines and its manifest listed), keep everything else."""
     left = []
     for name in [*files, MANIFEST]:
