@@ -173,8 +173,10 @@ def test_static_report_shows_packed_documents_on_demand(page, static_report):
     assert page.evaluate("""document.fonts.check('16px "Lawgov Sans CJK"', '法治政府建设')""")
     # the hostile document's section, unpacked into the page, runs nothing
     page.check("[data-matrix-unrelated]")
-    page.locator("table[data-matrix] tbody th.doc[title$='· hostile'] a").click()
-    page.wait_for_selector("#doc-view section.doc")
+    row = page.locator("table[data-matrix] tbody tr:has(th.doc[title$='· hostile'])")
+    k = row.get_attribute("data-k")
+    row.locator("th.doc a").click()
+    page.wait_for_selector(f"#doc-view section#d{k}")  # sections are unpacked asynchronously
     assert "<script>window.__pwned=1</script>" in page.inner_text("#doc-view h2")
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert not page.js_errors
