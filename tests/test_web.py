@@ -141,6 +141,8 @@ def test_serves_through_a_rebuild_and_picks_up_the_new_index(web_index, tmp_path
     """Requests keep being answered while ``index build`` replaces the index; then the new one is served."""
     import shutil
 
+    pytest.importorskip("starlette", reason="the web extra is not installed: pip install 'lawgov-nlp[web]'")
+
     from lawgov_nlp.indexing.encoders import EmbeddingCache
     from lawgov_nlp.indexing.index import build_index
     from lawgov_nlp.web import create_app
