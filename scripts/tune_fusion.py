@@ -47,9 +47,12 @@ def main() -> None:
         t = time.perf_counter()
         s = Searcher(path)
         if args.unit_chars is not None:
-            from lawgov_nlp.indexing.lexical import LexicalIndex, clause_lexicon
+            from lawgov_nlp.indexing.units import LexicalIndex, clause_lexicon
 
-            s.index.lexical = LexicalIndex.fit([clause_lexicon(r["text"], args.unit_chars) for r in s.index.store.all_clause_rows()])
+            rows = s.index.store.all_clause_rows()
+            if [r["row"] for r in rows] != list(range(s.index.n_rows)):
+                sys.exit(f"{path}: has removed rows; --unit-chars needs a freshly built index")
+            s.index.lexical = LexicalIndex.fit([clause_lexicon(r["text"], args.unit_chars) for r in rows])
         js = load_judgments(args.judgments, s.index.store)
         unresolved = [u for j in js for u in j.unresolved]
         for u in unresolved:

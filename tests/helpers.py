@@ -79,3 +79,62 @@ def run_cli(args: list[str]) -> CliResult:
     finally:
         sys.argv = old
     return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file (and symlink) under ``root`` with a hash of its bytes: compare before/after to show
+    that nothing a user owns was changed or removed."""
+    import hashlib
+    import os
+
+    out = {}
+    root = Path(root)
+    if root.is_symlink():
+        return {".": "link:" + os.readlink(root)}
+    for p in sorted(root.rglob("*")):
+        rel = str(p.relative_to(root))
+        if p.is_symlink():
+            out[rel] = "link:" + os.readlink(p)
+        elif p.is_file():
+            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+        else:
+            out[rel] = "dir"
+    return out
+
+
+def dead_pid() -> int:
+    """The id of a process that has exited."""
+    import subprocess
+
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid
+
+
+@dataclass
+class HttpResult:
+    status: int
+    headers: dict
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def http_get(base: str, path: str, params=None, headers=None, method: str = "GET") -> HttpResult:
+    """One request to a local test server; 4xx/5xx are returned, not raised."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    url = base + path + ("?" + urllib.parse.urlencode(params, doseq=True) if params else "")
+    req = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=120) as res:
+            return HttpResult(res.status, {k.lower(): v for k, v in res.headers.items()}, res.read())
+    except urllib.error.HTTPError as exc:
+        return HttpResult(exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read())

@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from lawgov_nlp.indexing.lexical import (
-    LexicalIndex, char_bigrams, clause_lexicon, expand_query, fold, matched_terms, thesaurus_hits, tokenize, unit_spans,
+    char_bigrams, expand_query, fold, matched_terms, thesaurus_hits, tokenize,
 )
+from lawgov_nlp.indexing.units import LexicalIndex, clause_lexicon, unit_spans
 
 
 def test_traditional_folds_to_simplified_in_derived_forms_only():

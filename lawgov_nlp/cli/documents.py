@@ -35,7 +35,7 @@ def _progress_for(path: Path):
 
 @app.command()
 @handle_errors
-@output_options("table", "json", "csv", inputs=lambda kw: kw["paths"])
+@output_options("table", "json", "csv", "xlsx", inputs=lambda kw: kw["paths"])
 def inspect(
     paths: List[Path] = typer.Argument(..., help="Document files or directories."),
     summary: bool = typer.Option(False, "--summary", "-s", help="One line per document instead of the clause tree."),
@@ -47,6 +47,6 @@ def inspect(
     docs = read_documents(list(paths), summary=summary, progress_for=_progress_for)
     for d in docs:
         for w in d.warnings:
-            if w.startswith("no numbering"):
+            if w.startswith("no numbering") or "over the limit" in w:
                 warn(f"{d.path}: {w}")
     return docs

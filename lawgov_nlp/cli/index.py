@@ -1,6 +1,8 @@
-"""``lawgov-nlp index build|add|info``: the clause index on disk."""
+"""``lawgov-nlp index build|add|remove|info``: the clause index on disk."""
 from __future__ import annotations
 
+import contextlib
+import signal
 from pathlib import Path
 from typing import List, Optional
 
@@ -10,26 +12,46 @@ from ..views.output import output_options
 from .app import IndexOpt, embedding_cache, handle_errors, index_app, index_dir, stage_progress, warn
 
 
+@contextlib.contextmanager
+def terminate_as_interrupt():
+    """SIGTERM (``kill``, a stopped container or CI job) and SIGHUP (a closed terminal) unwind like
+    Ctrl-C, so a writer removes its unfinished version instead of leaving it behind; the old
+    handlers are restored after."""
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+
+    sigs = [signal.SIGTERM, signal.SIGHUP]
+    try:
+        old = {s: signal.signal(s, on_term) for s in sigs}
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
 @index_app.command("build")
 @handle_errors
 @output_options("table", "json", "csv", inputs=lambda kw: kw["paths"] or [Path("corpus")])
 def index_build(
     paths: Optional[List[Path]] = typer.Argument(None, help="Files or directories [default: corpus/]."),
     index: Optional[str] = IndexOpt,
-    encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="e5 (default: multilingual-e5-small, best quality, ~8x slower to build), use (multilingual USE, fast), minilm (English test model) or st:MODEL_NAME_OR_DIR."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="e5 (default for a new index: multilingual-e5-small, best quality, ~8x slower to build), use (multilingual USE, fast), minilm (English test model) or st:MODEL_NAME_OR_DIR. A rebuild keeps the index's encoder unless this is given."),
     _fmt: str = "table",
 ):
     """Build (or rebuild) an index from documents; unchanged texts are not embedded again."""
-    from ..indexing.encoders import default_index_encoder
-    from ..indexing.index import BuildResult, build_index
+    from ..indexing.index import BuildResult, build_index, encoder_for_build
 
     target = index_dir(index)
     if encoder is None:
-        encoder, notice = default_index_encoder()
+        encoder, notice = encoder_for_build(target)
         if notice:
             warn(notice)
     prog, cb = stage_progress()
-    with prog:
+    with terminate_as_interrupt(), prog:
         m = build_index(paths or [Path("corpus")], target, encoder=encoder, cache=embedding_cache(), progress=cb)
     return BuildResult(target, m, "built")
 
@@ -47,14 +69,31 @@ def index_add(
 
     target = index_dir(index)
     prog, cb = stage_progress()
-    with prog:
+    with terminate_as_interrupt(), prog:
         m = add_to_index(paths, target, cache=embedding_cache(), progress=cb)
+    return BuildResult(target, m, "updated")
+
+
+@index_app.command("remove")
+@handle_errors
+@output_options("table", "json", "csv")
+def index_remove(
+    doc_ids: List[str] = typer.Argument(..., help="Document ids to remove (see lawgov-nlp index info)."),
+    index: Optional[str] = IndexOpt,
+    _fmt: str = "table",
+):
+    """Remove documents from an index (a new version without them; nothing is re-embedded)."""
+    from ..indexing.index import BuildResult, remove_from_index
+
+    target = index_dir(index)
+    with terminate_as_interrupt():
+        m = remove_from_index(doc_ids, target)
     return BuildResult(target, m, "updated")
 
 
 @index_app.command("info")
 @handle_errors
-@output_options("table", "json", "csv")
+@output_options("table", "json", "csv", "xlsx")
 def index_info(index: Optional[str] = IndexOpt, _fmt: str = "table"):
     """Describe an index: manifest, and its documents."""
     from ..indexing.index import index_info as info

@@ -7,12 +7,12 @@ from typing import List, Optional
 import typer
 
 from ..views.output import output_options
-from .app import IndexOpt, app, handle_errors, index_dir, warn
+from .app import IndexOpt, app, handle_errors, index_dir, utf8_arg, warn
 
 
 @app.command()
 @handle_errors
-@output_options("table", "json", "csv")
+@output_options("table", "json", "csv", "xlsx")
 def search(
     query: str = typer.Argument(..., help="What to look for, in plain Chinese or policy terms."),
     index: Optional[str] = IndexOpt,
@@ -29,13 +29,13 @@ def search(
     from ..indexing.search import Searcher, parse_years
 
     years = parse_years(year)
-    results = Searcher(index_dir(index)).search(query, k=k, mode=mode, doc_ids=doc or (), region=region, years=years, doc_type=doc_type)
+    results = Searcher(index_dir(index)).search(utf8_arg(query, "query"), k=k, mode=mode, doc_ids=doc or (), region=region, years=years, doc_type=doc_type)
     return results, ({"explain": explain, "filtered": any([doc, region, year, doc_type])} if _fmt == "table" else {})
 
 
 @app.command("eval-search")
 @handle_errors
-@output_options("table", "json", "csv", inputs=lambda kw: [kw["judgments"]])
+@output_options("table", "json", "csv", "xlsx", inputs=lambda kw: [kw["judgments"]])
 def eval_search(
     judgments: Path = typer.Argument(..., help="Relevance judgments JSON (see tests/data/search_judgments.json)."),
     index: Optional[str] = IndexOpt,

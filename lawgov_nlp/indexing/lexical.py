@@ -1,26 +1,21 @@
 """Lexical retrieval for Chinese: jieba words with a policy-term dictionary, plus character bigrams.
 
-Both go into BM25 (bm25s). Bigrams catch terms jieba splits badly or that the dictionary lacks;
+Both go into BM25 (:mod:`.postings`, the scores of bm25s). Bigrams catch terms jieba splits badly or that the dictionary lacks;
 words give precise matches on terms it knows (放管服, 证照分离, 告知承诺制…).
 
-What is scored is a *unit*, not a clause: a clause's sentences packed into pieces of at most
-``unit_chars`` characters that never cross a paragraph break (:func:`unit_spans`). A clause scores
-as its best unit, so a 24,000-character clause whose numbering was missed cannot win a query by
-containing every word of it somewhere, and BM25's length normalisation compares like with like.
-All derived forms (tokens, bigrams, thesaurus triggers) are folded from traditional to simplified
-characters (:func:`fold`), so 行政復議 finds 行政复议; displayed text keeps its original characters.
+What is scored is a retrieval *unit*, not a clause (:mod:`.units`). All derived forms (tokens,
+bigrams, thesaurus triggers) are folded from traditional to simplified characters (:func:`fold`),
+so 行政復議 finds 行政复议; displayed text keeps its original characters.
 
-(About 500 lines: tokenization, retrieval units, BM25 and the thesaurus are one side of search
-and change together — a change to any of them changes :func:`dictionary_hash`.)
+(Tokenization, the reference BM25 and the thesaurus are one side of search and change together:
+a change to any of them, or to the units, changes :func:`dictionary_hash`.)
 """
 from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import re
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -101,7 +96,9 @@ def dictionary_hash() -> str:
         h.update(b"zhconv " + md.version("zhconv").encode())
     except md.PackageNotFoundError:  # pragma: no cover
         h.update(b"no-fold")
-    h.update(f"units {UNIT_VERSION}".encode())
+    from .units import UNIT_CHARS, UNIT_VERSION
+
+    h.update(f"units {UNIT_VERSION} {UNIT_CHARS}".encode())
     h.update(" ".join(sorted(STOPWORDS | QUESTION_WORDS)).encode())  # dropped from indexed tokens
     p = dictionary_path()
     if p.exists():
@@ -225,6 +222,12 @@ def tokenize(text: str) -> list[str]:
     return [t for t in (x.strip() for x in _tokenizer_for(folded).cut_for_search(folded)) if _keep(t)]
 
 
+def words(text: str) -> list[str]:
+    """``text`` cut into jieba words with the policy dictionary, losslessly: ``"".join(words(t)) == t``
+    (for showing word-level differences of original text; ``tokenize`` is for matching)."""
+    return list(_jieba().cut(text, HMM=True))
+
+
 def char_bigrams(text: str) -> list[str]:
     s = fold_chars(strip_punct(text))
     return [s[i:i + 2] for i in range(len(s) - 1)]
@@ -253,74 +256,16 @@ def query_bigrams(query: str) -> list[str]:
     return grams or char_bigrams(query)
 
 
-# -- retrieval units ----------------------------------------------------------------------------
-
-UNIT_VERSION = 1  # bump when unit_spans changes: indexes record it through dictionary_hash()
-UNIT_CHARS = 200  # see SearchConfig.unit_chars (chosen by cross-validation, scripts/tune_fusion.py)
-
-
-def unit_spans(text: str, unit_chars: int = UNIT_CHARS) -> list[tuple[int, int]]:
-    """Spans of the retrieval units of a clause: consecutive sentences packed up to ``unit_chars``.
-
-    A unit never crosses a paragraph break (a sentence that ends at a line end) and never exceeds
-    ``unit_chars``: a longer sentence is cut into pieces of that length. ``unit_chars <= 0`` makes
-    the whole clause one unit (the clause-level scoring this replaced, kept for evaluation).
-    """
-    from ..reading.segment import sentences
-
-    if unit_chars <= 0 or len(text) <= unit_chars:
-        return [(0, len(text))]
-    out: list[tuple[int, int]] = []
-    cur: tuple[int, int] | None = None
-    for a, b in sentences(text):
-        if b - a > unit_chars:
-            if cur:
-                out.append(cur)
-                cur = None
-            out.extend((i, min(b, i + unit_chars)) for i in range(a, b, unit_chars))
-            continue
-        # a paragraph break ends a unit, unless the unit is only a heading so far
-        if cur and (b - cur[0] > unit_chars or ("\n" in text[cur[1]:a + 1] and cur[1] - cur[0] >= unit_chars // 4)):
-            out.append(cur)
-            cur = None
-        cur = (cur[0], b) if cur else (a, b)
-    if cur:
-        out.append(cur)
-    return out or [(0, len(text))]
-
-
-@dataclass
-class ClauseLexicon:
-    """A clause's retrieval units, their tokens and bigrams (built once, at indexing time)."""
-
-    spans: list[tuple[int, int]]
-    tokens: list[list[str]]
-    bigrams: list[list[str]]
-
-    @property
-    def all_tokens(self) -> list[str]:
-        return [t for u in self.tokens for t in u]
-
-
-def clause_lexicon(text: str, unit_chars: int = UNIT_CHARS) -> ClauseLexicon:
-    spans = unit_spans(text, unit_chars)
-    pieces = [text[a:b] for a, b in spans]
-    return ClauseLexicon(spans, [tokenize(p) for p in pieces], [char_bigrams(p) for p in pieces])
-
-
 class BM25Index:
-    """BM25 over pre-tokenized documents, scored for all documents at once.
+    """BM25 (bm25s, ``lucene`` variant) over pre-tokenized documents, fitted in memory.
 
-    bm25s fits and writes the index (its precomputed per-token scores, a CSC matrix); reading and
-    scoring use those files directly, memory-mapped, so a query neither imports bm25s (and scipy)
-    nor reads more than its own tokens' postings.
+    The reference the index's own segments (:mod:`.postings`) are tested against, and the source of
+    their ``k1``/``b``; the index never stores a bm25s model (its scores bake in corpus statistics).
     """
 
     def __init__(self, k1: float = 1.2, b: float = 0.75):
         self.k1, self.b = k1, b
         self._bm25 = None
-        self.vocab: dict[str, int] = {}
-        self._csc: dict[str, np.ndarray] | None = None
         self.n = 0
 
     def fit(self, docs_tokens: Sequence[Sequence[str]]) -> "BM25Index":
@@ -329,127 +274,17 @@ class BM25Index:
         self._bm25 = bm25s.BM25(k1=self.k1, b=self.b)
         # bm25s cannot index an empty corpus or empty documents well; an empty token keeps rows aligned.
         self._bm25.index([list(t) or [""] for t in docs_tokens], show_progress=False)
-        self.vocab = self._bm25.vocab_dict
-        self._csc = {k: np.asarray(self._bm25.scores[k]) for k in ("data", "indices", "indptr")}
         self.n = len(docs_tokens)
         return self
 
-    def known(self, query_tokens: Sequence[str]) -> list[str]:
-        return [t for t in dict.fromkeys(query_tokens) if t and t in self.vocab]
-
-    def postings(self, tokens: Sequence[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Per distinct token: the documents (units) holding it and its BM25 contribution there."""
-        out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for t in dict.fromkeys(tokens):
-            j = self.vocab.get(t) if t else None
-            if j is None or self._csc is None:
-                out[t] = (np.zeros(0, np.int64), np.zeros(0, np.float32))
-            else:
-                ptr = self._csc["indptr"]
-                # bm25s leaves the last id (its empty-document placeholder) without an end pointer
-                a, b = int(ptr[j]), int(ptr[j + 1]) if j + 1 < len(ptr) else len(self._csc["data"])
-                out[t] = (np.asarray(self._csc["indices"][a:b], dtype=np.int64), np.asarray(self._csc["data"][a:b], dtype=np.float32))
-        return out
-
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
-        """BM25 of every document for the distinct known tokens (bm25s' ``get_scores``)."""
-        out = np.zeros(self.n, dtype=np.float32)
-        for idx, val in self.postings(self.known(query_tokens)).values():
-            out[idx] += val  # one posting per document and token
-        return out
-
-    def save(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        self._bm25.save(str(directory), show_progress=False)
-
-    @classmethod
-    def load(cls, directory: Path, n: int) -> "BM25Index":
-        import json
-
-        self = cls()
-        params = json.loads((directory / "params.index.json").read_text(encoding="utf-8"))
-        if params.get("method", "lucene") != "lucene":
-            raise ValueError(f"{directory}: BM25 variant {params.get('method')!r}, expected lucene")
-        self.k1, self.b = params["k1"], params["b"]
-        self.vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
-        # memory-mapped: a query touches only its terms' postings, so a 1M-clause index stays out of RSS
-        self._csc = {k: np.load(directory / f"{k}.csc.index.npy", mmap_mode="r") for k in ("data", "indices", "indptr")}
-        if len(self._csc["indptr"]) not in (len(self.vocab), len(self.vocab) + 1):
-            raise ValueError(f"{directory}: vocabulary and postings disagree")
-        self.n = n
-        return self
-
-
-class LexicalIndex:
-    """Word and bigram BM25 over retrieval units, scored back to clauses by their best unit.
-
-    ``owner[u]`` is the clause row of unit ``u``; a clause's units are consecutive. An index
-    written before units existed has one unit per clause (no ``units.npy``) and still loads.
-    """
-
-    def __init__(self, words: BM25Index, chars: BM25Index, owner: np.ndarray, n_clauses: int):
-        self.words, self.chars = words, chars
-        self.owner = np.asarray(owner, dtype=np.int64)
-        self.n_clauses = n_clauses
-        counts = np.bincount(self.owner, minlength=n_clauses)
-        self._starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-        self._has_units = counts > 0
-        self.n_units = len(self.owner)
-
-    @classmethod
-    def fit(cls, lexicons: Sequence[ClauseLexicon], k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
-        owner = np.repeat(np.arange(len(lexicons)), [len(x.spans) for x in lexicons])
-        words = BM25Index(k1, b).fit([u for x in lexicons for u in x.tokens])
-        chars = BM25Index(k1, b).fit([u for x in lexicons for u in x.bigrams])
-        return cls(words, chars, owner, len(lexicons))
-
-    def to_clauses(self, unit_scores: np.ndarray) -> np.ndarray:
-        """Each clause's best unit score."""
-        if self.n_units == self.n_clauses:
-            return unit_scores
-        out = np.maximum.reduceat(unit_scores, np.minimum(self._starts, max(self.n_units - 1, 0))) if self.n_units else np.zeros(0, np.float32)
-        return np.where(self._has_units, out, 0).astype(np.float32)
-
-    def word_scores(self, tokens: Sequence[str]) -> np.ndarray:
-        return self.to_clauses(self.words.scores(tokens))
-
-    def char_scores(self, bigrams: Sequence[str]) -> np.ndarray:
-        return self.to_clauses(self.chars.scores(bigrams))
-
-    def char_evidence(self, bigrams: Sequence[str], allowed: np.ndarray | None = None) -> tuple[np.ndarray, float]:
-        """Clause scores on bigrams, and how strong the lexical evidence is (0–1).
-
-        Strength is the idf-weighted share of the query's distinct bigrams that its best unit
-        holds: near 1 when one passage contains the query's wording (a term query), near 0 when
-        the wording is nowhere (a paraphrase). A bigram no unit holds has the idf of df = 0, so a
-        query of unseen words is weak evidence however well its few common bigrams match.
-        """
-        post = self.chars.postings(bigrams)
-        unit = np.zeros(self.n_units, dtype=np.float32)
-        for idx, val in post.values():
-            unit[idx] += val  # one posting per unit and token: no repeated indices
-        if allowed is not None:
-            unit = np.where(allowed[self.owner], unit, 0)
-        if not post or not unit.any():
-            return self.to_clauses(unit), 0.0
-        best = int(np.argmax(unit))
-        n = self.n_units
-        idf = {t: math.log(1 + (n - len(i) + 0.5) / (len(i) + 0.5)) for t, (i, _) in post.items()}
-        held = sum(idf[t] for t, (i, _) in post.items() if len(i) and bool((i == best).any()))
-        return self.to_clauses(unit), float(held / max(sum(idf.values()), 1e-9))
-
-    def save(self, directory: Path) -> None:
-        self.words.save(directory / "bm25_words")
-        self.chars.save(directory / "bm25_chars")
-        np.save(directory / "units.npy", self.owner.astype(np.int32))
-
-    @classmethod
-    def load(cls, directory: Path, n_clauses: int) -> "LexicalIndex":
-        p = directory / "units.npy"
-        owner = np.load(p) if p.exists() else np.arange(n_clauses)
-        words = BM25Index.load(directory / "bm25_words", len(owner))
-        chars = BM25Index.load(directory / "bm25_chars", len(owner))
-        return cls(words, chars, owner, n_clauses)
+        if self._bm25 is None or self.n == 0:
+            return np.zeros(self.n, dtype=np.float32)
+        vocab = self._bm25.vocab_dict
+        known = [t for t in dict.fromkeys(query_tokens) if t in vocab and t]
+        if not known:
+            return np.zeros(self.n, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
 
 
 # -- thesaurus ----------------------------------------------------------------------------------

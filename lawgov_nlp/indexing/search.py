@@ -22,7 +22,8 @@ import numpy as np
 
 from ..config import SearchConfig
 from ..errors import QueryError
-from .index import ClauseIndex, open_index, resolve_index_dir
+from .index import resolve_index_dir
+from .reader import ClauseIndex, open_index
 from .lexical import fold_chars, matched_terms, query_bigrams, thesaurus_hits, tokenize
 from ..reading.normalize import find_spans, strip_punct
 
@@ -220,12 +221,15 @@ class QuerySignals:
 class Searcher:
     """Search one index. Open once, query many times (the encoder and indexes stay loaded).
 
-    Only what a mode needs is loaded: a lexical search never reads FAISS or the encoder's weights.
+    Only what a mode needs is loaded: a lexical search never loads the encoder's weights (FAISS is
+    memory-mapped when the index opens, so it costs nothing until a dense query reads it).
+    Clause rows are the index's row space (``n_rows``: removed documents leave dead rows, which
+    never score).
     """
 
     def __init__(self, index: ClauseIndex | str | Path | None = None, config: SearchConfig | None = None):
         if not isinstance(index, ClauseIndex):
-            index = open_index(resolve_index_dir(index), load_faiss=False)
+            index = open_index(resolve_index_dir(index))
         self.index = index
         self.config = config or SearchConfig()
 
@@ -234,23 +238,19 @@ class Searcher:
         # the encoder sees the query folded to simplified characters (passages are mostly simplified)
         return self.index.encoder.encode([fold_chars(query)], is_query=True)
 
-    def _encode_and_open(self, query: str) -> np.ndarray:
-        qv = self.encode_query(query)
-        self.index.faiss  # noqa: B018  (read the vectors in the same background thread)
-        return qv
-
     def signal_scores(self, query: str, allowed_rows: Sequence[int] | None = None, use_dense: bool = True) -> QuerySignals:
         """Candidate rows and each signal's score on them (dense only if ``use_dense``)."""
         idx = self.index
         lex = idx.lexical
-        n = idx.manifest.clauses
+        n = idx.n_rows  # row space: removed documents leave dead rows
         # the query's embedding (the encoder's first load dominates a one-off search) is computed
         # beside the lexical scoring: model weights load and decompress outside the GIL
-        pending = _background(self._encode_and_open, query) if use_dense else None
-        allowed = None
+        pending = _background(self.encode_query, query) if use_dense else None
+        allowed = idx.live
         if allowed_rows is not None:
             allowed = np.zeros(n, dtype=bool)
             allowed[np.asarray(allowed_rows, dtype=np.int64)] = True
+            allowed &= idx.live
         words = lex.word_scores(tokenize(query))
         chars, strength = lex.char_evidence(query_bigrams(query), allowed)
         hits = thesaurus_hits(query)

@@ -62,7 +62,8 @@ def document_tree(d: Document, out: Console) -> None:
             units = " / ".join(f"{k}:{v}" for k, v in c.fields.items() if k != "行号")
             label.append(f"  [{units}]", style="dim")
             if c.duplicate_of:
-                label.append(f"  = {c.duplicate_of.split('#', 1)[1]}", style="dim italic")
+                same = d.by_id.get(c.duplicate_of)  # ids name content: show where the restated clause sits
+                label.append(f"  = {'/'.join(same.path) if same is not None else c.duplicate_of}", style="dim italic")
         else:
             label.append(c.marker, style="bold " + _KIND_STYLE.get(c.kind, ""))
             label.append(c.heading)
@@ -126,7 +127,7 @@ def show_build(r: BuildResult, out: Console) -> None:
 @terminal_view(IndexInfo)
 def show_index_info(info: IndexInfo, out: Console) -> None:
     m = info.manifest
-    out.print(f"{info.path}  format v{m.format_version} · encoder {m.encoder} ({m.dim}d) · FAISS {m.faiss_factory}"
+    out.print(f"{info.path}  format v{m.format_version} · version {m.version} · encoder {m.encoder} ({m.dim}d) · FAISS {m.faiss_factory}"
               f" · {m.documents} documents · {m.clauses} clauses · built {m.built_at} · corpus {m.corpus_hash} · dictionary {m.dictionary_hash}", markup=False)
     t = Table(show_lines=False)
     for col in ("document", "title", "type", "level", "year", "region"):
