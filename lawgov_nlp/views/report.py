@@ -7,12 +7,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..analysis.align import STATUS_ZH, STATUSES, DiffReport
+from ..analysis.results import STATUSES, DiffReport, Status
 from .output import html_view, terminal_view
 from .render import clip
-
-STATUS_STYLE = {"implemented": "bold green", "partial": "yellow", "omitted": "bold red", "not_applicable": "dim"}
-STATUS_COLOR = {"implemented": "#2e7d32", "partial": "#f9a825", "omitted": "#c62828", "not_applicable": "#9e9e9e"}
 
 
 def _clip(s: str, n: int) -> str:
@@ -27,6 +24,16 @@ def _highlight(text: str, spans, limit: int) -> Text:
     return t
 
 
+def _passage(m, limit: int) -> Text:
+    """The scored passage of a match (not the whole clause), shared phrases highlighted."""
+    if not m.evidence:
+        return _highlight(m.text, m.target_spans, limit)
+    a, b = m.evidence[0]
+    spans = [(x - a, y - a) for x, y in m.target_spans if x >= a and y <= b]
+    t = _highlight(m.text[a:b], spans, limit)
+    return Text("…").append_text(t) if a > 0 else t
+
+
 @terminal_view(DiffReport)
 def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> None:
     ref = report.reference
@@ -36,10 +43,12 @@ def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> N
         out.print()
         line = Text.assemble((d.title, "bold"), " ", (d.doc_id, "dim"), "  coverage ", (f"{d.coverage:.0%}", "bold"), "  ")
         for s in STATUSES:
-            line.append(f"{STATUS_ZH[s]} {c[s]}  ", style=STATUS_STYLE[s])
+            line.append(f"{s.zh} {c[s.value]}  ", style=s.style)
         out.print(line)
         for note in d.notes:
             out.print(Text.assemble(("note: ", "yellow"), note))
+        for w in d.warnings:
+            out.print(Text.assemble(("warning: ", "bold yellow"), w))
         t = Table(show_lines=False, pad_edge=False)
         t.add_column("item", overflow="fold", ratio=3)
         t.add_column("status", no_wrap=True)
@@ -47,14 +56,14 @@ def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> N
         t.add_column("evidence in the document (shared phrases highlighted)", overflow="fold", ratio=6)
         for it in d.items:
             marker = it.ref.path[-1] if it.ref.path else ""
-            status = Text(f"{STATUS_ZH[it.status]}", style=STATUS_STYLE[it.status])
+            status = Text(it.status.zh, style=it.status.style)
             if it.matches:
                 m = it.matches[0]
-                ev = Text(f"{m.path_label}\n", style="cyan")
-                ev.append_text(_highlight(m.text, m.target_spans, 110 if not verbose else 400))
+                ev = Text(f"{m.path_label or m.clause_id.split('#')[-1]}\n", style="cyan")
+                ev.append_text(_passage(m, 110 if not verbose else 400))
                 if len(it.matches) > 1:
                     ev.append(f"\n+ {len(it.matches) - 1} more: " + "; ".join(x.path_label.split(" › ")[-1][:20] for x in it.matches[1:]), style="dim")
-            elif it.status == "not_applicable":
+            elif it.status is Status.NOT_APPLICABLE:
                 ev = Text(it.reason, style="dim")
             elif it.nearest is not None:
                 ev = Text(f"nearest: {it.nearest.path_label} — {it.reason}", style="dim")
@@ -103,8 +112,29 @@ def marked_html(text: str, spans) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
-def _badge(status: str) -> str:
-    return f'<span class="badge" style="background:{STATUS_COLOR[status]}">{STATUS_ZH[status]} {status.replace("_", " ")}</span>'
+def _badge(status: Status) -> str:
+    return f'<span class="badge" style="background:{status.color}">{status.zh} {status.value.replace("_", " ")}</span>'
+
+
+def _marked_passage(m) -> str:
+    """The clause with shared phrases marked; a long clause is cut to the scored passage and a
+    little context around it."""
+    text = m.text
+    if not m.evidence:
+        return marked_html(_clip(text, 600), m.target_spans)
+    a, b = m.evidence[0]
+    lo, hi = (0, len(text)) if len(text) <= 600 else (max(0, a - 120), min(len(text), b + 120))
+    spans = [(x - lo, y - lo) for x, y in m.target_spans if x >= lo and y <= hi]
+    body = marked_html(text[lo:hi], spans)
+    return ("…" if lo else "") + body + ("…" if hi < len(text) else "")
+
+
+def _config_html(ref: dict) -> str:
+    cfg = ref.get("config") or {}
+    data = ref.get("data") or {}
+    rows = "".join(f"<tr><td>{html.escape(str(k))}</td><td>{html.escape(str(v))}</td></tr>" for k, v in {**cfg, **data}.items())
+    return (f'<details><summary>configuration: encoder {html.escape(str(ref.get("encoder", "")))}, config {html.escape(str(ref.get("config_fingerprint", "")))}'
+            f'</summary><table>{rows}</table></details>')
 
 
 @html_view(DiffReport)
@@ -119,6 +149,7 @@ def render_html(report: "DiffReport", standalone: bool = True) -> str:
         parts.append(f"<style>{_CSS}</style><div>")
     legend = "".join(f"<span>{_badge(s)}</span>" for s in STATUSES)
     parts.append(f'<p class="legend">{legend}</p>')
+    parts.append(_config_html(ref))
     if len(docs) > 1:
         parts.append("<h2>覆盖矩阵 Coverage matrix</h2><table class='matrix'><tr><th>reference item</th>")
         for k, d in enumerate(docs):
@@ -129,14 +160,14 @@ def render_html(report: "DiffReport", standalone: bool = True) -> str:
             parts.append(f"<tr><td style='text-align:left'>{html.escape(label)}</td>")
             for k, d in enumerate(docs):
                 st = d.items[i].status
-                parts.append(f'<td style="background:{STATUS_COLOR[st]}"><a href="#d{k}-i{i}" title="{html.escape(d.title)} · {STATUS_ZH[st]}">{STATUS_ZH[st][:2]}</a></td>')
+                parts.append(f'<td style="background:{st.color}"><a href="#d{k}-i{i}" title="{html.escape(d.title)} · {st.zh}">{st.zh[:2]}</a></td>')
             parts.append("</tr>")
         parts.append("</table>")
     for k, d in enumerate(docs):
         c = d.counts()
         parts.append(f'<h2 id="d{k}">{html.escape(d.title)}</h2>')
-        parts.append('<div class="summary">' + f"<div>coverage <b>{d.coverage:.0%}</b></div>" + "".join(f"<div>{_badge(s)} {c[s]}</div>" for s in STATUSES) + "</div>")
-        for note in d.notes:
+        parts.append('<div class="summary">' + f"<div>coverage <b>{d.coverage:.0%}</b></div>" + "".join(f"<div>{_badge(s)} {c[s.value]}</div>" for s in STATUSES) + "</div>")
+        for note in d.notes + d.warnings:
             parts.append(f'<p class="note">{html.escape(note)}</p>')
         parts.append("<table><tr><th class='ref'>reference item 纲要条目</th><th>status</th><th>evidence in the document 本地条款</th></tr>")
         for i, it in enumerate(d.items):
@@ -146,10 +177,10 @@ def render_html(report: "DiffReport", standalone: bool = True) -> str:
                 ref_cell += f'<div class="reason">policy terms: {html.escape("、".join(it.expanded_terms))}</div>'
             ev = []
             for m in it.matches:
-                ev.append(f'<div class="match"><div class="path">{html.escape(m.path_label)} · score {m.score:.2f}</div>{marked_html(m.text, m.target_spans)}'
+                ev.append(f'<div class="match"><div class="path">{html.escape(m.path_label)} · score {m.score:.2f}</div>{_marked_passage(m)}'
                           f'<div class="reason">shared: {html.escape("、".join(m.shared[:10]) or "—")}</div></div>')
-            if not it.matches and it.nearest is not None and it.status != "not_applicable":
-                ev.append(f'<div class="match"><div class="path">nearest: {html.escape(it.nearest.path_label)} · score {it.nearest.score:.2f}</div>{marked_html(_clip(it.nearest.text, 300), it.nearest.target_spans)}</div>')
+            if not it.matches and it.nearest is not None and it.status is not Status.NOT_APPLICABLE:
+                ev.append(f'<div class="match"><div class="path">nearest: {html.escape(it.nearest.path_label)} · score {it.nearest.score:.2f}</div>{_marked_passage(it.nearest)}</div>')
             ev.append(f'<div class="reason">{html.escape(it.reason)}</div>')
             parts.append(f'<tr id="d{k}-i{i}"><td class="ref">{ref_cell}</td><td>{_badge(it.status)}<br><small>{it.score:.2f}</small></td><td>{"".join(ev)}</td></tr>')
         parts.append("</table>")
