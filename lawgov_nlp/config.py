@@ -129,21 +129,24 @@ class DiffConfig(_Config):
     window_chars: int = 300  # …and about this many characters (a first sentence may be longer)
     min_idf: float = 0.5  # terms in more than ~60% of the collection's documents never carry an item
     context_weight: float = 0.5  # a context term counts this share of its idf
-    dense_z: float = 2.5  # a pair's dense score counts only above this many standard deviations…
+    term_cap: float = 2.5  # no single term carries more than this (one rare word is a mention, not a task)…
+    heading_weight: float = 2.0  # …except the item's full heading, which counts this many times its weight
+    dense_z: float = 2.0  # a pair's dense score counts only above this many standard deviations…
     dense_weight: float = 1.0  # …adding this much mass per standard deviation above it
-    shared_discount: float = 0.5  # evidence of a passage that carries another item better counts this share
+    shared_discount: float = 1.0  # evidence of a passage that carries another item better counts this share (1: off; see README)
     breadth_weight: float = 0.25  # mass found in the item's other passages counts this share
-    implemented_at: float = 4.0  # item evidence (mass) at or above this: implemented…
-    partial_at: float = 1.0  # …at or above this: partial (headings-only references)
-    body_implemented_at: float = 0.30  # with body text: share of the item's own terms carried
-    body_partial_at: float = 0.12
+    support_weight: float = 1.0  # per log(1 + sentences carrying one of the item's terms)
+    implemented_at: float = 3.0  # item evidence (mass) at or above this: implemented…
+    partial_at: float = 0.25  # …at or above this: partial (headings-only references)
+    body_implemented_at: float = 0.12  # with body text: share of the item's own terms carried
+    body_partial_at: float = 0.08
     cap_report_outlook: bool = True  # in an annual report, plans and shortcomings earn at most partial
     match_share: float = 0.6  # further matches must score at least this share of the best one
     max_matches: int = 4
     addition_min_chars: int = 30
     long_clause_chars: int = 1500  # a clause longer than this makes the report warn about segmentation
-    unrelated_focus: float = 0.08  # at most this share of passages carrying any item…
-    unrelated_coverage: float = 0.15  # …and coverage at most this: the document looks unrelated
+    related_focus: float = 0.25  # below this share of passages carrying any item, a document is mostly about other things…
+    unrelated_coverage: float = 0.10  # …and with coverage at most this it looks unrelated
 
     def __hash__(self) -> int:
         return hash(self.fingerprint())

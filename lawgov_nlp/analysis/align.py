@@ -104,7 +104,7 @@ class Aligner:
             best = int(dec.best[i])
             nearest = self._match(i, view, sig, best, dec) if not matches and best >= 0 and status is not Status.NOT_APPLICABLE else None
             terms = matches[0].terms if matches else (nearest.terms if nearest else [])
-            discounted = best >= 0 and int(sig["evidence"][:, best].argmax()) != i
+            discounted = self.config.shared_discount < 1 and best >= 0 and int(sig["evidence"][:, best].argmax()) != i
             impl, part = dec.thresholds[i]
             na = not_applicable_reason(item.heading, meta)
             why = reason(dec.rule[i], float(dec.score[i]), float(impl), float(part), terms, float(sig["dense_z"][i, best]) if best >= 0 else 0.0, discounted, na)
@@ -116,9 +116,12 @@ class Aligner:
             unit = view.units[u]
             additions.append(Match(unit.clause_id, unit.path, unit.path_label, unit.heading, unit.text, 0.0, {}, [], [], []))
         align = DocAlignment(view.doc.doc_id, view.doc.title, meta, results, additions, warnings=list(view.warnings), focus=dec.focus)
-        align.unrelated = dec.focus <= self.config.unrelated_focus and align.coverage <= self.config.unrelated_coverage
+        align.unrelated = dec.focus < self.config.related_focus and align.coverage <= self.config.unrelated_coverage
         if align.unrelated:
             align.notes.append(f"the document looks unrelated to the reference: only {dec.focus:.0%} of its passages carry any item")
+        elif dec.focus < self.config.related_focus:
+            align.notes.append(f"the document is mostly about other things ({dec.focus:.0%} of its passages carry an item): "
+                               "only passages that carry an item on their own are counted, passing mentions are not")
         period = self._period_note(view.doc, meta)
         if period:
             align.notes.append(period)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..reading.normalize import merge_spans, normalize, normalized_with_offsets, strip_punct
-from .decide import RULE_MENTION, RULE_NA, RULE_NONE, RULE_OUTLOOK, RULE_STRONG
+from .decide import RULE_MENTION, RULE_NA, RULE_NONE, RULE_OUTLOOK, RULE_PASSING, RULE_STRONG
 from .results import Match, Unit
 
 
@@ -83,6 +83,8 @@ def reason(rule: str, score: float, impl: float, part: float, terms: list[str], 
         return f"evidence {score:.2f} ≥ {impl:g}, but only in the report's shortcomings or next-year plans: at most partial ({found})"
     if rule == RULE_MENTION:
         return f"evidence {score:.2f} between {part:g} and {impl:g} (a mention or a narrow slice): {found}{dense}{shared}"
+    if rule == RULE_PASSING:
+        return f"evidence {score:.2f} is a passing mention ({found}) in a document mostly about other things: not counted"
     if rule == RULE_NA:
         return na or "does not apply to this document"
     if rule == RULE_NONE:

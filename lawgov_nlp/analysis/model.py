@@ -91,9 +91,11 @@ class ReferenceModel:
         col = {t: j for j, t in enumerate(vocab)}
         A = np.zeros((len(items), len(vocab)))
         C = np.zeros((len(items), len(vocab)))
-        for i, c in enumerate(concepts):
+        for i, (u, c) in enumerate(zip(items, concepts)):
+            heading = strip_punct(u.heading)
             for t, role in c.items():
-                (A if role == ANCHOR else C)[i, col[t]] = idf[t] * (1.0 if role == ANCHOR else cfg.context_weight)
+                w = min(idf[t], cfg.term_cap) * (cfg.heading_weight if t == heading else 1.0)
+                (A if role == ANCHOR else C)[i, col[t]] = w * (1.0 if role == ANCHOR else cfg.context_weight)
         expansions = [list(t.terms) + list(t.context) if t else [] for t in per_item]
         # the text an item is embedded by: its own text and its policy terms
         match_texts = [u.text + ("\n" + "；".join(e) if e else "") for u, e in zip(items, expansions)]

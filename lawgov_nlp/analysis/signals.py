@@ -78,10 +78,14 @@ def signals(anchor_w: np.ndarray, context_w: np.ndarray, totals: np.ndarray, has
     return {"anchor": anchor, "context": context, "mass": mass, "dense": dense, "dense_z": dense_z, "evidence": (mass + bonus) / norm}
 
 
-def document_terms(anchor_w: np.ndarray, context_w: np.ndarray, piece_terms: sparse.csr_matrix) -> np.ndarray:
-    """Per item: idf mass of its anchors found anywhere in the document, plus its context terms when
-    an anchor is there too (how broadly the document treats the item, not in which passage)."""
-    present = np.asarray(piece_terms.max(axis=0).todense()).ravel() > 0 if piece_terms.shape[0] else np.zeros(anchor_w.shape[1], bool)
+def document_terms(anchor_w: np.ndarray, context_w: np.ndarray, piece_terms: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Per item, over the whole document: the idf mass of its anchors found anywhere (plus its context
+    terms when an anchor is there too), and how many sentences carry one of its anchors. How broadly
+    and how often the document treats the item, not in which passage."""
+    if piece_terms.shape[0] == 0:
+        return np.zeros(anchor_w.shape[0]), np.zeros(anchor_w.shape[0])
+    present = np.asarray(piece_terms.max(axis=0).todense()).ravel() > 0
     a = anchor_w @ present
     c = context_w @ present
-    return a + np.where(a > 0, c, 0.0)
+    support = np.asarray(((piece_terms @ sparse.csr_matrix(anchor_w).T) > 0).sum(axis=0)).ravel()
+    return a + np.where(a > 0, c, 0.0), support.astype(float)

@@ -152,13 +152,15 @@ def data_versions() -> dict[str, str]:
 ANCHOR, CONTEXT = "anchor", "context"
 
 
-def words(text: str) -> list[str]:
-    """jieba words (accurate mode, the project's dictionary) of ``text``, normalized, 2+ characters."""
+def words(text: str, search: bool = False) -> list[str]:
+    """jieba words (the project's dictionary) of ``text``, normalized, 2+ characters; with ``search``,
+    the words inside compounds too (督查 in 政府督查, 应诉 in 行政应诉)."""
     from ..indexing.lexical import _jieba
     from ..reading.normalize import normalize
 
     out = []
-    for tok in _jieba().lcut(normalize(text)):
+    tok = _jieba()
+    for tok in (tok.cut_for_search if search else tok.lcut)(normalize(text)):
         t = strip_punct(tok)
         if len(t) >= 2 and any("\u4e00" <= ch <= "\u9fff" for ch in t):
             out.append(t)
@@ -166,8 +168,9 @@ def words(text: str) -> list[str]:
 
 
 def item_concepts(heading: str, body: str = "", terms: OutlineTerms | None = None) -> dict[str, str]:
-    """The terms that can carry an item and their role: the heading itself, its words, the body's
-    words and the item's policy terms are anchors; context terms only support. Generic words are dropped."""
+    """The terms that can carry an item and their role: the heading itself, the item's policy terms
+    and (with body text) the body's words are anchors; the heading's words and context terms only
+    support. Generic words are dropped."""
     generic = generic_terms()
     out: dict[str, str] = {}
 
@@ -177,13 +180,15 @@ def item_concepts(heading: str, body: str = "", terms: OutlineTerms | None = Non
             out[t] = role
 
     add(heading, ANCHOR)
-    for w in words(heading):
-        add(w, ANCHOR)
     if terms is not None:
         for t in terms.terms:
             add(t, ANCHOR)
     for w in words(body) if body else ():
         add(w, ANCHOR)
+    # a heading's words name the item's subject (督查, 应诉) but also occur around others (监督管理,
+    # 处置, 行政执法): they support an item, and carry it only together
+    for w in words(heading, search=True):
+        add(w, CONTEXT)
     if terms is not None:
         for t in terms.context:
             add(t, CONTEXT)
