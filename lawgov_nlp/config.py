@@ -139,7 +139,7 @@ class DiffConfig(_Config):
     implemented_at: float = 3.0  # item evidence (mass) at or above this: implemented…
     partial_at: float = 0.25  # …at or above this: partial (headings-only references)
     body_implemented_at: float = 0.12  # with body text: share of the item's own terms carried
-    body_partial_at: float = 0.08
+    body_partial_at: float = 0.10
     cap_report_outlook: bool = True  # in an annual report, plans and shortcomings earn at most partial
     match_share: float = 0.6  # further matches must score at least this share of the best one
     max_matches: int = 4

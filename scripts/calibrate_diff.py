@@ -87,7 +87,7 @@ def main() -> None:
         cfg = base.replace(**combo)
         scored = []
         for g, view, pieces, dt, na in docs + [(None, *c[1:]) for c in controls]:
-            sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg)
+            sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named)
             sc = item_scores(sig, view.outlook, dt, m.has_body, m.totals, cfg, na)[:2] if len(view.passages) else (np.zeros(len(m.items)),) * 2
             scored.append((*sc, sig["mass"]))
         for ti, tp in itertools.product(iv, pv):
@@ -126,7 +126,7 @@ def main() -> None:
         others = [j for j in range(len(docs)) if j != k]
         best = int(objective[:, others].mean(axis=1).argmax())
         cfg = base.replace(**settings[best])
-        sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg)
+        sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named)
         e = score_diff(g, al.explain(view, sig, al.decide(view, sig, dt, cfg)))
         accs.append(e.accuracy), f1s.append(e.omitted_f1), evs.append(e.evidence_hit3)
         chosen = ", ".join(f"{k_}={v}" for k_, v in settings[best].items())

@@ -82,7 +82,7 @@ def test_reference_with_body_text_works(cache_dir):
     assert not report.reference["headings_only"]  # body text is used; policy terms only supplement matching headings
     assert 5 <= funing.counts()["implemented"] + funing.counts()["partial"] < 30
     ev = score_diff(load_gold(DATA / "diff_gold_local_handan_funing_report.json"), funing)
-    assert ev.accuracy >= 0.6 and ev.omitted_f1 >= 0.6
+    assert ev.accuracy >= 0.6 and ev.omitted_f1 >= 0.7
 
 
 @pytest.mark.slow

@@ -17,8 +17,9 @@ thresholds rather than re-implementing it. The rule, as a reviewer would state i
    a work report, a sector plan), only a passage that carries an item on its own counts, and a
    passing mention is not partial implementation. Such a document with little coverage is flagged
    as unrelated.
-6. A clause is a local addition only when no passage of it carries any item's distinctive term or
-   stands out on the dense signal, and no item cites it: statuses and additions cannot disagree.
+6. A clause is a local addition only when no passage of it names any item (one of its terms or a
+   word of its heading: 放管服, 调解) or stands out on the dense signal, and no item cites it:
+   statuses and additions cannot disagree.
 """
 from __future__ import annotations
 
@@ -66,10 +67,11 @@ def item_scores(sig: dict[str, np.ndarray], outlook: np.ndarray, doc_terms: tupl
     na = np.zeros(n_items, dtype=bool) if not_applicable is None else np.asarray(not_applicable, dtype=bool)
     eff = np.where(own, ev, np.where(na[:, None], 0.0, config.shared_discount) * ev)
     best = eff.argmax(axis=1)
-    norm = np.where(has_body, np.maximum(totals, 1e-9), 1.0)
     doc_mass, support = doc_terms
     best_mass = sig["mass"][np.arange(n_items), best]
-    breadth = np.where(na, 0.0, (config.breadth_weight * np.maximum(0.0, doc_mass - best_mass) + config.support_weight * np.log1p(support)) / norm)
+    # breadth counts for headings-only items: an item with body text has dozens of ordinary words,
+    # which any long document spreads about; its evidence is the share one passage carries
+    breadth = np.where(na | has_body, 0.0, config.breadth_weight * np.maximum(0.0, doc_mass - best_mass) + config.support_weight * np.log1p(support))
     top = eff.max(axis=1)
     done = np.where(outlook[None, :], 0.0, eff).max(axis=1)  # evidence of work done (outlook passages excluded)
     if document_focus(sig["mass"], has_body, totals, config) < config.related_focus:
@@ -149,7 +151,8 @@ def decide(sig: dict[str, np.ndarray], passage_unit: np.ndarray, outlook: np.nda
     # additions: clauses no item cites and none of whose passages carries any item's distinctive term
     n_units = len(addable)
     touched = np.zeros(n_units, dtype=bool)
-    np.logical_or.at(touched, passage_unit, (sig["anchor"] > 0).any(axis=0) | (sig["dense_z"] >= config.dense_z).any(axis=0) | carrying.any(axis=0))
+    named = sig.get("named", sig["anchor"])
+    np.logical_or.at(touched, passage_unit, (named > 0).any(axis=0) | (sig["dense_z"] >= config.dense_z).any(axis=0) | carrying.any(axis=0))
     cited = {int(passage_unit[p]) for ps in evidence for p in ps}
     additions = [u for u in range(n_units) if addable[u] and not touched[u] and u not in cited]
     return Decision(statuses, np.round(score, 4), rules, best, evidence, additions, round(focus, 4), th)

@@ -54,12 +54,14 @@ def window_matrix(passages: np.ndarray, n_pieces: int) -> sparse.csr_matrix:
 
 
 def signals(anchor_w: np.ndarray, context_w: np.ndarray, totals: np.ndarray, has_body: np.ndarray, item_vecs: np.ndarray,
-            piece_terms: sparse.csr_matrix, piece_vecs: np.ndarray, passages: np.ndarray, config: DiffConfig) -> dict[str, np.ndarray]:
-    """items × passages matrices of every signal (see the module docstring)."""
+            piece_terms: sparse.csr_matrix, piece_vecs: np.ndarray, passages: np.ndarray, config: DiffConfig,
+            named: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """items × passages matrices of every signal (see the module docstring); with ``named`` (items ×
+    vocab, 1 for the terms that name an item), also ``named``: how many such terms the passage holds."""
     n_items = anchor_w.shape[0]
     if len(passages) == 0:
         z = np.zeros((n_items, 0))
-        return {k: z for k in ("anchor", "context", "mass", "dense", "dense_z", "evidence")}
+        return {k: z for k in ("anchor", "context", "mass", "dense", "dense_z", "evidence", "named")}
     W = window_matrix(passages, piece_terms.shape[0])
     X = (W @ piece_terms).tocsr()
     X.data[:] = 1.0
@@ -75,7 +77,9 @@ def signals(anchor_w: np.ndarray, context_w: np.ndarray, totals: np.ndarray, has
     dense_z = (dense - float(dense.mean())) / sd if sd > 1e-6 else np.zeros_like(dense)
     bonus = config.dense_weight * np.maximum(0.0, dense_z - config.dense_z)
     norm = np.where(has_body, np.maximum(totals, 1e-9), 1.0)[:, None]
-    return {"anchor": anchor, "context": context, "mass": mass, "dense": dense, "dense_z": dense_z, "evidence": (mass + bonus) / norm}
+    out = {"anchor": anchor, "context": context, "mass": mass, "dense": dense, "dense_z": dense_z, "evidence": (mass + bonus) / norm}
+    out["named"] = np.asarray((X @ sparse.csr_matrix(named).T).todense()).T if named is not None else (anchor > 0).astype(float)
+    return out
 
 
 def document_terms(anchor_w: np.ndarray, context_w: np.ndarray, piece_terms: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:

@@ -149,7 +149,7 @@ def data_versions() -> dict[str, str]:
 
 # -- an item's distinctive terms ---------------------------------------------------------------
 
-ANCHOR, CONTEXT = "anchor", "context"
+ANCHOR, CONTEXT, HEADING = "anchor", "context", "heading"  # heading: a word of the item's heading (scored as context)
 
 
 def words(text: str, search: bool = False) -> list[str]:
@@ -176,7 +176,8 @@ def item_concepts(heading: str, body: str = "", terms: OutlineTerms | None = Non
 
     def add(term: str, role: str) -> None:
         t = strip_punct(term)
-        if len(t) >= 2 and t not in generic and out.get(t) != ANCHOR:
+        rank = {ANCHOR: 2, HEADING: 1, CONTEXT: 0}  # a term keeps the strongest role it is given
+        if len(t) >= 2 and t not in generic and rank[role] > rank.get(out.get(t, ""), -1):
             out[t] = role
 
     add(heading, ANCHOR)
@@ -188,7 +189,7 @@ def item_concepts(heading: str, body: str = "", terms: OutlineTerms | None = Non
     # a heading's words name the item's subject (督查, 应诉) but also occur around others (监督管理,
     # 处置, 行政执法): they support an item, and carry it only together
     for w in words(heading, search=True):
-        add(w, CONTEXT)
+        add(w, HEADING)
     if terms is not None:
         for t in terms.context:
             add(t, CONTEXT)
