@@ -102,7 +102,8 @@ class Aligner:
             status = dec.status[i]
             matches = [self._match(i, view, sig, p, dec) for p in dec.evidence[i]]
             best = int(dec.best[i])
-            nearest = self._match(i, view, sig, best, dec) if not matches and best >= 0 and status is not Status.NOT_APPLICABLE else None
+            has_nearest = not matches and best >= 0 and status is not Status.NOT_APPLICABLE and float(sig["evidence"][i, best]) > 0
+            nearest = self._match(i, view, sig, best, dec) if has_nearest else None
             terms = matches[0].terms if matches else (nearest.terms if nearest else [])
             discounted = self.config.shared_discount < 1 and best >= 0 and int(sig["evidence"][:, best].argmax()) != i
             impl, part = dec.thresholds[i]

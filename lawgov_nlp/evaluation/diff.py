@@ -29,6 +29,7 @@ class DiffEval:
     evidence_hit3: float
     evidence_items: int
     confusion: dict[str, dict[str, int]]
+    reference: str = "gangyao-2021-2025-outline"
 
 
 def load_gold(path: str | Path) -> dict:
@@ -82,7 +83,8 @@ def score_diff(gold: dict, alignment: DocAlignment) -> DiffEval:
             hits3 += any(n in t for t in ranked[:3] for n in needles)
     n = len(gold["items"])
     return DiffEval(gold["target"], n, round(acc, 4), round(p, 4), round(r, 4), round(f1, 4),
-                    round(hits1 / ev_items, 4) if ev_items else 0.0, round(hits3 / ev_items, 4) if ev_items else 0.0, ev_items, confusion)
+                    round(hits1 / ev_items, 4) if ev_items else 0.0, round(hits3 / ev_items, 4) if ev_items else 0.0, ev_items, confusion,
+                    gold.get("reference", "gangyao-2021-2025-outline"))
 
 
 @dataclass
@@ -90,13 +92,13 @@ class DiffEvaluation:
     rows: list[DiffEval]
     reference: dict | None = None  # encoder, config and data versions the figures were produced with
 
-    COLUMNS = ["target", "items", "accuracy", "omitted_precision", "omitted_recall", "omitted_f1", "evidence_hit1", "evidence_hit3", "evidence_items"]
+    COLUMNS = ["reference", "target", "items", "accuracy", "omitted_precision", "omitted_recall", "omitted_f1", "evidence_hit1", "evidence_hit3", "evidence_items"]
 
     def to_dict(self) -> dict:
         return {"rows": [asdict(r) for r in self.rows], "reference": self.reference}
 
     def to_rows(self) -> tuple[list[str], list[dict]]:
-        return self.COLUMNS, [{k: v for k, v in asdict(r).items() if k != "confusion"} for r in self.rows]
+        return self.COLUMNS, [{k: asdict(r)[k] for k in self.COLUMNS} for r in self.rows]
 
 
 def find_target(doc_id: str, dirs: Sequence[str | Path], gold_path: Path) -> Path:
@@ -131,7 +133,8 @@ def evaluate_diff(gold_paths: Sequence[str | Path], corpus_dirs: Sequence[str | 
             aligners[ref_id] = Aligner(load_path(find_target(ref_id, dirs, Path(g))), encoder or DEFAULT_DIFF_ENCODER, cache=cache, config=config)
         alignment = aligners[ref_id].align(load_path(find_target(data["target"], dirs, Path(g))))
         rows.append(score_diff(data, alignment))
-    ref = next(iter(aligners.values())).reference_info() if aligners else None
-    if ref:
-        ref = {k: ref[k] for k in ("doc_id", "encoder", "config", "config_fingerprint", "data")}
-    return DiffEvaluation(rows, ref)
+    first = next(iter(aligners.values())).reference_info() if aligners else None
+    info = {k: first[k] for k in ("encoder", "config", "config_fingerprint", "data")} if first else None
+    if info:
+        info["references"] = list(aligners)
+    return DiffEvaluation(rows, info)
