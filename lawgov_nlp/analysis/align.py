@@ -172,11 +172,24 @@ def diff_plans(
         raise InputError("no target documents to compare")
     aligner = Aligner(reference, encoder, cache, config=config)
     docs = []
-    for k, t in enumerate(targets, start=1):
-        docs.append(aligner.align(t, index))
-        if progress:
-            progress(k, len(targets))
+    with _single_threaded_blas():
+        for k, t in enumerate(targets, start=1):
+            docs.append(aligner.align(t, index))
+            if progress:
+                progress(k, len(targets))
     return DiffReport(aligner.reference_info(), docs)
+
+
+def _single_threaded_blas():
+    """Per document the products are tiny (34 items × a few hundred passages): a BLAS thread pool
+    spends more waking up than computing, four times more on a busy machine (BENCHMARKS.md)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - a core dependency; degrade to the default pool
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def resolve_documents(reference: str | Path, targets: Sequence[str | Path] = (), index=None, all_docs: bool = False) -> tuple[Document, list[Document]]:
