@@ -10,6 +10,9 @@ The public API, for scripts and Jupyter::
     s.search("行政复议体制改革怎么推进")                # SearchResults: .to_frame(), rich HTML in notebooks
     report = lg.diff_plans(outline, docs)           # DiffReport: .to_frame(), .matrix(), HTML
     lg.plots.coverage_heatmap(report)
+    lg.extract_commitments(docs).matrix()           # targets, deadlines, results; indicator × document
+    lg.extract_citations(docs).graph()              # citation edges, networkx graph, diffusion lags
+    lg.compare_plans(plan, docs); lg.trace_reports(plan, reports)
 
 Names resolve lazily, so ``import lawgov_nlp`` loads neither faiss nor an encoder.
 """
@@ -32,13 +35,17 @@ _EXPORTS = {
     "load_gold": "evaluation.diff", "score_diff": "evaluation.diff", "evaluate_diff": "evaluation.diff",
     "MissingDependency": "errors",
     "corpus_frame": "views.frames", "clauses_frame": "views.frames",
+    "extract_commitments": "analysis.commitments", "extract_citations": "analysis.citations", "strength_report": "analysis.strength",
+    "compare_plans": "analysis.compare", "trace_reports": "analysis.trace", "align_documents": "analysis.aligned",
 }
-__all__ = sorted(_EXPORTS) + ["plots", "__version__"]
+__all__ = sorted(_EXPORTS) + ["plots", "policy_plots", "__version__"]
 
 
 def __getattr__(name: str):
     if name == "plots":
         return importlib.import_module(".views.plots", __name__)
+    if name == "policy_plots":
+        return importlib.import_module(".views.policy_plots", __name__)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'lawgov_nlp' has no attribute '{name}'")

@@ -150,3 +150,41 @@ class DiffConfig(_Config):
 
     def __hash__(self) -> int:
         return hash(self.fingerprint())
+
+
+@dataclass(frozen=True)
+class PolicyConfig(_Config):
+    """Commitments, directive strength, citations and tracing: the constants that move their results."""
+
+    direction_lookback: int = 14  # characters before a number searched for 不少于/至少/不超过…
+    subject_max_chars: int = 24  # a derived subject key is cut here
+    pair_subject_dice: float = 0.34  # two commitments of one aligned item pair when their subjects share this much
+    scope_dice: float = 0.4  # a local directive span answers a reference span when their scopes share this much
+    trace_done: tuple = ("implemented",)  # diff-plans statuses a report's tracing counts as reported done
+    trace_partly: tuple = ("partial",)
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint())
+
+
+@dataclass(frozen=True)
+class PdfConfig(_Config):
+    """Reading PDF layout (``reading/pdf.py``). Lengths are in multiples of the line's character height."""
+
+    baseline_tolerance: float = 0.3  # characters whose baselines differ by less (× line height) share a row
+    segment_gap: float = 1.5  # a wider horizontal gap cuts a row into segments (columns, table cells)
+    space_gap: float = 0.3  # a gap this wide between Latin letters/digits is a word space
+    wide_gap: float = 1.0  # …and between any characters
+    min_gutter: float = 1.0  # a column gutter is at least this wide
+    max_crossing_share: float = 0.2  # share of a page's lines that may cross the gutter (titles, furniture)
+    min_column_lines: int = 4  # lines on each side of a gutter
+    column_fill: float = 0.6  # a text-column line fills at least this share of the column…
+    column_full_share: float = 0.5  # …for at least this share of its lines (table cells do not)
+    edge_lines: int = 2  # furniture candidates: this many lines at the top and bottom of a page…
+    edge_band: float = 0.2  # …within this share of the page height from its edge
+    repeat_share: float = 0.5  # a running header/footer repeats on this share of pages (at least 2)
+    right_slack: float = 2.0  # a line ending this close to the right edge runs on
+    indent: float = 1.0  # a line starting this far right of the left edge starts a paragraph
+    paragraph_gap: float = 1.6  # a vertical gap this many leadings wide starts a paragraph
+    column_pages_share: float = 0.5  # pages with a clear gutter needed before the others are tried with it
+    max_unmapped_share: float = 0.2  # more characters than this without a Unicode mapping: refuse

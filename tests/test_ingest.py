@@ -54,9 +54,9 @@ def test_missing_directory_and_unsupported(tmp_path):
         read_file(tmp_path / "nope.txt")
     with pytest.raises(InputError, match="is a directory"):
         read_file(tmp_path)
-    (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4")
-    with pytest.raises(InputError, match="unsupported file type '.pdf'"):
-        read_file(tmp_path / "x.pdf")
+    (tmp_path / "x.xlsx").write_bytes(b"PK\x03\x04")
+    with pytest.raises(InputError, match="unsupported file type '.xlsx'"):
+        read_file(tmp_path / "x.xlsx")
 
 
 def test_portal_html_keeps_the_article_and_its_metadata():

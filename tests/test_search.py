@@ -53,6 +53,10 @@ def test_filters(searcher):
     hits = searcher.search("行政复议", k=20, doc_type="年度报告", mode="dense")
     assert {h.doc_id for h in hits} <= {"hebei-funing-report-2023", "hunan-changde-approval-bureau-report-2021"}
     assert searcher.search("行政复议", years=(1990, 1991)) == []
+    # a plan for 2021-2025 is found by any year inside its period, a 2021 report by 2021 only
+    in_2023 = {h.doc_id for h in searcher.search("行政复议", k=50, years=(2023, 2023))}
+    assert {"hebei-handan-district-plan-2021-2025", "hebei-funing-report-2023"} <= in_2023
+    assert not in_2023 & {"hunan-changde-approval-bureau-report-2021", "guangxi-liujiang-workpoints-2017"}
     with pytest.raises(QueryError, match="'nope' is not in index"):
         searcher.search("行政复议", doc_ids=["nope"])
 

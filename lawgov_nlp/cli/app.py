@@ -126,11 +126,40 @@ def stage_progress():
     return prog, cb
 
 
+class _WarningLines:
+    """The library's warnings (``logging``), shown as the CLI's one-line ``warning:`` messages."""
+
+    def __init__(self):
+        import logging
+
+        class Handler(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                warn(record.getMessage())
+
+        self.handler = Handler(level=logging.WARNING)
+        self.logger = logging.getLogger("lawgov_nlp")
+
+    def __enter__(self):
+        self.logger.addHandler(self.handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.logger.removeHandler(self.handler)
+
+
 def main() -> None:
+    with _WarningLines():
+        _main()
+
+
+def _main() -> None:
     from typer._click.exceptions import NoArgsIsHelpError  # typer vendors click; no public name
 
     try:
-        app(standalone_mode=False)
+        # without standalone mode click returns a command's exit code instead of exiting with it
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:

@@ -40,7 +40,7 @@ from .store import ClauseStore, json_text
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: documents carry year_from/year_to (a plan's period) for year filters
 # Exact search below this many vectors; past it IVF with 8-bit scalar quantization
 # (see BENCHMARKS.md: exact search at 100k vectors already costs more than the query budget).
 FLAT_MAX = 100_000
@@ -185,7 +185,7 @@ def _doc_row(doc: Document) -> dict:
     return {
         "doc_id": doc.doc_id, "title": doc.title, "issuer": m.issuer, "region": m.region, "level": m.level,
         "year": m.year, "doc_type": m.doc_type, "implements": m.implements, "path": str(doc.path),
-        "sha256": doc.sha256, "meta": json_text(m.to_dict()),
+        "sha256": doc.sha256, "meta": json_text(m.to_dict()), "year_from": (m.years() or (None, None))[0], "year_to": (m.years() or (None, None))[1],
     }
 
 

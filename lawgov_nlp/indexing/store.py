@@ -11,7 +11,7 @@ from ..errors import IndexStoreError
 SCHEMA = """
 CREATE TABLE documents (
   doc_id TEXT PRIMARY KEY, title TEXT, issuer TEXT, region TEXT, level TEXT, year INTEGER,
-  doc_type TEXT, implements TEXT, path TEXT, sha256 TEXT, meta TEXT
+  doc_type TEXT, implements TEXT, path TEXT, sha256 TEXT, meta TEXT, year_from INTEGER, year_to INTEGER
 );
 CREATE TABLE clauses (
   row INTEGER PRIMARY KEY, clause_id TEXT UNIQUE, doc_id TEXT REFERENCES documents(doc_id),
@@ -43,7 +43,8 @@ class ClauseStore:
     def add_documents(self, rows: Iterable[dict]) -> None:
         with self.db:
             self.db.executemany(
-                "INSERT INTO documents VALUES (:doc_id, :title, :issuer, :region, :level, :year, :doc_type, :implements, :path, :sha256, :meta)",
+                "INSERT INTO documents VALUES (:doc_id, :title, :issuer, :region, :level, :year, :doc_type, :implements, :path, :sha256, :meta, "
+                ":year_from, :year_to)",
                 list(rows),
             )
 
@@ -92,8 +93,9 @@ class ClauseStore:
             where.append("(instr(d.region, ?) > 0 OR instr(d.issuer, ?) > 0 OR instr(d.title, ?) > 0)")
             args.extend([region] * 3)
         if years:
-            where.append("d.year BETWEEN ? AND ?")
-            args.extend(years)
+            # a document covers year_from..year_to (a 2021-2025 plan): any overlap with the filter
+            where.append("COALESCE(d.year_from, d.year) <= ? AND COALESCE(d.year_to, d.year) >= ?")
+            args.extend([years[1], years[0]])
         if doc_type:
             where.append("instr(d.doc_type, ?) > 0")
             args.append(doc_type)

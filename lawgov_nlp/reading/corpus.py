@@ -1,13 +1,17 @@
 """A corpus: a directory of documents, optionally described by a ``manifest.toml``."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterator
 
 from .document import Document, doc_id_for, iter_paths, load_document
 from ..errors import InputError
+from .files import FileSelection, select_files
 from .metadata import DocMeta
+
+log = logging.getLogger(__name__)
 
 import tomllib
 
@@ -68,11 +72,40 @@ def iter_documents(paths: list[str | Path], on_error: Callable[[Path, Exception]
             on_error(p, exc)
 
 
+FORMATS_READ = ".txt, .md, .html, .docx, .pdf, .doc, .wps"
+
+
+def _selection(paths: list[str | Path]) -> FileSelection:
+    from .ingest import SUPPORTED_SUFFIXES
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    return select_files(list(paths), SUPPORTED_SUFFIXES)
+
+
+def _read_selection(sel: FileSelection, paths, read: Callable[[Path], Document]) -> list[Document]:
+    """Read the selected files: a named file that fails raises, a file found in a folder is
+    skipped and named in the one summary line logged at the end."""
+    docs = []
+    for f in sel.files:
+        try:
+            docs.append(read(f))
+        except InputError as exc:
+            if f not in sel.walked:
+                raise
+            sel.skip_unreadable(f, exc)
+    summary = sel.summary()
+    if summary:
+        log.warning(summary)
+    if not docs:
+        detail = f" ({summary})" if summary else ""
+        raise InputError(f"{', '.join(map(str, paths))}: no documents found ({FORMATS_READ}){detail}")
+    return docs
+
+
 def load_documents(paths: list[str | Path]) -> list[Document]:
     """Every document under ``paths``; refuses an empty selection and duplicate document ids."""
-    docs = list(iter_documents(list(paths)))
-    if not docs:
-        raise InputError(f"{', '.join(map(str, paths))}: no documents found (.txt, .html, .docx)")
+    docs = _read_selection(_selection(paths), paths, load_path)
     seen: dict[str, Path] = {}
     for doc in docs:
         if doc.doc_id in seen:
@@ -95,6 +128,7 @@ class DocumentList(list):
     def __init__(self, docs=(), summary: bool = False):
         super().__init__(docs)
         self.summary = summary
+        self.skipped: list[tuple[Path, str]] = []  # (file, reason) of files found but not read
 
     def to_dict(self) -> dict:
         return {"documents": [d.to_dict(with_clauses=not self.summary) for d in self]}
@@ -125,10 +159,11 @@ def read_documents(paths: list[str | Path], summary: bool = False,
 
     ``progress_for(path)`` may return a callback for a file worth a progress bar.
     """
-    files = list(iter_paths(list(paths)))
-    if not files:
-        raise InputError(f"{', '.join(map(str, paths))}: no documents found (.txt, .html, .docx)")
-    return DocumentList([load_path(f, progress=progress_for(f) if progress_for else None) for f in files], summary=summary)
+    sel = _selection(paths)
+    docs = _read_selection(sel, paths, lambda f: load_path(f, progress=progress_for(f) if progress_for else None))
+    out = DocumentList(docs, summary=summary)
+    out.skipped = sel.skipped
+    return out
 
 
 def find_document(directory: str | Path, doc_id: str) -> Path:

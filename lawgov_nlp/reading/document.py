@@ -140,20 +140,15 @@ def load_document(
     final = meta.merged(extracted) if meta is not None else extracted
     if progress:
         progress(total, total)
-    warnings = list(seg.warnings)
+    warnings = list(raw.warnings) + list(seg.warnings)
     for a, b, c in cleaned.duplicate_blocks:
         warnings.append(f"dropped repeated block: lines {a + 1}-{b + 1} repeat line {c + 1} onwards")
     return Document(did, p, raw.text, raw.format, raw.encoding, final, seg.clauses, seg.numbered, cleaned, warnings)
 
 
 def iter_paths(paths: list[str | Path]) -> Iterator[Path]:
-    """Files under ``paths`` (directories are walked, sorted; manifests and READMEs skipped)."""
+    """Files under ``paths`` (directories are walked, sorted; see ``files.select_files``)."""
+    from .files import select_files
     from .ingest import SUPPORTED_SUFFIXES
 
-    for p in map(Path, paths):
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and f.name.lower() != "readme.txt":
-                    yield f
-        else:
-            yield p
+    yield from select_files(paths, SUPPORTED_SUFFIXES).files

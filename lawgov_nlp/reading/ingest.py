@@ -17,10 +17,12 @@ from ..errors import InputError
 
 log = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = {".txt", ".text"}
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 DOCX_SUFFIXES = {".docx"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
+PDF_SUFFIXES = {".pdf"}  # reading/pdf.py
+DOC_SUFFIXES = {".doc", ".wps"}  # reading/doc.py
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES | PDF_SUFFIXES | DOC_SUFFIXES
 
 
 @dataclass
@@ -29,9 +31,10 @@ class RawText:
 
     path: Path
     text: str
-    format: str  # "txt" | "html" | "docx"
+    format: str  # "txt" | "html" | "docx" | "pdf" | "doc" | "wps" | "rtf"
     encoding: str
     html_meta: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # e.g. PDF pages without a text layer
 
 
 def read_file(path: str | Path) -> RawText:
@@ -43,7 +46,7 @@ def read_file(path: str | Path) -> RawText:
         raise InputError(f"{p}: is a directory, expected a document file")
     suffix = p.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise InputError(f"{p}: unsupported file type '{suffix}' (expected .txt, .html or .docx)")
+        raise InputError(f"{p}: unsupported file type '{suffix}' (expected .txt, .md, .html, .docx, .pdf, .doc or .wps)")
     try:
         data = p.read_bytes()
     except OSError as exc:
@@ -53,11 +56,25 @@ def read_file(path: str | Path) -> RawText:
     if suffix in DOCX_SUFFIXES:
         text = _docx_text(p, data)
         return _checked(RawText(p, text, "docx", "docx"))
+    if suffix in PDF_SUFFIXES or suffix in DOC_SUFFIXES:
+        return _checked(_read_binary_format(p, data, suffix))
     text, encoding = decode_bytes(data, p)
     if suffix in HTML_SUFFIXES or _looks_like_html(text):
         body, meta = html_to_text(text)
         return _checked(RawText(p, body, "html", encoding, meta))
     return _checked(RawText(p, text, "txt", encoding))
+
+
+def _read_binary_format(p: Path, data: bytes, suffix: str) -> RawText:
+    if suffix in PDF_SUFFIXES:
+        from .pdf import read_pdf
+
+        pdf = read_pdf(p, data)
+        return RawText(p, pdf.text, "pdf", "pdf", {"file_title": pdf.title} if pdf.title else {}, pdf.warnings)
+    from .doc import read_doc
+
+    text, fmt, encoding = read_doc(p, data)
+    return RawText(p, text, fmt, encoding)
 
 
 def _checked(raw: RawText) -> RawText:
