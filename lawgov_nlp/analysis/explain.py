@@ -87,6 +87,8 @@ def reason(rule: str, score: float, impl: float, part: float, terms: list[str], 
         return f"evidence {score:.2f} is a passing mention ({found}) in a document mostly about other things: not counted"
     if rule == RULE_NA:
         return na or "does not apply to this document"
+    if rule == RULE_NONE and score <= 0:
+        return f"no passage carries a distinctive term of the item (evidence 0 < {part:g})"
     if rule == RULE_NONE:
         return f"nearest passage scores {score:.2f} < {part:g}: {found}{dense}"
     return ""
