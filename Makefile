@@ -43,6 +43,7 @@ bench: $(STAMP)
 	mkdir -p reports
 	$(BIN)/python scripts/bench_search.py --json reports/bench_search.json
 	$(BIN)/python scripts/bench_diff.py
+	$(BIN)/python scripts/bench_hostile.py
 
 clean:
 	rm -rf $(VENV) indexes/default reports .pytest_cache

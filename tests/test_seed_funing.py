@@ -16,11 +16,11 @@ def test_closing_paragraphs_and_signature_are_postamble(corpus_docs, expected_st
     assert len(post) == len(expected)
     for got, want in zip(post, expected):
         assert got.startswith(want)
-    last = doc.clause(f"{DOC}#七、/（十八）")
+    last = doc.at("七、/（十八）")
     assert "一年来" not in last.text
 
 
 def test_item_numbering_runs_on_across_parts(corpus_docs):
     doc = corpus_docs[DOC]
-    assert doc.clause(f"{DOC}#三、/（六）").heading == "为全市法规制定提出建议"
-    assert doc.clause(f"{DOC}#五、/（十二）").heading == "落实行政裁量权基准制度"
+    assert doc.at("三、/（六）").heading == "为全市法规制定提出建议"
+    assert doc.at("五、/（十二）").heading == "落实行政裁量权基准制度"

@@ -13,7 +13,7 @@ def test_items_are_numbered_one_to_thirty_four_across_parts(corpus_docs):
     items = [c for c in doc.clauses if c.numbering == "item"]
     assert items[0].marker == "（一）" and items[-1].marker == "（三十四）"
     assert items[4].heading == "深入推进“放管服”改革"
-    assert items[4].id == "gangyao-2021-2025-outline#二、/（五）"
+    assert items[4].path == ("二、", "（五）")
     assert doc.path_label(items[8]) == "三、健全依法行政制度体系，加快推进政府治理规范化程序化法治化 › （九）加强行政规范性文件制定监督管理"
     assert all(not c.text.endswith("\n") for c in items)
 

@@ -15,6 +15,8 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
+from ..reading.numbering import cn_is_numeral  # noqa: F401  (the one numeral grammar; re-exported)
+
 # one Chinese digit or a positional character; 两 is the colloquial 2
 CN_DIGITS = "零〇一二两三四五六七八九"
 CN_CHARS = CN_DIGITS + "十百千"
@@ -23,10 +25,6 @@ CN = rf"[{CN_CHARS}]+"
 # a number with its optional 万/亿 multiplier ("14.2万", "2.05万", "三千五百万")
 NUMBER = rf"(?:{ARABIC}|{CN})(?:万亿|万|亿)?"
 
-# well-formed Chinese numerals below 10,000 (positional); digit strings like 三四 are refused
-_CN_WELL_FORMED = re.compile(
-    r"^(?=.)(?:[一二两三四五六七八九]千)?(?:[零〇]?[一二两三四五六七八九]百)?(?:[零〇]?[一二两三四五六七八九]?十)?(?:[零〇]?[一二两三四五六七八九])?$"
-)
 _FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH[0x3000] = 0x20  # ideographic space
 
@@ -34,11 +32,6 @@ _FULL_WIDTH[0x3000] = 0x20  # ideographic space
 def fold_width(text: str) -> str:
     """Full-width ASCII (０-９, ％, （）) to ASCII, one character for one: offsets are unchanged."""
     return text.translate(_FULL_WIDTH)
-
-
-def cn_is_numeral(s: str) -> bool:
-    """True when ``s`` is a well-formed Chinese numeral (六十, 一千二百, 两, 十二), not 三四 or 一一."""
-    return bool(_CN_WELL_FORMED.match(s))
 
 
 @lru_cache(maxsize=4096)

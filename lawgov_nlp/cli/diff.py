@@ -24,6 +24,8 @@ def diff_plans_cmd(
     all_docs: bool = typer.Option(False, "--all", help="Compare every document of --index except the reference."),
     encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="Encoder for files (default: the index's, else e5)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Longer evidence in the table."),
+    versions: bool = typer.Option(False, "--versions", help="REFERENCE and one TARGET are two versions of one document: "
+                                  "list inserted, deleted, moved and changed clauses, word by word."),
     _fmt: str = "table",
 ):
     """For each item of a reference plan: implemented, partial, omitted or not applicable, with evidence."""
@@ -34,10 +36,23 @@ def diff_plans_cmd(
         from ..indexing.index import open_index
 
         idx = open_index(index_dir(index))
+    if versions:
+        return _versions(reference, targets or [], idx, all_docs, verbose)
     ref_doc, docs = resolve_documents(reference, targets or [], idx, all_docs)
     enc = encoder or (idx.encoder if idx is not None else DEFAULT_DIFF_ENCODER)
     report = diff_plans(ref_doc, docs, encoder=enc, cache=embedding_cache(), index=idx)
     return report, ({"verbose": verbose} if _fmt == "table" else {})
+
+
+def _versions(old: str, targets: list[str], idx, all_docs: bool, verbose: bool):
+    from ..analysis.align import resolve_documents
+    from ..analysis.versions import compare_versions
+    from ..errors import InputError
+
+    if all_docs or len(targets) != 1:
+        raise InputError("--versions compares two versions: give OLD and exactly one NEW document")
+    old_doc, (new_doc,) = resolve_documents(old, targets, idx)
+    return compare_versions(old_doc, new_doc), {"verbose": verbose}
 
 
 @app.command("eval-diff")

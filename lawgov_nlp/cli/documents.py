@@ -47,6 +47,6 @@ def inspect(
     docs = read_documents(list(paths), summary=summary, progress_for=_progress_for)
     for d in docs:
         for w in d.warnings:
-            if w.startswith("no numbering"):
+            if w.startswith("no numbering") or "over the limit" in w:
                 warn(f"{d.path}: {w}")
     return docs

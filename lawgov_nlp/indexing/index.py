@@ -40,7 +40,7 @@ from .store import ClauseStore, json_text
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: documents carry year_from/year_to (a plan's period) for year filters
+FORMAT_VERSION = 3  # 2: documents carry year_from/year_to (a plan's period) for year filters; 3: clause ids name content (reading.ids)
 # Exact search below this many vectors; past it IVF with 8-bit scalar quantization
 # (see BENCHMARKS.md: exact search at 100k vectors already costs more than the query budget).
 FLAT_MAX = 100_000

@@ -91,6 +91,12 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+def words(text: str) -> list[str]:
+    """``text`` cut into jieba words with the policy dictionary, losslessly: ``"".join(words(t)) == t``
+    (for showing word-level differences of original text; ``tokenize`` is for matching)."""
+    return list(_jieba().cut(text, HMM=True))
+
+
 def char_bigrams(text: str) -> list[str]:
     s = strip_punct(text)
     return [s[i:i + 2] for i in range(len(s) - 1)]

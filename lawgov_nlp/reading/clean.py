@@ -46,23 +46,28 @@ class CleanResult:
 _TRIM = " \t\r\u3000\xa0\u2002\u2003\u2009\u200b\ufeff"
 
 
+# Line ends: LF, CRLF, a lone CR (old Mac exports), form feed (page breaks from PDF text tools),
+# and the Unicode line/paragraph separators; a CR of a CRLF is part of its line end.
+_LINE_END = re.compile(r"\r\n|[\n\r\x0b\x0c\x85\u2028\u2029]")
+
+
 def split_lines(text: str) -> Iterator[Line]:
     """Lines of ``text`` with their offsets; edges trimmed of ASCII, ideographic, nbsp and en spaces."""
     pos = 0
     no = 0
-    n = len(text)
-    while pos <= n:
-        nl = text.find("\n", pos)
-        end = n if nl < 0 else nl
-        raw = text[pos:end]
-        lead = len(raw) - len(raw.lstrip(_TRIM))
-        stripped = raw.strip(_TRIM)
-        s = pos + lead
-        yield Line(no, s, s + len(stripped), stripped)
-        if nl < 0:
-            break
-        pos = nl + 1
+    for m in _LINE_END.finditer(text):
+        yield _line(text, no, pos, m.start())
+        pos = m.end()
         no += 1
+    yield _line(text, no, pos, len(text))
+
+
+def _line(text: str, no: int, pos: int, end: int) -> Line:
+    raw = text[pos:end]
+    lead = len(raw) - len(raw.lstrip(_TRIM))
+    stripped = raw.strip(_TRIM)
+    s = pos + lead
+    return Line(no, s, s + len(stripped), stripped)
 
 
 # Whole-line portal chrome. Each pattern matches the stripped line; all are short lines.

@@ -8,6 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ..config import Limits, limits as current_limits
 from .clean import CleanResult, clean_lines
 from ..errors import InputError
 from .ingest import read_file
@@ -40,8 +41,31 @@ class Document:
     def by_id(self) -> dict[str, Clause]:
         return {c.id: c for c in self.clauses}
 
-    def clause(self, clause_id: str) -> Clause:
-        return self.by_id[clause_id]
+    @cached_property
+    def by_path(self) -> dict[str, Clause]:
+        """Clauses by marker path ("一、/（二）"); the first in document order where a path repeats."""
+        out: dict[str, Clause] = {}
+        for c in self.clauses:
+            if c.path:
+                out.setdefault("/".join(c.path), c)
+        return out
+
+    def clause(self, ref: str) -> Clause:
+        """A clause by id (``doc#item-3f2a9c01de``) or by marker path (``一、/（二）``, also ``doc#一、/（二）``).
+
+        Ids are stable across edits elsewhere in the document; paths are what a reader cites, and
+        they move when clauses before them are inserted or deleted.
+        """
+        if ref in self.by_id:
+            return self.by_id[ref]
+        path = ref[len(self.doc_id) + 1:] if ref.startswith(f"{self.doc_id}#") else ref
+        if path in self.by_path:
+            return self.by_path[path]
+        raise KeyError(ref)
+
+    def at(self, path: str) -> Clause:
+        """The clause at marker path ``path`` ("一、/（二）/1.")."""
+        return self.by_path[path]
 
     def children(self, clause: Clause | None) -> list[Clause]:
         pid = clause.id if clause is not None else None
@@ -88,13 +112,14 @@ class Document:
     def structure(self) -> dict[str, int]:
         """The clause-tree summary every view shows: parts (一、), items (（一）), what lies deeper."""
         c = self.counts()
-        sub_items = sum(c.get(k, 0) for k in ("num", "pnum", "circled"))
-        inline = c.get("ordinal", 0)
+        sub_items = sum(c.get(k, 0) for k in ("decimal", "num", "pnum", "rnum", "circled"))
+        inline = c.get("ordinal", 0) + c.get("seq", 0)
         articles = c.get("article", 0)
+        chapters = sum(c.get(k, 0) for k in ("book", "subbook", "chapter", "section"))
         return {
             "parts": c.get("part", 0), "items": c.get("item", 0), "sub_items": sub_items, "inline_points": inline,
-            "articles": articles, "deeper": sub_items + inline + articles, "table_rows": c.get("table_row", 0),
-            "preamble": c.get("preamble", 0), "postamble": c.get("postamble", 0),
+            "articles": articles, "chapters": chapters, "deeper": sub_items + inline + articles + chapters,
+            "table_rows": c.get("table_row", 0), "preamble": c.get("preamble", 0), "postamble": c.get("postamble", 0),
         }
 
     def to_dict(self, with_clauses: bool = True) -> dict:
@@ -125,9 +150,14 @@ def load_document(
     doc_id: str | None = None,
     meta: DocMeta | None = None,
     progress: Callable[[int, int], None] | None = None,
+    limits: Limits | None = None,
 ) -> Document:
-    """Read, clean and segment one file. ``meta`` (e.g. from a manifest) wins over extracted metadata."""
-    raw = read_file(path)
+    """Read, clean and segment one file. ``meta`` (e.g. from a manifest) wins over extracted metadata.
+
+    ``limits`` (default :func:`lawgov_nlp.config.limits`) bound the file, the text and every clause.
+    """
+    lim = limits or current_limits()
+    raw = read_file(path, lim)
     p = Path(path)
     did = doc_id or doc_id_for(p)
     total = len(raw.text)
@@ -135,7 +165,8 @@ def load_document(
     cleaned = clean_lines(raw.text, progress=(lambda pos: tick(pos // 2)) if tick else None)
     if not cleaned.lines:
         raise InputError(f"{p}: no text left after removing blank lines and portal chrome")
-    seg = segment_lines(did, raw.text, cleaned.lines, progress=(lambda pos: tick(total // 2 + pos // 2)) if tick else None)
+    seg = segment_lines(did, raw.text, cleaned.lines, progress=(lambda pos: tick(total // 2 + pos // 2)) if tick else None,
+                        limits=lim)
     extracted = extract_meta(cleaned.lines, cleaned.chrome, raw.html_meta)
     final = meta.merged(extracted) if meta is not None else extracted
     if progress:

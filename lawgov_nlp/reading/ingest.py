@@ -13,7 +13,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config import Limits, limits as current_limits
 from ..errors import InputError
+from .html import html_to_text
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +39,13 @@ class RawText:
     warnings: list[str] = field(default_factory=list)  # e.g. PDF pages without a text layer
 
 
-def read_file(path: str | Path) -> RawText:
-    """Read ``path`` and return its text; raises :class:`InputError` naming the file and reason."""
+def read_file(path: str | Path, limits: Limits | None = None) -> RawText:
+    """Read ``path`` and return its text; raises :class:`InputError` naming the file and reason.
+
+    ``limits`` (default: :func:`lawgov_nlp.config.limits`) bound what is read: files, markup,
+    unzipped parts and decoded text over them are refused before the expensive step.
+    """
+    lim = limits or current_limits()
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file")
@@ -48,21 +55,33 @@ def read_file(path: str | Path) -> RawText:
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(f"{p}: unsupported file type '{suffix}' (expected .txt, .md, .html, .docx, .pdf, .doc or .wps)")
     try:
+        size = p.stat().st_size
+        if size > lim.max_file_bytes:
+            raise InputError(f"{p}: {size:,} bytes, over the limit of {lim.max_file_bytes:,} bytes per file (LAWGOV_MAX_FILE_BYTES raises it)")
+        if suffix in TEXT_SUFFIXES and size > 4 * lim.max_document_chars:
+            # no encoding takes more than 4 bytes per character: this cannot fit, do not decode it
+            raise InputError(f"{p}: {size:,} bytes is more text than the limit of {lim.max_document_chars:,} characters per "
+                             "document (split the file, or raise LAWGOV_MAX_CHARS)")
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{p}: cannot be read ({exc.strerror or exc})") from exc
     if not data.strip():
         raise InputError(f"{p}: file is empty")
     if suffix in DOCX_SUFFIXES:
-        text = _docx_text(p, data)
-        return _checked(RawText(p, text, "docx", "docx"))
+        text = _docx_text(p, data, lim)
+        return _checked(RawText(p, text, "docx", "docx"), lim)
     if suffix in PDF_SUFFIXES or suffix in DOC_SUFFIXES:
-        return _checked(_read_binary_format(p, data, suffix))
+        return _checked(_read_binary_format(p, data, suffix), lim)
     text, encoding = decode_bytes(data, p)
     if suffix in HTML_SUFFIXES or _looks_like_html(text):
-        body, meta = html_to_text(text)
-        return _checked(RawText(p, body, "html", encoding, meta))
-    return _checked(RawText(p, text, "txt", encoding))
+        if len(data) > lim.max_html_bytes:
+            raise InputError(f"{p}: {len(data):,} bytes of HTML, over the limit of {lim.max_html_bytes:,} bytes per page (LAWGOV_MAX_HTML_BYTES raises it)")
+        try:
+            body, meta = html_to_text(text)
+        except InputError as exc:
+            raise InputError(f"{p}: {exc}") from exc
+        return _checked(RawText(p, body, "html", encoding, meta), lim)
+    return _checked(RawText(p, text, "txt", encoding), lim)
 
 
 def _read_binary_format(p: Path, data: bytes, suffix: str) -> RawText:
@@ -77,9 +96,12 @@ def _read_binary_format(p: Path, data: bytes, suffix: str) -> RawText:
     return RawText(p, text, fmt, encoding)
 
 
-def _checked(raw: RawText) -> RawText:
+def _checked(raw: RawText, lim: Limits) -> RawText:
     if not raw.text.strip():
         raise InputError(f"{raw.path}: no text found in the document")
+    if len(raw.text) > lim.max_document_chars:
+        raise InputError(f"{raw.path}: {len(raw.text):,} characters, over the limit of {lim.max_document_chars:,} characters "
+                         "per document (split the file, or raise LAWGOV_MAX_CHARS)")
     return raw
 
 
@@ -105,6 +127,11 @@ def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise InputError(f"{path}: starts with a {enc} byte-order mark but is not valid {enc}") from exc
     if b"\x00" in data[:65536]:
+        # UTF-16 without a byte-order mark (Windows "Unicode" exports): every ASCII character
+        # carries a NUL byte. Believed only when the decoded text looks like text.
+        found = _bomless_utf16(data)
+        if found is not None:
+            return found
         raise InputError(f"{path}: binary file (contains NUL bytes), not a text document")
     try:
         text = data.decode("utf-8")
@@ -123,10 +150,34 @@ def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
+        found = _bomless_utf16(data)  # all-CJK UTF-16 has no NUL byte at all
+        if found is not None:
+            return found
         raise InputError(f"{path}: cannot decode as UTF-8 or GB18030/GBK text") from exc
     if _texty_ratio(text) < 0.9:
+        found = _bomless_utf16(data)
+        if found is not None:
+            return found
         raise InputError(f"{path}: cannot decode as UTF-8 or GB18030/GBK text (decoded bytes do not look like Chinese text)")
     return text, "gb18030"
+
+
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 LE or BE without a BOM, if one of them decodes to text that looks like Chinese text."""
+    if len(data) % 2:
+        return None
+    best: tuple[float, str, str] | None = None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text[:65536]:
+            continue
+        score = _texty_ratio(text)
+        if score >= 0.9 and _cjk_share(text) >= 0.5 and (best is None or score > best[0]):
+            best = (score, text, enc)
+    return (best[1], best[2]) if best else None
 
 
 def _cjk_share(text: str) -> float:
@@ -161,64 +212,30 @@ def _looks_like_html(text: str) -> bool:
     return bool(_HTML_SNIFF.match(text[:500]))
 
 
-# Government portals wrap the article in a container with one of these ids/classes (gov.cn's
-# UCAP-CONTENT, TRS editors, provincial CMSs); when one is present everything outside it is chrome.
-_CONTENT_SELECTORS = [
-    "#UCAP-CONTENT", ".TRS_Editor", ".TRS_UEDITOR", "#zoom", ".pages_content", ".article-content",
-    ".article", "#content", ".content", "article", "main",
-]
-_DROP_TAGS = ["script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "button", "select", "input"]
-_BLOCK_TAGS = {
-    "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
-    "blockquote", "pre", "ul", "ol", "dd", "dt", "td", "th", "hr",
-}
-# gov.cn metadata table labels → our metadata keys
-_HTML_META_LABELS = {
-    "索引号": "index_no", "主题分类": "topic", "发文机关": "issuer", "成文日期": "date", "标题": "title",
-    "发文字号": "doc_number", "发布日期": "published",
-}
+def _check_zip(path: Path, data: bytes, lim: Limits) -> None:
+    """Refuse a zip bomb by the sizes its directory declares, before anything is decompressed.
 
+    Python's zipfile never inflates a member past its declared size (a member that lies fails its
+    CRC check), so the declared sizes bound the cost of parsing. XML parts are what python-docx
+    parses; their total may reach ``max_expansion`` times the file (at least 16 MB: small
+    files of repetitive table markup compress well) and never ``max_unzipped_bytes``.
+    """
+    import io
 
-def html_to_text(html: str) -> tuple[str, dict[str, str]]:
-    """Visible main text of a portal page, one block per line, plus metadata from gov.cn-style tables."""
     try:
-        from bs4 import BeautifulSoup
-    except ImportError as exc:  # pragma: no cover - core dependency
-        raise InputError("reading HTML needs beautifulsoup4: pip install beautifulsoup4 lxml") from exc
-    soup = BeautifulSoup(html, "lxml")
-    meta: dict[str, str] = {}
-    for cell in soup.find_all(["td", "th", "b", "span", "strong"]):
-        label = re.sub(r"[\s:：]", "", cell.get_text())
-        key = _HTML_META_LABELS.get(label)
-        if key and key not in meta:
-            nxt = cell.find_next_sibling(["td", "th", "span"])
-            if nxt is not None:
-                value = nxt.get_text(" ", strip=True)
-                if value and len(value) < 200:
-                    meta[key] = value
-    title_tag = soup.find("title")
-    if title_tag and title_tag.get_text(strip=True) and "title" not in meta:
-        meta["page_title"] = title_tag.get_text(strip=True)
-    for tag in soup(_DROP_TAGS):
-        tag.decompose()
-    root = None
-    for sel in _CONTENT_SELECTORS:
-        found = soup.select_one(sel)
-        if found is not None and len(found.get_text(strip=True)) >= 50:
-            root = found
-            break
-    if root is None:
-        root = soup.body or soup
-    for tag in root.find_all(True):
-        if tag.name in _BLOCK_TAGS:
-            tag.insert_before("\n")
-            tag.insert_after("\n")
-    text = root.get_text()
-    lines = [re.sub(r"[ \t\r\f\v]+", " ", ln).strip() for ln in text.split("\n")]
-    return "\n".join(ln for ln in lines if ln), meta
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise InputError(f"{path}: not a valid .docx file ({type(exc).__name__}: not a zip archive)") from exc
+    xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+    allowed = min(lim.max_unzipped_bytes, max(16_000_000, lim.max_expansion * len(data)))
+    if xml > allowed:
+        raise InputError(f"{path}: its XML parts unzip to {xml:,} bytes, over the limit of {allowed:,} bytes for a "
+                         f"{len(data):,}-byte .docx (LAWGOV_MAX_UNZIPPED_BYTES raises it)")
 
 
-def _docx_text(path: Path, data: bytes) -> str:
+def _docx_text(path: Path, data: bytes, lim: Limits | None = None) -> str:
+    _check_zip(path, data, lim or current_limits())  # also what reading/doc.py converts .doc into
     try:
         import docx  # python-docx
         from docx.table import Table

@@ -109,7 +109,7 @@ def _lookup(table: dict[type, Callable], obj) -> Callable | None:
 
 def _load_views() -> None:
     # importing the view modules registers them; they are imported only when something is shown
-    from . import policy, render, report  # noqa: F401
+    from . import policy, render, report, versions  # noqa: F401
 
 
 # -- serialisation --------------------------------------------------------------------------------

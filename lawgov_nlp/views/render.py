@@ -62,7 +62,8 @@ def document_tree(d: Document, out: Console) -> None:
             units = " / ".join(f"{k}:{v}" for k, v in c.fields.items() if k != "行号")
             label.append(f"  [{units}]", style="dim")
             if c.duplicate_of:
-                label.append(f"  = {c.duplicate_of.split('#', 1)[1]}", style="dim italic")
+                same = d.by_id.get(c.duplicate_of)  # ids name content: show where the restated clause sits
+                label.append(f"  = {'/'.join(same.path) if same is not None else c.duplicate_of}", style="dim italic")
         else:
             label.append(c.marker, style="bold " + _KIND_STYLE.get(c.kind, ""))
             label.append(c.heading)
