@@ -144,8 +144,8 @@ class DiffConfig(_Config):
     dense_weight: float = 1.0  # …adding this much mass per standard deviation above it
     shared_discount: float = 1.0  # evidence of a passage that carries another item better counts this share (1: off; see README)
     breadth_weight: float = 0.25  # mass found in the item's other passages counts this share
-    support_weight: float = 1.0  # per log(1 + sentences carrying one of the item's terms)
-    implemented_at: float = 3.0  # item evidence (mass) at or above this: implemented…
+    support_weight: float = 1.5  # per log(1 + sentences carrying one of the item's terms)
+    implemented_at: float = 3.5  # item evidence (mass) at or above this: implemented…
     partial_at: float = 0.25  # …at or above this: partial (headings-only references)
     body_implemented_at: float = 0.12  # with body text: share of the item's own terms carried
     body_partial_at: float = 0.10
