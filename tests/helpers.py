@@ -79,3 +79,33 @@ def run_cli(args: list[str]) -> CliResult:
     finally:
         sys.argv = old
     return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file (and symlink) under ``root`` with a hash of its bytes: compare before/after to show
+    that nothing a user owns was changed or removed."""
+    import hashlib
+    import os
+
+    out = {}
+    root = Path(root)
+    if root.is_symlink():
+        return {".": "link:" + os.readlink(root)}
+    for p in sorted(root.rglob("*")):
+        rel = str(p.relative_to(root))
+        if p.is_symlink():
+            out[rel] = "link:" + os.readlink(p)
+        elif p.is_file():
+            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+        else:
+            out[rel] = "dir"
+    return out
+
+
+def dead_pid() -> int:
+    """The id of a process that has exited."""
+    import subprocess
+
+    p = subprocess.Popen(["true"])
+    p.wait()
+    return p.pid

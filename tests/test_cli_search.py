@@ -60,7 +60,7 @@ def test_index_build_add_info(tmp_path, cache_dir):
     assert {row["doc_id"] for row in csv.DictReader(io.StringIO(r.stdout))} == {"hebei-funing-report-2023", "gangyao-2021-2025-outline"}
     r = runner.invoke(app, ["index", "build", str(tmp_path / "nothing-here.txt"), "--index", str(idx)])
     assert r.exit_code == 1 and "no such file" in r.output
-    assert (idx / "manifest.json").exists()  # the failed build left the index alone
+    assert (idx / "CURRENT").read_text().strip() == "v000002"  # the failed build left the index alone
 
 
 def test_eval_search_prints_all_modes(corpus_index):

@@ -11,6 +11,7 @@ from helpers import CORPUS
 from lawgov_nlp.indexing.encoders import EmbeddingCache
 from lawgov_nlp.errors import IndexStoreError
 from lawgov_nlp.indexing.index import FORMAT_VERSION, add_to_index, build_index, open_index, write_lock
+from lawgov_nlp.indexing.layout import current_version
 
 
 def _copy(src, tmp_path, name="idx"):
@@ -19,9 +20,14 @@ def _copy(src, tmp_path, name="idx"):
     return dst
 
 
+def vdir(root):
+    """The current version directory of an index root."""
+    return root / current_version(root)
+
+
 def test_manifest_records_what_built_it(corpus_index):
-    m = json.loads((corpus_index / "manifest.json").read_text())
-    assert m["format_version"] == FORMAT_VERSION
+    m = json.loads((vdir(corpus_index) / "manifest.json").read_text())
+    assert m["format"] == "lawgov-nlp-index" and m["format_version"] == FORMAT_VERSION
     assert m["encoder"].startswith("use-multilingual-v3@") and m["dim"] == 512
     assert m["faiss_factory"] == "IDMap2,Flat" and m["metric"] == "inner_product"
     assert m["documents"] == 6 and m["clauses"] > 250
@@ -37,7 +43,7 @@ def test_manifest_records_what_built_it(corpus_index):
 def test_rebuild_of_unchanged_corpus_embeds_nothing(corpus_index, tmp_path, cache_dir):
     m = build_index([CORPUS], tmp_path / "again", cache=EmbeddingCache(cache_dir / "embeddings.sqlite"))
     assert m.embedded == 0
-    assert m.corpus_hash == json.loads((corpus_index / "manifest.json").read_text())["corpus_hash"]
+    assert m.corpus_hash == json.loads((vdir(corpus_index) / "manifest.json").read_text())["corpus_hash"]
 
 
 def test_incremental_add_embeds_only_new_texts(tmp_path, cache_dir):
@@ -75,9 +81,9 @@ def test_bad_index_directories(corpus_index, tmp_path):
         open_index(tmp_path / "plain")
 
     old = _copy(corpus_index, tmp_path, "old")
-    m = json.loads((old / "manifest.json").read_text())
+    m = json.loads((vdir(old) / "manifest.json").read_text())
     m["format_version"] = 0
-    (old / "manifest.json").write_text(json.dumps(m))
+    (vdir(old) / "manifest.json").write_text(json.dumps(m))
     with pytest.raises(IndexStoreError, match="format version 0"):
         open_index(old)
 
@@ -88,20 +94,22 @@ def test_bad_index_directories(corpus_index, tmp_path):
 
 def test_truncated_or_corrupt_files_are_refused(corpus_index, tmp_path):
     trunc = _copy(corpus_index, tmp_path, "trunc")
-    data = (trunc / "vectors.faiss").read_bytes()
-    (trunc / "vectors.faiss").write_bytes(data[: len(data) // 2])
+    data = (vdir(trunc) / "vectors.faiss").read_bytes()
+    (vdir(trunc) / "vectors.faiss").write_bytes(data[: len(data) // 2])
     with pytest.raises(IndexStoreError, match="vectors.faiss is truncated"):
         open_index(trunc)
 
     corrupt = _copy(corpus_index, tmp_path, "corrupt")
-    size = (corrupt / "vectors.faiss").stat().st_size
-    (corrupt / "vectors.faiss").write_bytes(b"\0" * size)  # same size, garbage content
+    size = (vdir(corrupt) / "vectors.faiss").stat().st_size
+    (vdir(corrupt) / "vectors.faiss").write_bytes(b"\0" * size)  # same size, garbage content
     with pytest.raises(IndexStoreError, match="vectors.faiss is corrupt"):
         open_index(corrupt)
+    with pytest.raises(IndexStoreError, match="vectors.faiss is corrupt"):
+        open_index(corrupt, verify=False)  # without checksums FAISS itself refuses garbage
 
     badsql = _copy(corpus_index, tmp_path, "badsql")
-    size = (badsql / "clauses.sqlite").stat().st_size
-    (badsql / "clauses.sqlite").write_bytes(b"not a database" * (size // 14) + b"x" * (size % 14))
+    size = (vdir(badsql) / "clauses.sqlite").stat().st_size
+    (vdir(badsql) / "clauses.sqlite").write_bytes(b"not a database" * (size // 14) + b"x" * (size % 14))
     with pytest.raises(IndexStoreError, match="clauses.sqlite"):
         open_index(badsql)
 
@@ -113,10 +121,11 @@ def test_interrupted_build_keeps_the_previous_index(corpus_index, tmp_path, monk
     def boom(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(index_mod.BM25Index, "fit", boom)
+    monkeypatch.setattr(index_mod, "write_segment", boom)
     with pytest.raises(KeyboardInterrupt):
         build_index([CORPUS / "hebei-funing-report-2023.txt"], target)
     assert open_index(target).manifest.documents == 6  # untouched and usable
+    assert not [p for p in target.iterdir() if ".building-" in p.name]
     assert not [p for p in tmp_path.iterdir() if ".building-" in p.name]
 
 
@@ -145,6 +154,6 @@ def test_build_refuses_to_replace_a_folder_that_is_not_an_index(tmp_path):
     folder = tmp_path / "my-notes"
     folder.mkdir()
     (folder / "keep.txt").write_text("一、重要笔记", encoding="utf-8")
-    with pytest.raises(IndexStoreError, match="is not an index; refusing"):
+    with pytest.raises(IndexStoreError, match="is a folder that is not a lawgov-nlp index; refusing"):
         build_index([CORPUS / "hebei-funing-report-2023.txt"], folder)
     assert (folder / "keep.txt").read_text(encoding="utf-8") == "一、重要笔记"

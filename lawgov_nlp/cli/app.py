@@ -92,6 +92,17 @@ def handle_errors(fn: Callable) -> Callable:
     return wrapper
 
 
+def utf8_arg(value: str, what: str) -> str:
+    """A text argument as given, refused in one line when the terminal passed bytes that are not
+    UTF-8 (Python keeps them as lone surrogates, which nothing downstream can encode)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise LawgovError(f"{what} '{shown[:60]}' is not valid UTF-8 (set the terminal to UTF-8)") from None
+    return value
+
+
 def index_dir(index: str | None) -> Path:
     from ..indexing.index import resolve_index_dir
 

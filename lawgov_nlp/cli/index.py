@@ -1,6 +1,8 @@
-"""``lawgov-nlp index build|add|info``: the clause index on disk."""
+"""``lawgov-nlp index build|add|remove|info``: the clause index on disk."""
 from __future__ import annotations
 
+import contextlib
+import signal
 from pathlib import Path
 from typing import List, Optional
 
@@ -8,6 +10,27 @@ import typer
 
 from ..views.output import output_options
 from .app import IndexOpt, embedding_cache, handle_errors, index_app, index_dir, stage_progress
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt():
+    """SIGTERM (``kill``, a stopped container or CI job) and SIGHUP (a closed terminal) unwind like
+    Ctrl-C, so a writer removes its unfinished version instead of leaving it behind; the old
+    handlers are restored after."""
+    def on_term(signum, frame):
+        raise KeyboardInterrupt
+
+    sigs = [signal.SIGTERM, signal.SIGHUP]
+    try:
+        old = {s: signal.signal(s, on_term) for s in sigs}
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
 
 
 @index_app.command("build")
@@ -24,7 +47,7 @@ def index_build(
 
     target = index_dir(index)
     prog, cb = stage_progress()
-    with prog:
+    with terminate_as_interrupt(), prog:
         m = build_index(paths or [Path("corpus")], target, encoder=encoder, cache=embedding_cache(), progress=cb)
     return BuildResult(target, m, "built")
 
@@ -42,8 +65,25 @@ def index_add(
 
     target = index_dir(index)
     prog, cb = stage_progress()
-    with prog:
+    with terminate_as_interrupt(), prog:
         m = add_to_index(paths, target, cache=embedding_cache(), progress=cb)
+    return BuildResult(target, m, "updated")
+
+
+@index_app.command("remove")
+@handle_errors
+@output_options("table", "json", "csv")
+def index_remove(
+    doc_ids: List[str] = typer.Argument(..., help="Document ids to remove (see lawgov-nlp index info)."),
+    index: Optional[str] = IndexOpt,
+    _fmt: str = "table",
+):
+    """Remove documents from an index (a new version without them; nothing is re-embedded)."""
+    from ..indexing.index import BuildResult, remove_from_index
+
+    target = index_dir(index)
+    with terminate_as_interrupt():
+        m = remove_from_index(doc_ids, target)
     return BuildResult(target, m, "updated")
 
 

@@ -7,7 +7,7 @@ from typing import List, Optional
 import typer
 
 from ..views.output import output_options
-from .app import IndexOpt, app, handle_errors, index_dir, warn
+from .app import IndexOpt, app, handle_errors, index_dir, utf8_arg, warn
 
 
 @app.command()
@@ -29,7 +29,7 @@ def search(
     from ..indexing.search import Searcher, parse_years
 
     years = parse_years(year)
-    results = Searcher(index_dir(index)).search(query, k=k, mode=mode, doc_ids=doc or (), region=region, years=years, doc_type=doc_type)
+    results = Searcher(index_dir(index)).search(utf8_arg(query, "query"), k=k, mode=mode, doc_ids=doc or (), region=region, years=years, doc_type=doc_type)
     return results, ({"explain": explain, "filtered": any([doc, region, year, doc_type])} if _fmt == "table" else {})
 
 

@@ -43,9 +43,17 @@ def load_gold(path: str | Path) -> dict:
         raise InputError(f"{p}: not a diff-plans gold file ({exc})") from exc
     if not data["items"]:
         raise InputError(f"{p}: gold file has no items")
+    if not isinstance(data["items"], list):
+        raise InputError(f"{p}: 'items' must be a list, got {type(data['items']).__name__}")
+    for key in ("target", "reference"):
+        if key in data and not isinstance(data[key], str):
+            raise InputError(f"{p}: '{key}' must be a document id (a string), got {type(data[key]).__name__}")
     for k, it in enumerate(data["items"], start=1):
-        if not isinstance(it, dict) or "ref" not in it or it.get("status") not in _VALUES:
+        if not isinstance(it, dict) or not isinstance(it.get("ref"), str) or it.get("status") not in _VALUES:
             raise InputError(f"{p}: item #{k} needs 'ref' and a status of {', '.join(_VALUES)}")
+        ev = it.get("evidence", [])
+        if not isinstance(ev, list) or not all(isinstance(e, dict) and isinstance(e.get("contains"), str) and e["contains"] for e in ev):
+            raise InputError(f"{p}: item #{k} ({it['ref']}): 'evidence' must be a list of objects with a non-empty 'contains' string")
     return data
 
 

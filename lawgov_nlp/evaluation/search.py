@@ -37,13 +37,42 @@ def load_judgments(path: str | Path, store) -> list[Judgment]:
         raise InputError(f"{p}: no such file") from None
     except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: not a judgments file ({exc})") from exc
+    _check_judgments(p, queries)
     rows_by_doc: dict[str, list[tuple[int, str]]] = {}
     for r in store.all_clause_rows():
         rows_by_doc.setdefault(r["doc_id"], []).append((r["row"], normalize(r["text"])))
-    try:
-        return _resolve(queries, rows_by_doc)
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise InputError(f"{p}: malformed judgment entry (missing or wrong field {exc})") from exc
+    return _resolve(queries, rows_by_doc)
+
+
+def _check_judgments(p: Path, queries) -> None:
+    """Every field of a judgments file has the type the scorer needs; one line names the first that does not."""
+    def bad(where: str, msg: str):
+        return InputError(f"{p}: {where}: {msg}")
+
+    if not isinstance(queries, list) or not queries:
+        raise bad("queries", "must be a non-empty list")
+    for n, q in enumerate(queries, start=1):
+        where = f"query #{n}"
+        if not isinstance(q, dict):
+            raise bad(where, f"is a {type(q).__name__}, not an object")
+        for key in ("id", "query"):
+            if not isinstance(q.get(key), str) or not q[key].strip():
+                raise bad(where, f"'{key}' must be a non-empty string, got {q.get(key)!r:.40}")
+        where = f"query {q['id']!r:.40}"
+        if not isinstance(q.get("kind", ""), str):
+            raise bad(where, "'kind' must be a string")
+        rel = q.get("relevant")
+        if not isinstance(rel, list):
+            raise bad(where, f"'relevant' must be a list, got {type(rel).__name__}")
+        for k, item in enumerate(rel, start=1):
+            if not isinstance(item, dict):
+                raise bad(where, f"relevant #{k} is a {type(item).__name__}, not an object")
+            for key in ("doc_id", "contains"):
+                if not isinstance(item.get(key), str) or not item[key]:
+                    raise bad(where, f"relevant #{k} needs '{key}' as a non-empty string, got {item.get(key)!r:.40}")
+            grade = item.get("grade", 1)
+            if not isinstance(grade, int) or isinstance(grade, bool) or not 0 <= grade <= 3:
+                raise bad(where, f"relevant #{k} has grade {grade!r:.20}; a grade is a whole number from 0 to 3")
 
 
 def _resolve(queries, rows_by_doc) -> list[Judgment]:
@@ -57,7 +86,7 @@ def _resolve(queries, rows_by_doc) -> list[Judgment]:
             if not hits:
                 missing.append(f"{item['doc_id']}: {item['contains']}")
             for row in hits:
-                rel[row] = max(rel.get(row, 0), int(item.get("grade", 1)))
+                rel[row] = max(rel.get(row, 0), item.get("grade", 1))
         out.append(Judgment(q["id"], q["query"], q.get("kind", ""), rel, missing))
     return out
 

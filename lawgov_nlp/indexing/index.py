@@ -1,87 +1,63 @@
-"""The clause index on disk: a directory with a manifest that is checked on every load.
+"""The clause index: build, add, remove and open, one immutable version at a time.
 
-    indexes/NAME/
-      manifest.json    format version, encoder id, dimension, FAISS factory, counts, hashes, file sizes
-      clauses.sqlite   documents and clauses (row number = FAISS id)
-      vectors.faiss    normalized sentence embeddings, inner product (FAISS id = sentence row)
-      sentences.npy    float16 sentence embeddings, for re-scoring and incremental adds
-      sentence_owner.npy   clause row of every sentence (clauses own consecutive sentence rows)
-      vectors.npy      float16 clause embeddings (normalized mean of their sentences), for diff-plans
-      bm25_words/      BM25 over jieba tokens (bm25s)
-      bm25_chars/      BM25 over character bigrams (bm25s)
+A version (see :mod:`.layout` for the directory, the pointer and who owns what) holds:
 
-Writes build a sibling directory and rename it into place, under an exclusive lock, so a crash
-or a second writer never leaves a half-written index where a reader can see it.
+    manifest.json        format, version, encoder, FAISS factory, counts, segments, dead rows,
+                         and the size and checksum of every file
+    clauses.sqlite       documents and clauses (clause row = position in every per-clause array)
+    vectors.faiss        sentence embeddings, inner product (FAISS id = sentence id)
+    sentences.npy        float16 sentence embeddings, for re-scoring and diff-plans
+    sentence_owner.npy   clause row of each sentence id (-1: removed); a clause's sentences are consecutive
+    vectors.npy          float16 clause embeddings (normalized mean of their sentences)
+    words/, chars/       BM25 segments (:mod:`.postings`) over jieba words and character bigrams
+
+Row numbers and sentence ids are never reused: ``index add`` appends rows, ``index remove`` marks
+them dead (``deleted`` row ranges), so FAISS ids, BM25 segments and clause rows stay valid
+across versions and an update touches only the documents concerned. When dead rows pass a
+quarter of the row space, the next update compacts (rewrites without re-embedding).
 """
 from __future__ import annotations
 
-import contextlib
-import datetime as _dt
-import fcntl
+import dataclasses
 import hashlib
-import json
+import io
 import logging
 import math
 import os
-import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
-from .. import __version__
+from ..errors import IndexStoreError, InputError
 from ..reading.corpus import load_documents
 from ..reading.document import Document
+from . import layout
 from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, embed_sentences, get_encoder, mean_pool, text_key
-from ..errors import IndexStoreError, InputError
-from .lexical import BM25Index, char_bigrams, dictionary_hash, tokenize
+from .layout import FORMAT, FORMAT_VERSION, display, write_lock  # noqa: F401  (re-exported)
+from .lexical import char_bigrams, tokenize
+from .manifest import FIELDS, Manifest, _segment_files, stamp_verified, validate_manifest, write_manifest  # noqa: F401  (re-exported)
+from .postings import write_segment
+from .reader import ClauseIndex, IndexedDocument, open_index, read_manifest  # noqa: F401  (re-exported)
 from .store import ClauseStore, json_text
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # 2: documents carry year_from/year_to (a plan's period) for year filters; 3: clause ids name content (reading.ids)
 # Exact search below this many vectors; past it IVF with 8-bit scalar quantization
 # (see BENCHMARKS.md: exact search at 100k vectors already costs more than the query budget).
 FLAT_MAX = 100_000
 INDEX_ROOT = Path("indexes")
+MAX_SEGMENTS = 8  # more BM25 segments than this after an update: the small ones are merged
+COMPACT_AT = 0.25  # share of dead rows at which an update rewrites the index densely
 Progress = Callable[[str, int, int], None]
 
 
-@dataclass
-class Manifest:
-    format_version: int
-    encoder: str
-    encoder_spec: str
-    dim: int
-    faiss_factory: str
-    metric: str
-    nprobe: int
-    documents: int
-    clauses: int
-    sentences: int
-    corpus_hash: str
-    dictionary_hash: str
-    built_at: str
-    lawgov_version: str
-    embedded: int = 0  # texts sent to the encoder by the build that wrote this index
-    files: dict[str, int] = field(default_factory=dict)
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def to_rows(self) -> tuple[list[str], list[dict]]:
-        d = self.to_dict()
-        d.pop("files")
-        return list(d), [d]
-
+# -- results of the index commands ------------------------------------------------------------------
 
 @dataclass
 class BuildResult:
-    """What ``index build``/``add`` did: the index written and its manifest."""
+    """What ``index build``/``add``/``remove`` did: the index written and its manifest."""
 
     path: Path
     manifest: Manifest
@@ -131,23 +107,7 @@ def resolve_index_dir(name_or_path: str | Path | None) -> Path:
     return INDEX_ROOT / p
 
 
-@contextlib.contextmanager
-def write_lock(index_dir: Path) -> Iterator[None]:
-    """Exclusive writer lock beside the index; released by the OS if the writer dies."""
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = index_dir.parent / f".{index_dir.name}.lock"
-    fh = open(lock_path, "a+")
-    try:
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        fh.close()
-        raise IndexStoreError(f"{index_dir}: another process is writing this index (lock {lock_path} is held)") from None
-    try:
-        yield
-    finally:
-        fcntl.flock(fh, fcntl.LOCK_UN)
-        fh.close()
-
+# -- writing --------------------------------------------------------------------------------------
 
 def faiss_factory_for(n: int) -> tuple[str, int]:
     if n <= FLAT_MAX:
@@ -164,7 +124,7 @@ def _faiss():
     return faiss
 
 
-def build_faiss(vectors: np.ndarray, factory: str, nprobe: int):
+def build_faiss(vectors: np.ndarray, factory: str, nprobe: int, ids: np.ndarray | None = None):
     faiss = _faiss()
     dim = vectors.shape[1]
     index = faiss.index_factory(dim, factory, faiss.METRIC_INNER_PRODUCT)
@@ -173,14 +133,22 @@ def build_faiss(vectors: np.ndarray, factory: str, nprobe: int):
         rng = np.random.default_rng(0)
         sample = x if len(x) <= 100_000 else x[rng.choice(len(x), 100_000, replace=False)]
         index.train(sample)
-    ids = np.arange(len(x), dtype=np.int64)
-    index.add_with_ids(x, ids)
+    index.add_with_ids(x, np.arange(len(x), dtype=np.int64) if ids is None else ids.astype(np.int64))
     if nprobe:
         faiss.extract_index_ivf(index).nprobe = nprobe
     return index
 
 
+def _check_name(doc: Document) -> None:
+    for what, value in (("file name", str(doc.path)), ("document id", doc.doc_id)):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(f"{display(doc.path)}: {what} is not valid UTF-8; rename the file") from None
+
+
 def _doc_row(doc: Document) -> dict:
+    _check_name(doc)
     m = doc.meta
     return {
         "doc_id": doc.doc_id, "title": doc.title, "issuer": m.issuer, "region": m.region, "level": m.level,
@@ -206,91 +174,21 @@ def _corpus_hash(shas: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(sorted(shas)).encode()).hexdigest()[:16]
 
 
-def build_index(
-    paths: Sequence[str | Path],
-    index_dir: str | Path,
-    encoder: str | Encoder = DEFAULT_ENCODER,
-    cache: EmbeddingCache | None = None,
-    progress: Progress | None = None,
-) -> Manifest:
-    """Build an index of every document under ``paths`` into ``index_dir`` (replacing it atomically)."""
-    index_dir = Path(index_dir)
-    _check_target(index_dir)
-    docs = load_documents(paths)
-    enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
-    with write_lock(index_dir):
-        return _write_index(index_dir, enc, docs, [], None, cache, progress)
+def _row_tokens(r: dict) -> list[str]:
+    return r["tokens"].split() if isinstance(r["tokens"], str) else list(r["tokens"])
 
 
-def add_to_index(
-    paths: Sequence[str | Path], index_dir: str | Path, cache: EmbeddingCache | None = None, progress: Progress | None = None
-) -> Manifest:
-    """Add (or replace, by document id) documents in an existing index; stored clauses are not re-embedded."""
-    index_dir = Path(index_dir)
-    docs = load_documents(paths)
-    with write_lock(index_dir):
-        old = open_index(index_dir)
-        enc = old.encoder
-        replaced = {d.doc_id for d in docs}
-        keep_rows = [r for r in old.store.all_clause_rows() if r["doc_id"] not in replaced]
-        keep_docs = [r for r in old.store.documents() if r["doc_id"] not in replaced]
-        vectors = None
-        if keep_rows:
-            owner = old.sentence_owner
-            keep_mask = np.isin(owner, [r["row"] for r in keep_rows])
-            vectors = (np.asarray(old.sentence_vectors[keep_mask], dtype=np.float32), owner[keep_mask])
-        old.close()
-        return _write_index(index_dir, enc, docs, keep_rows, (keep_docs, vectors), cache, progress)
+def _write_segments(vdir: Path, name: str, rows: list[dict]) -> None:
+    nums = [r["row"] for r in rows]
+    write_segment(vdir / "words", name, nums, [_row_tokens(r) for r in rows])
+    write_segment(vdir / "chars", name, nums, [r["bigrams"] if "bigrams" in r else char_bigrams(r["text"]) for r in rows])
 
 
-def _write_index(index_dir: Path, enc: Encoder, docs: list[Document], keep_rows: list[dict], keep, cache, progress) -> Manifest:
-    tmp = index_dir.parent / f".{index_dir.name}.building-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
-    try:
-        store = ClauseStore(tmp / "clauses.sqlite", create=True)
-        keep_docs, keep_vectors = keep if keep else ([], None)
-        # renumber kept rows densely, then append the new documents
-        for i, r in enumerate(keep_rows):
-            r["row"] = i
-        rows = list(keep_rows)
-        for d in docs:
-            rows.extend(_clause_rows(d, len(rows)))
-        if not rows:
-            raise InputError("no clauses to index")
-        store.add_documents(keep_docs + [_doc_row(d) for d in docs])
-        store.add_clauses(rows)
-        new_rows = rows[len(keep_rows):]
-        tick = (lambda done, total: progress("embedding", done, total)) if progress else None
-        new_vecs, new_owner, embedded = embed_sentences(enc, [r["text"] for r in new_rows], cache=cache, progress=tick)
-        sent_owner = new_owner + len(keep_rows)
-        if keep_vectors is None:
-            svecs, owner = new_vecs, sent_owner
-        else:
-            # kept rows were renumbered densely above in the same order, so remap their owners
-            old_rows = sorted(set(keep_vectors[1].tolist()))
-            remap = {old: new for new, old in enumerate(old_rows)}
-            owner = np.concatenate([np.array([remap[o] for o in keep_vectors[1].tolist()], dtype=np.int64), sent_owner])
-            svecs = np.vstack([keep_vectors[0], new_vecs])
-        factory, nprobe = write_payload(tmp, rows, svecs, owner, enc.dim)
-        shas = [d["sha256"] for d in keep_docs] + [d.sha256 for d in docs]
-        store.close()
-        manifest = write_manifest(tmp, enc.id, getattr(enc, "spec", enc.id), enc.dim, factory, nprobe,
-                                  len(keep_docs) + len(docs), len(rows), len(svecs), _corpus_hash(shas), embedded)
-        _swap_into_place(tmp, index_dir)
-        return manifest
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def write_payload(tmp: Path, rows: list[dict], svecs: np.ndarray, owner: np.ndarray, dim: int, factory: tuple[str, int] | None = None) -> tuple[str, int]:
-    """Vectors, FAISS and BM25 files of an index from its clause rows and sentence embeddings.
-
-    A row may carry precomputed ``bigrams`` (benchmarks replicate real clauses that way);
-    otherwise they are taken from its text.
-    """
+def write_payload(tmp: Path, rows: list[dict], svecs: np.ndarray, owner: np.ndarray, dim: int,
+                  factory: tuple[str, int] | None = None, segment: str = "s000001") -> tuple[str, int]:
+    """Vectors, FAISS and BM25 files of a dense version (rows ``0..n-1``) from its clause rows and
+    sentence embeddings. A row may carry precomputed ``bigrams`` (benchmarks replicate real
+    clauses that way); otherwise they are taken from its text."""
     faiss = _faiss()
     clause_vecs = mean_pool(svecs, owner, len(rows))
     factory, nprobe = factory or faiss_factory_for(len(svecs))
@@ -298,200 +196,298 @@ def write_payload(tmp: Path, rows: list[dict], svecs: np.ndarray, owner: np.ndar
     np.save(tmp / "sentences.npy", svecs.astype(np.float16))
     np.save(tmp / "sentence_owner.npy", owner.astype(np.int32))
     np.save(tmp / "vectors.npy", clause_vecs.astype(np.float16))
-    BM25Index().fit([r["tokens"].split() if isinstance(r["tokens"], str) else r["tokens"] for r in rows]).save(tmp / "bm25_words")
-    BM25Index().fit([r["bigrams"] if "bigrams" in r else char_bigrams(r["text"]) for r in rows]).save(tmp / "bm25_chars")
+    _write_segments(tmp, segment, rows)
     return factory, nprobe
 
 
-def write_manifest(tmp: Path, encoder_id: str, encoder_spec: str, dim: int, factory: str, nprobe: int,
-                   documents: int, clauses: int, n_sentences: int, corpus_hash: str, embedded: int) -> Manifest:
-    manifest = Manifest(
-        FORMAT_VERSION, encoder_id, encoder_spec, dim, factory, "inner_product", nprobe, documents, clauses, n_sentences,
-        corpus_hash, dictionary_hash(), _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        __version__, embedded, _file_sizes(tmp),
-    )
-    (tmp / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
+def _begin(index_dir: Path, paths: Sequence[Path], want: str):
+    """Checks every writer makes: before any work (fail fast) and again under the lock."""
+    layout.check_target(Path(index_dir), paths, want)
+
+
+def build_index(
+    paths: Sequence[str | Path] | str | Path,
+    index_dir: str | Path,
+    encoder: str | Encoder = DEFAULT_ENCODER,
+    cache: EmbeddingCache | None = None,
+    progress: Progress | None = None,
+) -> Manifest:
+    """Build an index of every document under ``paths`` as a new version of ``index_dir``."""
+    paths = layout.as_path_list(paths)
+    index_dir = Path(index_dir)
+    _begin(index_dir, paths, "build")
+    docs = load_documents(paths)
+    enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
+    with write_lock(index_dir) as root:
+        kind = layout.check_target(index_dir, paths, "build")
+        legacy_files = list(layout.read_json(root / layout.MANIFEST, "manifest")["files"]) if kind == "legacy" else []
+        created = kind == "missing"
+        if created:
+            root.mkdir(parents=True)
+        layout.clean_stale(root)
+        try:
+            m = _write_dense(root, _next_version(root), enc, docs, [], [], None, cache, progress)
+        except BaseException:
+            if created:
+                layout.remove_ours(root)  # only our own files; a folder we made is left only if not empty
+            raise
+        if kind == "legacy":
+            layout.remove_legacy(root, legacy_files)
+        return m
+
+
+def _next_version(root: Path) -> int:
+    names = [n for n in os.listdir(root) if layout.VERSION_RE.fullmatch(n)]
+    cur = layout.current_version(root)
+    return max([layout.version_number(n) for n in names] + ([layout.version_number(cur)] if cur else []) + [0]) + 1
+
+
+def _write_dense(root: Path, version: int, enc: Encoder, docs: list[Document], keep_rows: list[dict], keep_docs: list[dict],
+                 keep_vectors, cache, progress) -> Manifest:
+    """A complete version with rows ``0..n-1``: kept rows (renumbered, not re-embedded) then ``docs``."""
+    name = f"v{version:06d}"
+    tmp = layout.new_building_dir(root, name)
+    try:
+        for i, r in enumerate(keep_rows):
+            r["row"] = i
+        rows = list(keep_rows)
+        doc_rows = [_doc_row(d) for d in docs]
+        for d in docs:
+            rows.extend(_clause_rows(d, len(rows)))
+        if not rows:
+            raise InputError("no clauses to index")
+        new_rows = rows[len(keep_rows):]
+        tick = (lambda done, total: progress("embedding", done, total)) if progress else None
+        new_vecs, new_owner, embedded = embed_sentences(enc, [r["text"] for r in new_rows], cache=cache, progress=tick)
+        owner = new_owner + len(keep_rows)
+        svecs = new_vecs
+        if keep_vectors is not None:
+            kept_vecs, kept_owner = keep_vectors
+            owner = np.concatenate([kept_owner, owner])
+            svecs = np.vstack([kept_vecs, new_vecs])
+        store = ClauseStore(tmp / "clauses.sqlite", create=True)
+        store.replace(keep_docs + doc_rows, rows)
+        store.close()
+        if progress:
+            progress("lexical and vector index", 0, 1)
+        factory, nprobe = write_payload(tmp, rows, svecs, owner, enc.dim, segment=f"s{version:06d}")
+        shas = [d["sha256"] for d in keep_docs] + [d.sha256 for d in docs]
+        manifest = write_manifest(tmp, enc.id, getattr(enc, "spec", enc.id), enc.dim, factory, nprobe, len(keep_docs) + len(docs),
+                                  len(rows), len(svecs), _corpus_hash(shas), embedded, version=version, segments=[f"s{version:06d}"])
+        layout.publish(root, tmp, name)
+        stamp_verified(root / name, manifest.files)
+    except BaseException:
+        layout.remove_ours(tmp)
+        raise
+    layout.prune_versions(root)
     return manifest
 
 
-def _file_sizes(d: Path) -> dict[str, int]:
-    return {str(p.relative_to(d)): p.stat().st_size for p in sorted(d.rglob("*")) if p.is_file() and p.name != "manifest.json"}
-
-
-def _check_target(index_dir: Path) -> None:
-    """Only an index, an empty directory or nothing may be replaced: never a user's folder."""
-    if index_dir.exists() and (not index_dir.is_dir() or (any(index_dir.iterdir()) and not (index_dir / "manifest.json").exists())):
-        raise IndexStoreError(f"{index_dir}: exists and is not an index; refusing to replace it (choose another --index)")
-
-
-def _swap_into_place(tmp: Path, index_dir: Path) -> None:
-    old = index_dir.parent / f".{index_dir.name}.old-{os.getpid()}"
-    if index_dir.exists():
-        os.rename(index_dir, old)
-    try:
-        os.rename(tmp, index_dir)
-    except BaseException:
-        if old.exists() and not index_dir.exists():
-            os.rename(old, index_dir)  # put the previous index back
-        raise
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
-
-
-@dataclass
-class IndexedDocument(Document):
-    """A document read back from an index: no original text (``text`` is empty), but the index row of
-    every clause, so its stored embeddings and tokens can be used instead of recomputed."""
-
-    index_rows: dict[str, int] = field(default_factory=dict)  # clause id → clause row in the index
-    index_tokens: dict[str, list[str]] = field(default_factory=dict)  # clause id → stored jieba tokens
-
-
-class ClauseIndex:
-    """An opened, validated index: manifest, clause store, FAISS, BM25 and the encoder."""
-
-    def __init__(self, path: Path, manifest: Manifest, store: ClauseStore, faiss_index, words: BM25Index, chars: BM25Index, encoder: Encoder | None):
-        self.path = path
-        self.manifest = manifest
-        self.store = store
-        self.faiss = faiss_index
-        self.words = words
-        self.chars = chars
-        self.encoder = encoder
-        self._vectors = None
-        self._sentences = None
-        self._owner = None
-        self._offsets = None
-        self._docs: dict[str, dict] | None = None
-
-    @property
-    def vectors(self) -> np.ndarray:
-        """Clause embeddings (memory-mapped float16; rows match clause rows)."""
-        if self._vectors is None:
-            self._vectors = np.load(self.path / "vectors.npy", mmap_mode="r")
-        return self._vectors
-
-    @property
-    def sentence_vectors(self) -> np.ndarray:
-        if self._sentences is None:
-            self._sentences = np.load(self.path / "sentences.npy", mmap_mode="r")
-        return self._sentences
-
-    @property
-    def sentence_owner(self) -> np.ndarray:
-        if self._owner is None:
-            self._owner = np.load(self.path / "sentence_owner.npy")
-        return self._owner
-
-    @property
-    def sentence_offsets(self) -> np.ndarray:
-        """``offsets[c]:offsets[c+1]`` are clause ``c``'s sentence rows."""
-        if self._offsets is None:
-            counts = np.bincount(self.sentence_owner, minlength=self.manifest.clauses)
-            self._offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        return self._offsets
-
-    def sentence_rows(self, clause_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """All sentence rows of ``clause_rows`` and, per clause, where its run starts in that list."""
-        off = self.sentence_offsets
-        starts, ends = off[clause_rows], off[clause_rows + 1]
-        lengths = ends - starts
-        idx = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())
-        return idx, np.concatenate([[0], np.cumsum(lengths)[:-1]])
-
-    def dense_scores(self, clause_rows: np.ndarray, qv: np.ndarray) -> np.ndarray:
-        """Best-sentence cosine of each clause in ``clause_rows`` with query vector ``qv``."""
-        if len(clause_rows) == 0:
-            return np.zeros(0, dtype=np.float32)
-        idx, starts = self.sentence_rows(clause_rows)
-        sims = np.asarray(self.sentence_vectors[idx], dtype=np.float32) @ qv
-        return np.maximum.reduceat(sims, starts)
-
-    def document(self, doc_id: str) -> "IndexedDocument":
-        """A document rebuilt from the index (clauses, tree and metadata; no original file needed)."""
-        from ..reading.clean import CleanResult
-        from ..reading.metadata import DocMeta
-        from ..reading.segment import Clause
-
-        if self._docs is None:
-            self._docs = {d["doc_id"]: d for d in self.store.documents()}
-        docs = self._docs
-        if doc_id not in docs:
-            raise IndexStoreError(f"document id '{doc_id}' is not in index {self.path}")
-        d = docs[doc_id]
-        meta = DocMeta(**{k: v for k, v in json.loads(d["meta"]).items() if k in DocMeta.__dataclass_fields__})
-        rows = self.store.clauses_by_rows(self.store.rows_for_doc(doc_id))
-        clauses = [
-            Clause(r["clause_id"], doc_id, tuple(r["path"]), r["kind"], r["heading"], r["text"], (r["start"], r["end"]),
-                   r["level"], r["parent_id"], r["fields"], r["duplicate_of"], r["numbering"])
-            for r in sorted(rows.values(), key=lambda r: r["row"])
-        ]
-        return IndexedDocument(doc_id, Path(d["path"]), "", "index", "", meta, clauses, any(c.kind == "body" for c in clauses), CleanResult([]),
-                               index_rows={r["clause_id"]: r["row"] for r in rows.values()},
-                               index_tokens={r["clause_id"]: (r["tokens"] or "").split() for r in rows.values()})
-
-    def doc_ids(self) -> list[str]:
-        return [d["doc_id"] for d in self.store.documents()]
-
-    def close(self) -> None:
-        self.store.close()
-
-
-def read_manifest(index_dir: Path) -> Manifest:
-    mpath = index_dir / "manifest.json"
-    if not index_dir.exists():
-        raise IndexStoreError(f"{index_dir}: index not found (build it with: lawgov-nlp index build)")
-    if not mpath.exists():
-        raise IndexStoreError(f"{index_dir}: not an index (no manifest.json)")
-    try:
-        data = json.loads(mpath.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise IndexStoreError(f"{mpath}: manifest is corrupt ({exc})") from exc
-    version = data.get("format_version")
-    if version != FORMAT_VERSION:
-        raise IndexStoreError(f"{index_dir}: index format version {version}, this lawgov-nlp reads version {FORMAT_VERSION}: rebuild it with lawgov-nlp index build")
-    try:
-        return Manifest(**data)
-    except TypeError as exc:
-        raise IndexStoreError(f"{mpath}: manifest has unexpected fields ({exc})") from exc
-
-
-def open_index(index_dir: str | Path, encoder: str | Encoder | None = None, load_encoder: bool = True) -> ClauseIndex:
-    """Open and check an index. ``encoder``, when given, must be the one that built it."""
+def add_to_index(paths: Sequence[str | Path] | str | Path, index_dir: str | Path, cache: EmbeddingCache | None = None,
+                 progress: Progress | None = None) -> Manifest:
+    """Add (or replace, by document id) documents: only they are read, tokenized and embedded."""
+    paths = layout.as_path_list(paths)
     index_dir = Path(index_dir)
-    manifest = read_manifest(index_dir)
-    for name, size in manifest.files.items():
-        p = index_dir / name
-        if not p.exists():
-            raise IndexStoreError(f"{index_dir}: {name} is missing: rebuild the index")
-        if p.stat().st_size != size:
-            raise IndexStoreError(f"{index_dir}: {name} is truncated or changed ({p.stat().st_size} bytes, manifest says {size}): rebuild the index")
-    if manifest.dictionary_hash != dictionary_hash():
-        raise IndexStoreError(f"{index_dir}: built with another jieba dictionary ({manifest.dictionary_hash}, now {dictionary_hash()}): rebuild the index")
-    enc = None
-    if encoder is not None:
-        enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
-        if enc.id != manifest.encoder:
-            raise IndexStoreError(f"{index_dir}: built with encoder '{manifest.encoder}', not '{enc.id}': rebuild it or query with the same encoder")
-    elif load_encoder:
-        enc = get_encoder(manifest.encoder_spec)
-        if enc.id != manifest.encoder:
-            raise IndexStoreError(f"{index_dir}: built with encoder '{manifest.encoder}', this installation provides '{enc.id}': rebuild the index")
+    _begin(index_dir, paths, "update")
+    docs = load_documents(paths)
+    return _update(index_dir, paths, docs, [], cache, progress)
+
+
+def remove_from_index(doc_ids: Sequence[str], index_dir: str | Path) -> Manifest:
+    """Remove documents by id (a new version without them; nothing is re-embedded)."""
+    if isinstance(doc_ids, str):
+        doc_ids = [doc_ids]
+    if not doc_ids:
+        raise InputError("name the document ids to remove")
+    return _update(Path(index_dir), [], [], list(dict.fromkeys(doc_ids)), None, None)
+
+
+def _ranges(rows: Sequence[int]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for r in sorted(rows):
+        if out and out[-1][1] == r:
+            out[-1][1] = r + 1
+        else:
+            out.append([r, r + 1])
+    return out
+
+
+def _merge_ranges(ranges: list[list[int]]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for a, b in sorted(map(tuple, ranges)):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return out
+
+
+def _update(index_dir: Path, paths: Sequence[Path], docs: list[Document], remove: list[str], cache, progress) -> Manifest:
+    with write_lock(index_dir) as root:
+        layout.check_target(index_dir, paths, "update")
+        layout.clean_stale(root)
+        old = open_index(root, load_encoder=False)
+        try:
+            enc = get_encoder(old.manifest.encoder_spec)
+            if enc.id != old.manifest.encoder:
+                raise IndexStoreError(f"{display(index_dir)}: built with encoder '{old.manifest.encoder}', this installation "
+                                      f"provides '{enc.id}': rebuild the index")
+            stored = {d["doc_id"]: d["sha256"] for d in old.store.documents()}
+            known = set(stored)
+            # a document added again unchanged (same bytes) is left as it is
+            docs = [d for d in docs if stored.get(d.doc_id) != d.sha256]
+            if not docs and not remove:
+                return dataclasses.replace(old.manifest, embedded=0)  # nothing written, nothing embedded
+            unknown = [d for d in remove if d not in known]
+            if unknown:
+                raise InputError(f"document id '{unknown[0]}' is not in index {display(index_dir)}")
+            gone = set(remove) | ({d.doc_id for d in docs} & known)
+            if remove and not docs and gone == known:
+                raise InputError(f"removing {len(gone)} document(s) would leave {display(index_dir)} empty; delete the index instead")
+            dead_rows = [r for d in sorted(gone) for r in old.store.rows_for_doc(d)]
+            dead = _merge_ranges(old.manifest.deleted + _ranges(dead_rows))
+            n_dead = sum(b - a for a, b in dead)
+            version = _next_version(root)
+            if n_dead > COMPACT_AT * old.manifest.rows:
+                keep_rows = [r for r in old.store.all_clause_rows() if r["doc_id"] not in gone]
+                keep_docs = [r for r in old.store.documents() if r["doc_id"] not in gone]
+                owner = old.sentence_owner
+                live = owner >= 0
+                live[live] = np.isin(owner[live], [r["row"] for r in keep_rows])
+                remap = np.full(old.manifest.rows, -1, dtype=np.int64)
+                remap[[r["row"] for r in keep_rows]] = np.arange(len(keep_rows))
+                kept = (np.asarray(old.sentence_vectors[live], dtype=np.float32), remap[owner[live]])
+                old.close()
+                return _write_dense(root, version, enc, docs, keep_rows, keep_docs, kept, cache, progress)
+            return _write_incremental(root, version, old, enc, docs, gone, dead_rows, dead, cache, progress)
+        finally:
+            old.close()
+
+
+def _write_incremental(root: Path, version: int, old: "ClauseIndex", enc: Encoder, docs: list[Document], gone: set[str],
+                       dead_rows: list[int], dead: list[list[int]], cache, progress) -> Manifest:
+    """A new version from the current one: copies of its SQLite (one transaction of deletes and
+    inserts), FAISS (remove and add by id) and vector files (appended), hard links to its BM25
+    segments, and one new segment for the added documents."""
     faiss = _faiss()
+    name = f"v{version:06d}"
+    m0 = old.manifest
+    tmp = layout.new_building_dir(root, name)
     try:
-        fi = faiss.read_index(str(index_dir / "vectors.faiss"))
-    except RuntimeError as exc:
-        raise IndexStoreError(f"{index_dir}: vectors.faiss is corrupt ({str(exc).splitlines()[0][:120]}): rebuild the index") from exc
-    if fi.ntotal != manifest.sentences or fi.d != manifest.dim:
-        raise IndexStoreError(f"{index_dir}: vectors.faiss holds {fi.ntotal}×{fi.d}, manifest says {manifest.sentences}×{manifest.dim}: rebuild the index")
-    if manifest.nprobe:
-        faiss.extract_index_ivf(fi).nprobe = manifest.nprobe
-    store = ClauseStore(index_dir / "clauses.sqlite")
-    if store.count() != manifest.clauses:
-        raise IndexStoreError(f"{index_dir}: clauses.sqlite holds {store.count()} clauses, manifest says {manifest.clauses}: rebuild the index")
+        start = m0.rows
+        doc_rows = [_doc_row(d) for d in docs]
+        new_rows: list[dict] = []
+        for d in docs:
+            new_rows.extend(_clause_rows(d, start + len(new_rows)))
+        tick = (lambda done, total: progress("embedding", done, total)) if progress else None
+        new_vecs, new_owner, embedded = embed_sentences(enc, [r["text"] for r in new_rows], cache=cache, progress=tick)
+        n_rows = start + len(new_rows)
+        sid0 = m0.sentence_ids
+        new_sids = np.arange(sid0, sid0 + len(new_vecs), dtype=np.int64)
+
+        layout.copy_file(old.path / "clauses.sqlite", tmp / "clauses.sqlite")
+        store = ClauseStore(tmp / "clauses.sqlite", writable=True)
+        store.replace(doc_rows, new_rows, remove_docs=sorted(gone))
+        store.close()
+
+        owner = np.array(old.sentence_owner, dtype=np.int32)
+        dead_sids = np.flatnonzero(np.isin(owner, dead_rows)) if dead_rows else np.zeros(0, np.int64)
+        owner[dead_sids] = -1
+        np.save(tmp / "sentence_owner.npy", np.concatenate([owner, (new_owner + start).astype(np.int32)]))
+        if len(new_vecs):
+            _append_npy(old.path / "sentences.npy", tmp / "sentences.npy", new_vecs.astype(np.float16))
+            _append_npy(old.path / "vectors.npy", tmp / "vectors.npy", mean_pool(new_vecs, new_owner, len(new_rows)).astype(np.float16))
+        else:
+            for f in ("sentences.npy", "vectors.npy"):
+                layout.link_or_copy(old.path / f, tmp / f)
+        fi = faiss.read_index(str(old.path / "vectors.faiss"))
+        if len(dead_sids):
+            fi.remove_ids(dead_sids.astype(np.int64))
+        if len(new_vecs):
+            fi.add_with_ids(np.ascontiguousarray(new_vecs, dtype=np.float32), new_sids)
+        faiss.write_index(fi, str(tmp / "vectors.faiss"))
+
+        segments = list(m0.segments)
+        for seg in segments:
+            for rel in _segment_files(seg):
+                layout.link_or_copy(old.path / rel, tmp / rel)
+        seg = f"s{version:06d}"
+        if len(segments) + 1 > MAX_SEGMENTS:
+            segments = [segments[0], seg]  # the small segments and the new rows become one
+            seg_rows = _live_rows_of(tmp, m0.segments[1:], dead) + new_rows
+            for old_seg in m0.segments[1:]:
+                for rel in _segment_files(old_seg):
+                    (tmp / rel).unlink()
+        else:
+            seg_rows = new_rows
+            if new_rows:
+                segments.append(seg)
+        if seg_rows:
+            _write_segments(tmp, seg, seg_rows)
+        documents = m0.documents - len(gone) + len(docs)
+        live_clauses = n_rows - sum(b - a for a, b in dead)
+        store = ClauseStore(tmp / "clauses.sqlite", writable=True)
+        shas = [d["sha256"] for d in store.documents()]
+        store.close()
+        manifest = write_manifest(tmp, m0.encoder, m0.encoder_spec, m0.dim, m0.faiss_factory, m0.nprobe, documents, live_clauses,
+                                  int(fi.ntotal), _corpus_hash(shas), embedded, version=version, rows=n_rows,
+                                  sentence_ids=sid0 + len(new_vecs), segments=segments, deleted=dead, known=(old.path, m0.files))
+        layout.publish(root, tmp, name)
+        stamp_verified(root / name, manifest.files)
+    except BaseException:
+        layout.remove_ours(tmp)
+        raise
+    layout.prune_versions(root)
+    return manifest
+
+
+def _append_npy(src: Path, dst: Path, extra: np.ndarray) -> None:
+    """``src``'s array with ``extra`` rows appended, as a new .npy: a new header, the old data copied
+    by the kernel (``copy_file_range``: no pass through Python), then the new rows."""
+    old = np.load(src, mmap_mode="r")
+    shape = (old.shape[0] + len(extra), *old.shape[1:])
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": np.lib.format.dtype_to_descr(old.dtype), "fortran_order": False, "shape": shape})
+    offset, nbytes = old.offset, old.nbytes
+    del old
+    head = header.getvalue()
+    fin = os.open(src, os.O_RDONLY)
+    fout = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        words = BM25Index.load(index_dir / "bm25_words", manifest.clauses)
-        chars = BM25Index.load(index_dir / "bm25_chars", manifest.clauses)
-    except (OSError, ValueError, KeyError) as exc:
-        raise IndexStoreError(f"{index_dir}: lexical index is corrupt ({exc}): rebuild the index") from exc
-    return ClauseIndex(index_dir, manifest, store, fi, words, chars, enc)
+        os.pwrite(fout, head, 0)
+        done = 0
+        try:
+            while done < nbytes:
+                n = os.copy_file_range(fin, fout, nbytes - done, offset + done, len(head) + done)
+                if n == 0:
+                    break
+                done += n
+        except OSError:
+            pass
+        while done < nbytes:  # no copy_file_range here: copy the rest through Python
+            chunk = os.pread(fin, min(16 << 20, nbytes - done), offset + done)
+            if not chunk:
+                raise IndexStoreError(f"{src}: shorter than its header says: rebuild the index")
+            os.pwrite(fout, chunk, len(head) + done)
+            done += len(chunk)
+        os.pwrite(fout, np.ascontiguousarray(extra, dtype=extra.dtype).tobytes(), len(head) + nbytes)
+    finally:
+        os.close(fin)
+        os.close(fout)
+
+
+def _live_rows_of(vdir: Path, segments: Sequence[str], dead: list[list[int]]) -> list[dict]:
+    """Stored rows (tokens, text) of the live clauses of ``segments``, to rebuild them as one."""
+    rows: list[int] = []
+    for seg in segments:
+        rows.extend(np.load(vdir / "words" / f"{seg}.docrows.npy").tolist())
+    dead_set = np.zeros(max(rows) + 1 if rows else 0, dtype=bool)
+    for a, b in dead:
+        dead_set[a:min(b, len(dead_set))] = True
+    store = ClauseStore(vdir / "clauses.sqlite", writable=True)
+    try:
+        return store.raw_rows([r for r in rows if not dead_set[r]])
+    finally:
+        store.close()
+
+

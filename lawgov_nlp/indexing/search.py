@@ -149,7 +149,7 @@ class Searcher:
     def signal_scores(self, query: str, allowed_rows: Sequence[int] | None = None, use_dense: bool = True) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Candidate rows and each signal's score on them (dense only if ``use_dense``)."""
         idx = self.index
-        n = idx.manifest.clauses
+        n = idx.n_rows  # row space: removed documents leave dead rows
         allowed = None
         if allowed_rows is not None:
             allowed = np.zeros(n, dtype=bool)

@@ -5,6 +5,7 @@ import json
 import sqlite3
 from pathlib import Path
 from typing import Iterable, Sequence
+from urllib.parse import quote
 
 from ..errors import IndexStoreError
 
@@ -26,12 +27,19 @@ CLAUSE_COLUMNS = ("row", "clause_id", "doc_id", "kind", "numbering", "level", "p
 
 
 class ClauseStore:
-    def __init__(self, path: Path, create: bool = False):
+    """One version's clause database. Published versions never change, so readers open it
+    read-only and ``immutable`` (no locks, no journal files written beside it); writers open the
+    copy in a version being built."""
+
+    def __init__(self, path: Path, create: bool = False, writable: bool = False):
         self.path = path
         if not create and not path.exists():
             raise IndexStoreError(f"{path}: clause database missing")
         try:
-            self.db = sqlite3.connect(str(path))
+            if create or writable:
+                self.db = sqlite3.connect(str(path))
+            else:
+                self.db = sqlite3.connect(f"file:{quote(str(path))}?mode=ro&immutable=1", uri=True)
             self.db.row_factory = sqlite3.Row
             if create:
                 self.db.executescript(SCHEMA)
@@ -40,21 +48,40 @@ class ClauseStore:
         except sqlite3.DatabaseError as exc:
             raise IndexStoreError(f"{path}: clause database is corrupt or not SQLite ({exc})") from exc
 
+    def replace(self, doc_rows: Sequence[dict], clause_rows: Sequence[dict], remove_docs: Sequence[str] = ()) -> None:
+        """Remove documents (and their clauses) and insert others, in one transaction."""
+        try:
+            with self.db:
+                for i in range(0, len(remove_docs), 500):
+                    chunk = list(remove_docs[i:i + 500])
+                    marks = ",".join("?" * len(chunk))
+                    self.db.execute(f"DELETE FROM clauses WHERE doc_id IN ({marks})", chunk)
+                    self.db.execute(f"DELETE FROM documents WHERE doc_id IN ({marks})", chunk)
+                self.db.executemany(
+                    "INSERT INTO documents VALUES (:doc_id, :title, :issuer, :region, :level, :year, :doc_type, :implements, :path, :sha256, :meta, "
+                    ":year_from, :year_to)",
+                    [{"year_from": None, "year_to": None, **r} for r in doc_rows])
+                self.db.executemany(
+                    'INSERT INTO clauses VALUES (:row, :clause_id, :doc_id, :kind, :numbering, :level, :path, :path_label, :heading, :text, '
+                    ':start, :end, :parent_id, :fields, :duplicate_of, :tokens, :text_key)',
+                    [{k: v for k, v in r.items() if k != "bigrams"} for r in clause_rows])
+        except sqlite3.IntegrityError as exc:
+            raise IndexStoreError(f"{self.path}: {exc} (two clauses or documents with the same id)") from exc
+
     def add_documents(self, rows: Iterable[dict]) -> None:
-        with self.db:
-            self.db.executemany(
-                "INSERT INTO documents VALUES (:doc_id, :title, :issuer, :region, :level, :year, :doc_type, :implements, :path, :sha256, :meta, "
-                ":year_from, :year_to)",
-                list(rows),
-            )
+        self.replace(list(rows), [])
 
     def add_clauses(self, rows: Iterable[dict]) -> None:
-        with self.db:
-            self.db.executemany(
-                'INSERT INTO clauses VALUES (:row, :clause_id, :doc_id, :kind, :numbering, :level, :path, :path_label, :heading, :text, '
-                ':start, :end, :parent_id, :fields, :duplicate_of, :tokens, :text_key)',
-                list(rows),
-            )
+        self.replace([], list(rows))
+
+    def raw_rows(self, rows: Sequence[int]) -> list[dict]:
+        """Clause rows as stored (tokens as text), in row order."""
+        out = []
+        rows = [int(r) for r in rows]
+        for i in range(0, len(rows), 500):
+            chunk = rows[i:i + 500]
+            out.extend(dict(r) for r in self._query(f"SELECT * FROM clauses WHERE row IN ({','.join('?' * len(chunk))})", chunk))
+        return sorted(out, key=lambda r: r["row"])
 
     def count(self) -> int:
         return self._one("SELECT count(*) FROM clauses")

@@ -172,18 +172,23 @@ def write_text(text: str, stream=None) -> None:
 
 def check_output_path(path: Path, inputs: Sequence[Path] = (), force: bool = False) -> Path:
     """Refuse an ``-o`` that would lose data: an existing file without ``--force``, and, even with it,
-    a file this command reads (an input, or a file inside an input directory); also a directory or
-    a missing parent directory."""
+    a file this command reads (an input, or a file inside an input directory), a symbolic link
+    (it could point anywhere, an input included), a directory or a missing parent directory."""
     p = Path(path)
+    shown = os.fsencode(str(p)).decode("utf-8", "backslashreplace")
+    if p.is_symlink():
+        raise InputError(f"{shown}: is a symbolic link; refusing to write through it (give the real file name)")
     if p.is_dir():
-        raise InputError(f"{p}: is a directory; give a file name for -o")
+        raise InputError(f"{shown}: is a directory; give a file name for -o")
     if not p.parent.is_dir():
-        raise InputError(f"{p}: output directory {p.parent} does not exist")
-    if p.exists() or p.is_symlink():
+        raise InputError(f"{shown}: output directory {p.parent} does not exist")
+    if p.exists():
         if _is_input(p, inputs):
-            raise InputError(f"{p}: is an input of this command; refusing to overwrite it")
+            raise InputError(f"{shown}: is an input of this command; refusing to overwrite it")
+        if not p.is_file():
+            raise InputError(f"{shown}: is not a regular file; refusing to replace it")
         if not force:
-            raise InputError(f"{p}: already exists; refusing to overwrite it (use --force to replace it)")
+            raise InputError(f"{shown}: already exists; refusing to overwrite it (use --force to replace it)")
     return p
 
 
@@ -199,6 +204,11 @@ def _is_input(p: Path, inputs: Sequence[Path]) -> bool:
             continue
         if target == s or (s.is_dir() and target.is_relative_to(s)):
             return True
+        try:
+            if s.is_file() and os.path.samefile(target, s):  # a hard link to an input
+                return True
+        except OSError:
+            pass
     return False
 
 
@@ -213,8 +223,7 @@ def write_file_atomic(path, data: str | bytes) -> None:
             tmp.write_bytes(data)
         else:
             tmp.write_text(data, encoding="utf-8")
-        # replace the file a symlink points to, never the link itself with a copy
-        os.replace(tmp, os.path.realpath(p) if p.is_symlink() else p)
+        os.replace(tmp, p)  # check_output_path refused symlinks, so this replaces a plain file
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise LawgovError(f"{p}: cannot write ({exc.strerror or exc})") from exc
@@ -230,7 +239,7 @@ def render(obj, fmt: str, **options) -> str | bytes:
     if fmt == "html":
         view = _lookup(_HTML, obj)
         if view is None:
-            raise InputError(f"--format html is not available for this command")
+            raise InputError("--format html is not available for this command")
         return view(obj, **options)
     if fmt == "xlsx":
         from .xlsx import workbook_bytes

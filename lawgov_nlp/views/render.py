@@ -127,7 +127,7 @@ def show_build(r: BuildResult, out: Console) -> None:
 @terminal_view(IndexInfo)
 def show_index_info(info: IndexInfo, out: Console) -> None:
     m = info.manifest
-    out.print(f"{info.path}  format v{m.format_version} · encoder {m.encoder} ({m.dim}d) · FAISS {m.faiss_factory}"
+    out.print(f"{info.path}  format v{m.format_version} · version {m.version} · encoder {m.encoder} ({m.dim}d) · FAISS {m.faiss_factory}"
               f" · {m.documents} documents · {m.clauses} clauses · built {m.built_at} · corpus {m.corpus_hash} · dictionary {m.dictionary_hash}", markup=False)
     t = Table(show_lines=False)
     for col in ("document", "title", "type", "level", "year", "region"):
