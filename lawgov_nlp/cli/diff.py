@@ -16,7 +16,7 @@ def _diff_inputs(kw) -> list[Path]:
 
 @app.command("diff-plans")
 @handle_errors
-@output_options("table", "json", "csv", "html", inputs=_diff_inputs)
+@output_options("table", "json", "csv", "html", "xlsx", inputs=_diff_inputs)
 def diff_plans_cmd(
     reference: str = typer.Argument(..., help="Reference document: a file (e.g. the 纲要 outline), or a document id with --index."),
     targets: Optional[List[str]] = typer.Argument(None, help="Local documents: files, or document ids of --index."),
@@ -26,6 +26,7 @@ def diff_plans_cmd(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Longer evidence in the table."),
     versions: bool = typer.Option(False, "--versions", help="REFERENCE and one TARGET are two versions of one document: "
                                   "list inserted, deleted, moved and changed clauses, word by word."),
+    matrix: bool = typer.Option(False, "--matrix", help="Only the items × documents status matrix (e.g. -f csv for a spreadsheet)."),
     _fmt: str = "table",
 ):
     """For each item of a reference plan: implemented, partial, omitted or not applicable, with evidence."""
@@ -41,6 +42,10 @@ def diff_plans_cmd(
     ref_doc, docs = resolve_documents(reference, targets or [], idx, all_docs)
     enc = encoder or (idx.encoder if idx is not None else DEFAULT_DIFF_ENCODER)
     report = diff_plans(ref_doc, docs, encoder=enc, cache=embedding_cache(), index=idx)
+    if matrix:
+        from ..views.tables import CoverageMatrix
+
+        return CoverageMatrix.of(report)
     return report, ({"verbose": verbose} if _fmt == "table" else {})
 
 
@@ -57,7 +62,7 @@ def _versions(old: str, targets: list[str], idx, all_docs: bool, verbose: bool):
 
 @app.command("eval-diff")
 @handle_errors
-@output_options("table", "json", "csv", inputs=lambda kw: kw["gold"])
+@output_options("table", "json", "csv", "xlsx", inputs=lambda kw: kw["gold"])
 def eval_diff(
     gold: List[Path] = typer.Argument(..., help="Gold label files (see tests/data/diff_gold_*.json)."),
     corpus_dirs: Optional[List[Path]] = typer.Option(None, "--corpus", help="Directory holding reference and target files (repeatable; default corpus/, then beside the gold file)."),

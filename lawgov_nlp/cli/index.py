@@ -89,7 +89,7 @@ def index_remove(
 
 @index_app.command("info")
 @handle_errors
-@output_options("table", "json", "csv")
+@output_options("table", "json", "csv", "xlsx")
 def index_info(index: Optional[str] = IndexOpt, _fmt: str = "table"):
     """Describe an index: manifest, and its documents."""
     from ..indexing.index import index_info as info

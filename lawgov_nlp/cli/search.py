@@ -12,7 +12,7 @@ from .app import IndexOpt, app, handle_errors, index_dir, utf8_arg, warn
 
 @app.command()
 @handle_errors
-@output_options("table", "json", "csv")
+@output_options("table", "json", "csv", "xlsx")
 def search(
     query: str = typer.Argument(..., help="What to look for, in plain Chinese or policy terms."),
     index: Optional[str] = IndexOpt,
@@ -35,7 +35,7 @@ def search(
 
 @app.command("eval-search")
 @handle_errors
-@output_options("table", "json", "csv", inputs=lambda kw: [kw["judgments"]])
+@output_options("table", "json", "csv", "xlsx", inputs=lambda kw: [kw["judgments"]])
 def eval_search(
     judgments: Path = typer.Argument(..., help="Relevance judgments JSON (see tests/data/search_judgments.json)."),
     index: Optional[str] = IndexOpt,

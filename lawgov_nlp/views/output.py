@@ -81,6 +81,7 @@ def console(stderr: bool = False, file=None, record: bool = False, width: int | 
 
 _TERMINAL: dict[type, Callable] = {}
 _HTML: dict[type, Callable] = {}
+_SHEETS: dict[type, Callable] = {}
 
 
 def terminal_view(cls: type):
@@ -99,6 +100,14 @@ def html_view(cls: type):
     return deco
 
 
+def sheets_view(cls: type):
+    """Register ``fn(obj) -> {sheet name: (columns, rows)}`` as the spreadsheet tables of ``cls``."""
+    def deco(fn):
+        _SHEETS[cls] = fn
+        return fn
+    return deco
+
+
 def _lookup(table: dict[type, Callable], obj) -> Callable | None:
     _load_views()
     for klass in type(obj).__mro__:
@@ -109,7 +118,7 @@ def _lookup(table: dict[type, Callable], obj) -> Callable | None:
 
 def _load_views() -> None:
     # importing the view modules registers them; they are imported only when something is shown
-    from . import policy, render, report, versions  # noqa: F401
+    from . import policy, render, report, tables, versions  # noqa: F401
 
 
 # -- serialisation --------------------------------------------------------------------------------
@@ -151,9 +160,13 @@ def _cell(v: Any) -> Any:
 
 
 def sheets_of(obj) -> dict[str, tuple[list[str], list[dict]]]:
-    """Named tables of a result: ``to_sheets()`` when it has several views, else its one ``to_rows()``."""
+    """Named tables of a result: ``to_sheets()`` or a registered :func:`sheets_view` when it has
+    several views, else its one ``to_rows()``."""
     if hasattr(obj, "to_sheets"):
         return obj.to_sheets()
+    view = _lookup(_SHEETS, obj)
+    if view is not None:
+        return view(obj)
     cols, rows = obj.to_rows()
     return {"rows": (cols, rows)}
 
