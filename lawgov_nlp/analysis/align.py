@@ -102,8 +102,11 @@ class Aligner:
             status = dec.status[i]
             matches = [self._match(i, view, sig, p, dec) for p in dec.evidence[i]]
             best = int(dec.best[i])
-            has_nearest = not matches and best >= 0 and status is not Status.NOT_APPLICABLE and float(sig["evidence"][i, best]) > 0
-            nearest = self._match(i, view, sig, best, dec) if has_nearest else None
+            nearest = None
+            if not matches and best >= 0 and status is not Status.NOT_APPLICABLE:
+                # the nearest miss: the best-scoring passage, or where nothing scores, the one closest in meaning
+                near = best if float(sig["evidence"][i, best]) > 0 else int(sig["dense"][i].argmax())
+                nearest = self._match(i, view, sig, near, dec)
             terms = matches[0].terms if matches else (nearest.terms if nearest else [])
             discounted = self.config.shared_discount < 1 and best >= 0 and int(sig["evidence"][:, best].argmax()) != i
             impl, part = dec.thresholds[i]

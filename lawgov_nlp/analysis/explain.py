@@ -88,7 +88,7 @@ def reason(rule: str, score: float, impl: float, part: float, terms: list[str], 
     if rule == RULE_NA:
         return na or "does not apply to this document"
     if rule == RULE_NONE and score <= 0:
-        return f"no passage carries a distinctive term of the item (evidence 0 < {part:g})"
+        return f"no passage carries a distinctive term of the item (evidence 0 < {part:g}); the nearest is the passage closest in meaning"
     if rule == RULE_NONE:
         return f"nearest passage scores {score:.2f} < {part:g}: {found}{dense}"
     return ""
