@@ -30,7 +30,7 @@ _EXPORTS = {
     "build_index": "indexing.index", "add_to_index": "indexing.index", "remove_from_index": "indexing.index",
     "open_index": "indexing.index", "ClauseIndex": "indexing.index",
     "Searcher": "indexing.search", "search": "indexing.search", "SearchResult": "indexing.search", "SearchResults": "indexing.search",
-    "Aligner": "analysis.align", "diff_plans": "analysis.align", "DiffReport": "analysis.align",
+    "Aligner": "analysis.align", "diff_plans": "analysis.align", "DiffReport": "analysis.align", "Status": "analysis.results",
     "get_encoder": "indexing.encoders", "EmbeddingCache": "indexing.encoders",
     "load_judgments": "evaluation.search", "search_eval": "evaluation.search", "evaluate_search": "evaluation.search",
     "load_gold": "evaluation.diff", "score_diff": "evaluation.diff", "evaluate_diff": "evaluation.diff",

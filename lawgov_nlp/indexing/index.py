@@ -41,7 +41,7 @@ from .encoders import EmbeddingCache, Encoder, default_index_encoder, embed_sent
 from .layout import FORMAT, FORMAT_VERSION, display, write_lock  # noqa: F401  (re-exported)
 from .manifest import FIELDS, Manifest, _segment_files, stamp_verified, validate_manifest, write_manifest  # noqa: F401  (re-exported)
 from .postings import write_segment
-from .reader import ClauseIndex, open_index, read_manifest  # noqa: F401  (re-exported)
+from .reader import ClauseIndex, IndexedDocument, open_index, read_manifest  # noqa: F401  (re-exported)
 from .store import ClauseStore, json_text
 from .units import ClauseLexicon, clause_lexicon, stored_lexicon, unit_table
 

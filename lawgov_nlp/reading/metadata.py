@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, fields
 
 from .clean import Line
-from .doctype import GENRE_WORDS, announced_title, doc_type_of_text, doc_type_of_title, infer_level, strip_brackets
+from .doctype import GENRE_WORDS, announced_title, doc_type_of_text, doc_type_of_title, infer_level
 from .numbering import match_marker
 
 __all__ = ["DocMeta", "extract_meta", "parse_date", "parse_doc_number", "infer_level", "infer_doc_type", "parse_period"]

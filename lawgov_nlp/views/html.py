@@ -26,8 +26,10 @@ from .output import terminal_safe
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("implemented", "partial", "omitted", "not_applicable")
-STATUS_ZH = {"implemented": "落实", "partial": "部分落实", "omitted": "未涉及", "not_applicable": "不适用"}
+from ..analysis.results import STATUSES as _STATUSES  # noqa: E402  (the one status vocabulary)
+
+STATUSES = tuple(st.value for st in _STATUSES)
+STATUS_ZH = {st.value: st.zh for st in _STATUSES}
 STATUS_MARK = {"implemented": "●", "partial": "◐", "omitted": "○", "not_applicable": "–"}
 STATUS_RANK = {s: k for k, s in enumerate(STATUSES)}
 

@@ -1,18 +1,13 @@
 """diff-plans reports: rich terminal tables, CSV rows, and a self-contained HTML page."""
 from __future__ import annotations
 
-import html
-
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..analysis.align import STATUS_ZH, STATUSES, DiffReport
+from ..analysis.results import STATUSES, DiffReport, Status
 from .output import html_view, terminal_view
 from .render import clip
-
-STATUS_STYLE = {"implemented": "bold green", "partial": "yellow", "omitted": "bold red", "not_applicable": "dim"}
-STATUS_COLOR = {"implemented": "#2e7d32", "partial": "#f9a825", "omitted": "#c62828", "not_applicable": "#9e9e9e"}
 
 
 def _clip(s: str, n: int) -> str:
@@ -27,6 +22,16 @@ def _highlight(text: str, spans, limit: int) -> Text:
     return t
 
 
+def _passage(m, limit: int) -> Text:
+    """The scored passage of a match (not the whole clause), shared phrases highlighted."""
+    if not m.evidence:
+        return _highlight(m.text, m.target_spans, limit)
+    a, b = m.evidence[0]
+    spans = [(x - a, y - a) for x, y in m.target_spans if x >= a and y <= b]
+    t = _highlight(m.text[a:b], spans, limit)
+    return Text("…").append_text(t) if a > 0 else t
+
+
 @terminal_view(DiffReport)
 def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> None:
     ref = report.reference
@@ -36,10 +41,12 @@ def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> N
         out.print()
         line = Text.assemble((d.title, "bold"), " ", (d.doc_id, "dim"), "  coverage ", (f"{d.coverage:.0%}", "bold"), "  ")
         for s in STATUSES:
-            line.append(f"{STATUS_ZH[s]} {c[s]}  ", style=STATUS_STYLE[s])
+            line.append(f"{s.zh} {c[s.value]}  ", style=s.style)
         out.print(line)
         for note in d.notes:
             out.print(Text.assemble(("note: ", "yellow"), note))
+        for w in d.warnings:
+            out.print(Text.assemble(("warning: ", "bold yellow"), w))
         t = Table(show_lines=False, pad_edge=False)
         t.add_column("item", overflow="fold", ratio=3)
         t.add_column("status", no_wrap=True)
@@ -47,14 +54,14 @@ def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> N
         t.add_column("evidence in the document (shared phrases highlighted)", overflow="fold", ratio=6)
         for it in d.items:
             marker = it.ref.path[-1] if it.ref.path else ""
-            status = Text(f"{STATUS_ZH[it.status]}", style=STATUS_STYLE[it.status])
+            status = Text(it.status.zh, style=it.status.style)
             if it.matches:
                 m = it.matches[0]
-                ev = Text(f"{m.path_label}\n", style="cyan")
-                ev.append_text(_highlight(m.text, m.target_spans, 110 if not verbose else 400))
+                ev = Text(f"{m.path_label or m.clause_id.split('#')[-1]}\n", style="cyan")
+                ev.append_text(_passage(m, 110 if not verbose else 400))
                 if len(it.matches) > 1:
                     ev.append(f"\n+ {len(it.matches) - 1} more: " + "; ".join(x.path_label.split(" › ")[-1][:20] for x in it.matches[1:]), style="dim")
-            elif it.status == "not_applicable":
+            elif it.status is Status.NOT_APPLICABLE:
                 ev = Text(it.reason, style="dim")
             elif it.nearest is not None:
                 ev = Text(f"nearest: {it.nearest.path_label} — {it.reason}", style="dim")
