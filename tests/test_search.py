@@ -144,11 +144,25 @@ def test_cross_validation_scores_each_query_with_a_configuration_chosen_without_
     assert n == 10 and np.isclose(mean, 0.81) and len(per_fold) == 5
 
 
-def test_a_lexical_search_never_loads_the_encoder(corpus_index):
+def test_a_lexical_search_never_reads_the_vectors(corpus_index):
+    """A lexical search reads neither FAISS nor the stored embeddings, and never loads the
+    encoder's weights. (The index maps its files when it opens, so that a long-lived reader keeps
+    its version after a writer removes it; mapping reads nothing until a dense query does.)"""
     from lawgov_nlp.indexing.encoders import USEEncoder
     from lawgov_nlp.indexing.search import Searcher
 
+    class Untouchable:
+        def __getattr__(self, name):
+            raise AssertionError(f"a lexical search touched the vectors ({name})")
+
+        def __getitem__(self, key):
+            raise AssertionError("a lexical search read stored embeddings")
+
     s = Searcher(corpus_index)
-    s.index.encoder = USEEncoder()  # a fresh instance: the session's shared one may be loaded already
-    assert s.search("证照分离", k=3, mode="lexical") and s.index.encoder._model is None
-    assert s.search("证照分离", k=3) and s.index.encoder._model is not None  # hybrid loads it on first use
+    idx = s.index
+    kept = idx.faiss, idx.vectors, idx.sentence_vectors
+    idx.faiss = idx.vectors = idx.sentence_vectors = Untouchable()
+    idx.encoder = USEEncoder()  # a fresh instance: the session's shared one may be loaded already
+    assert s.search("证照分离", k=3, mode="lexical") and idx.encoder._model is None
+    idx.faiss, idx.vectors, idx.sentence_vectors = kept
+    assert s.search("证照分离", k=3) and idx.encoder._model is not None  # hybrid loads it on first use
