@@ -31,6 +31,7 @@ from typing import Sequence
 
 import tomllib
 
+from .. import display
 from ..config import PolicyConfig
 from ..reading.document import Document
 from ..reading.metadata import parse_doc_number
@@ -210,9 +211,7 @@ class CitationSet:
         return pd.DataFrame(rows, columns=cols)
 
     def _repr_html_(self) -> str:
-        from ..views.policy import citations_html
-
-        return citations_html(self, standalone=False)
+        return display.render_html(self)
 
 
 def title_key(title: str) -> str:

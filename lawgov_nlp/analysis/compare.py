@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from .. import display
 from ..config import PolicyConfig
 from ..reading.document import Document
 from .aligned import Alignment, descendants
@@ -178,9 +179,7 @@ class PolicyComparison:
         return pd.DataFrame(rows, columns=cols).set_index(["item", "indicator"])
 
     def _repr_html_(self) -> str:
-        from ..views.policy import comparison_html
-
-        return comparison_html(self, standalone=False)
+        return display.render_html(self)
 
 
 def _dice(a: str, b: str) -> float:

@@ -22,7 +22,7 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
-from .output import terminal_safe
+from .cells import terminal_safe
 
 log = logging.getLogger(__name__)
 

@@ -86,7 +86,6 @@ def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> N
 # The page itself is built in views.diff_html from templates shared with the web app.
 
 from .html import FONT_STACK, static_text  # noqa: E402
-from .html import marked as marked_html  # noqa: E402,F401  (search results use it in notebooks)
 
 # the shared stylesheet, for other HTML views built as strings (views.policy)
 _CSS = f":root{{--font-stack:{FONT_STACK}}}" + static_text("lawgov.css") + ".ref{width:38%}"
