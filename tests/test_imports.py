@@ -7,6 +7,7 @@ dotted name (``display``, ``views.output``) is the deliberate exception and is n
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 from pathlib import Path
 
@@ -22,6 +23,7 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@functools.lru_cache(maxsize=1)  # one parse of the package serves every test here
 def import_graph() -> dict[str, dict[str, int]]:
     """module -> {imported package module: first line}, every ``import`` anywhere in the module."""
     files = {_module_name(p): p for p in PKG.rglob("*.py")}
