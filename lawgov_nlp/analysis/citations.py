@@ -22,14 +22,13 @@ cites it without a place name.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Sequence
-
-import tomllib
 
 from .. import display
 from ..config import PolicyConfig

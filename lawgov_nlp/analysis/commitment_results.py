@@ -123,7 +123,7 @@ class CommitmentSet:
         cols, rows = self.to_rows()
         return pd.DataFrame(rows, columns=cols)
 
-    def matrix(self, min_docs: int = 2) -> "IndicatorMatrix":
+    def matrix(self, min_docs: int = 2) -> IndicatorMatrix:
         return indicator_matrix(self, min_docs)
 
     def _repr_html_(self) -> str:

@@ -25,7 +25,8 @@ from ..config import PolicyConfig
 from ..reading.document import Document
 from .aligned import Alignment, descendants
 from .commitments import KIND_ZH, Commitment, extract_document
-from .strength import WordingChange, _dice as bigram_dice, _grams, compare_wording, directives
+from .strength import WordingChange, _grams, compare_wording, directives
+from .strength import _dice as bigram_dice
 
 LABELS = ("kept", "tightened", "loosened", "dropped", "added")
 LABEL_ZH = {"kept": "持平", "tightened": "加码", "loosened": "放宽", "dropped": "未提", "added": "新增"}

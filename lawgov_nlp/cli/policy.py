@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -63,10 +63,10 @@ def _one_doc(ref: str, idx):
 @handle_errors
 @output_options(*FORMATS, inputs=_inputs("paths", "reference"))
 def commitments_cmd(
-    paths: Optional[List[str]] = typer.Argument(None, help="Documents: files, directories, or document ids of --index."),
+    paths: Optional[list[str]] = typer.Argument(None, help="Documents: files, directories, or document ids of --index."),
     index: Optional[str] = typer.Option(None, "--index", "-i", help="Read documents (and embeddings) from this index."),
     all_docs: bool = typer.Option(False, "--all", help="Every document of --index."),
-    kind: Optional[List[str]] = typer.Option(None, "--kind", "-k", help="Only target, deadline or result (repeatable)."),
+    kind: Optional[list[str]] = typer.Option(None, "--kind", "-k", help="Only target, deadline or result (repeatable)."),
     matrix: bool = typer.Option(False, "--matrix", help="Indicator × document table instead of one row per commitment."),
     reference: Optional[str] = typer.Option(None, "--reference", "-r", help="Compare with this reference plan through diff-plans: kept / tightened / loosened / dropped / added."),
     encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="Encoder for the alignment (default: the index's, else use)."),
@@ -106,7 +106,7 @@ def commitments_cmd(
 @handle_errors
 @output_options(*FORMATS, inputs=_inputs("paths", "reference"))
 def strength_cmd(
-    paths: Optional[List[str]] = typer.Argument(None, help="Documents: files, directories, or document ids of --index."),
+    paths: Optional[list[str]] = typer.Argument(None, help="Documents: files, directories, or document ids of --index."),
     index: Optional[str] = typer.Option(None, "--index", "-i", help="Read documents from this index."),
     all_docs: bool = typer.Option(False, "--all", help="Every document of --index."),
     reference: Optional[str] = typer.Option(None, "--reference", "-r", help="Where each document weakens or strengthens the wording of the reference item it implements."),
@@ -134,7 +134,7 @@ def strength_cmd(
 @handle_errors
 @output_options(*FORMATS, inputs=_inputs("paths"))
 def cite_cmd(
-    paths: Optional[List[str]] = typer.Argument(None, help="Documents: files, directories, or document ids of --index."),
+    paths: Optional[list[str]] = typer.Argument(None, help="Documents: files, directories, or document ids of --index."),
     index: Optional[str] = typer.Option(None, "--index", "-i", help="Read documents from this index; citations resolve against all of it."),
     all_docs: bool = typer.Option(False, "--all", help="Every document of --index."),
     _fmt: str = "table",
@@ -156,7 +156,7 @@ def cite_cmd(
 @output_options(*FORMATS, inputs=_inputs("plan", "reports"))
 def trace_cmd(
     plan: str = typer.Argument(..., help="The plan (实施方案/工作要点): a file, or a document id with --index."),
-    reports: List[str] = typer.Argument(..., help="Later annual reports: files, or document ids of --index."),
+    reports: list[str] = typer.Argument(..., help="Later annual reports: files, or document ids of --index."),
     index: Optional[str] = typer.Option(None, "--index", "-i", help="Read documents (and embeddings) from this index."),
     encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="Encoder for the alignment (default: the index's, else use)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Longer evidence in the table."),
@@ -178,7 +178,7 @@ def trace_cmd(
 def eval_commitments(
     gold: Path = typer.Argument(..., help="Gold commitments (format: tests/data/commitments_gold.json)."),
     corpus_dir: Path = typer.Option(Path("corpus"), "--corpus", help="Directory holding the gold's documents."),
-    doc: Optional[List[str]] = typer.Option(None, "--doc", help="Only these document ids (repeatable)."),
+    doc: Optional[list[str]] = typer.Option(None, "--doc", help="Only these document ids (repeatable)."),
     errors: bool = typer.Option(False, "--errors", help="List every missed and spurious commitment."),
     _fmt: str = "table",
 ):
@@ -194,7 +194,7 @@ def eval_commitments(
 def eval_cite(
     gold: Path = typer.Argument(..., help="Gold citations (format: tests/data/citations_gold.json)."),
     corpus_dir: Path = typer.Option(Path("corpus"), "--corpus", help="Directory holding the gold's documents."),
-    doc: Optional[List[str]] = typer.Option(None, "--doc", help="Only these document ids (repeatable)."),
+    doc: Optional[list[str]] = typer.Option(None, "--doc", help="Only these document ids (repeatable)."),
     errors: bool = typer.Option(False, "--errors", help="List every missed, spurious or mislabelled citation."),
     _fmt: str = "table",
 ):

@@ -277,7 +277,7 @@ class EmbeddingCache:
         self._db.close()
 
 
-def resolve_cache(cache: "EmbeddingCache | bool | None") -> "EmbeddingCache | None":
+def resolve_cache(cache: EmbeddingCache | bool | None) -> EmbeddingCache | None:
     """``True`` → the default on-disk cache (``$LAWGOV_CACHE``, else ``~/.cache/lawgov-nlp``);
     ``None``/``False`` → no cache; an :class:`EmbeddingCache` → itself.
 
@@ -295,7 +295,7 @@ def resolve_cache(cache: "EmbeddingCache | bool | None") -> "EmbeddingCache | No
 
 
 def embed_texts(
-    encoder: Encoder, texts: Sequence[str], cache: "EmbeddingCache | bool | None" = None, progress: Progress | None = None
+    encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | bool | None = None, progress: Progress | None = None
 ) -> tuple[np.ndarray, int]:
     """Embeddings of ``texts``: each distinct normalized text once, cached ones not at all.
 
@@ -332,7 +332,7 @@ def embed_texts(
 
 
 def embed_sentences(
-    encoder: Encoder, texts: Sequence[str], cache: "EmbeddingCache | bool | None" = None, progress: Progress | None = None
+    encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | bool | None = None, progress: Progress | None = None
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Embeddings of every sentence of ``texts`` and, per sentence, the index of its text.
 

@@ -17,9 +17,9 @@ import numpy as np
 from .. import display
 from ..config import SearchConfig
 from ..errors import QueryError
+from ..reading.normalize import find_spans, strip_punct
 from .index import ClauseIndex, open_index, resolve_index_dir
 from .lexical import char_bigrams, expand_query, matched_terms, tokenize
-from ..reading.normalize import find_spans, strip_punct
 
 MODES = ("hybrid", "lexical", "dense")
 

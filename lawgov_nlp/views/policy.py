@@ -8,7 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..analysis.citations import KIND_ZH as CITED_KIND_ZH, RELATION_ZH, CitationSet
+from ..analysis.citations import KIND_ZH as CITED_KIND_ZH
+from ..analysis.citations import RELATION_ZH, CitationSet
 from ..analysis.commitments import KIND_ZH, CommitmentSet, IndicatorMatrix
 from ..analysis.compare import LABEL_ZH, LABELS, PolicyComparison
 from ..analysis.strength import LEVEL_ZH, StrengthReport

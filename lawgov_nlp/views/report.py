@@ -33,7 +33,7 @@ def _passage(m, limit: int) -> Text:
 
 
 @terminal_view(DiffReport)
-def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> None:
+def print_report(report: DiffReport, out: Console, verbose: bool = False) -> None:
     ref = report.reference
     out.print(Text.assemble(("reference ", "bold"), f"{ref['title']} ({ref['items']} items" + (", headings only: expanded with policy terms" if ref.get("headings_only") else "") + ")"))
     for d in report.documents:
@@ -92,7 +92,7 @@ _CSS = f":root{{--font-stack:{FONT_STACK}}}" + static_text("lawgov.css") + ".ref
 
 
 @html_view(DiffReport)
-def render_html(report: "DiffReport", standalone: bool = True, **options) -> str:
+def render_html(report: DiffReport, standalone: bool = True, **options) -> str:
     from .diff_html import render_report
 
     return render_report(report, standalone=standalone, **options)
