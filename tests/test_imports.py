@@ -16,6 +16,7 @@ import lawgov_nlp
 PKG = Path(lawgov_nlp.__file__).parent
 LOWER = ("reading", "indexing", "analysis", "evaluation")  # the library: never imports how results look
 UPPER = ("views", "web", "cli")
+ORDER = LOWER + UPPER  # each subpackage imports only those before it (the README's layout section)
 
 
 def _module_name(path: Path) -> str:
@@ -122,6 +123,13 @@ def test_the_library_never_imports_views_web_or_cli():
     g = import_graph()
     bad = [f"{mod}:{line} imports {t}" for mod, out in g.items() if layer(mod) in LOWER
            for t, line in out.items() if layer(t) in UPPER]
+    assert bad == []
+
+
+def test_subpackages_import_only_those_before_them():
+    g = import_graph()
+    bad = [f"{mod}:{line} imports {t}" for mod, out in g.items() if layer(mod) in ORDER
+           for t, line in out.items() if layer(t) in ORDER and ORDER.index(layer(t)) > ORDER.index(layer(mod))]
     assert bad == []
 
 
