@@ -37,6 +37,7 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# without the tests marked slow: those that load a real encoder (USE, e5, MiniLM), see tests/conftest.py
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 

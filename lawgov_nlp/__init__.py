@@ -39,7 +39,7 @@ _EXPORTS = {
     "extract_commitments": "analysis.commitments", "extract_citations": "analysis.citations", "strength_report": "analysis.strength",
     "compare_plans": "analysis.compare", "trace_reports": "analysis.trace", "align_documents": "analysis.aligned",
 }
-__all__ = sorted(_EXPORTS) + ["plots", "policy_plots", "__version__"]
+__all__ = sorted(_EXPORTS) + ["plots", "policy_plots", "__version__"]  # noqa: PLE0605  (built from _EXPORTS so it cannot drift)
 
 
 def __getattr__(name: str):

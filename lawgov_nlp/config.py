@@ -79,7 +79,7 @@ class Limits(_Config):
     max_sentence_chars: int = 400  # text sent to an encoder in one piece (e5 reads 512 tokens)
 
     @classmethod
-    def from_env(cls) -> "Limits":
+    def from_env(cls) -> Limits:
         d = cls()
         return cls(
             max_file_bytes=_env_int("LAWGOV_MAX_FILE_BYTES", d.max_file_bytes),

@@ -62,7 +62,7 @@ def main() -> None:
     if index is None:
         tmp = tempfile.TemporaryDirectory(prefix="lawgov-bench-serve-")
         index = Path(tmp.name) / "corpus"
-        build_index([ROOT / "corpus"], index)  # default encoder, the user's embedding cache
+        build_index([ROOT / "corpus"], index, cache=True)  # default encoder, the user's embedding cache
     app = create_app(index)
     m = app.state.handle.current().manifest
     out: dict = {"index": str(index), "documents": m.documents, "clauses": m.clauses, "encoder": m.encoder, "queries": len(queries),

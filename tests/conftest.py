@@ -15,6 +15,17 @@ def pytest_configure(config):
     os.environ["LAWGOV_CACHE"] = tempfile.mkdtemp(prefix="lawgov-test-cache-")
 
 
+# Fixtures that embed the corpus with a real encoder (USE) when first used: a test that takes one
+# loads that encoder, however little it does itself, so it is ``slow`` (``make test-fast`` skips it).
+REAL_ENCODER_FIXTURES = {"corpus_index", "searcher", "web_index", "web_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if REAL_ENCODER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def corpus_docs():
     from lawgov_nlp import load_corpus

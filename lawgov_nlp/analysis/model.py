@@ -77,7 +77,7 @@ class ReferenceModel:
 
     @classmethod
     def build(cls, reference: Document, encoder: Encoder, cache: EmbeddingCache | bool | None = None,
-              config: DiffConfig | None = None, expand: bool = True) -> "ReferenceModel":
+              config: DiffConfig | None = None, expand: bool = True) -> ReferenceModel:
         cfg = config or DiffConfig()
         items = [clause_unit(reference, c, full=True) for c in reference_items(reference)]
         lists = outline_terms() if expand else {}

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
+from .. import display
+
 
 class Status(str, Enum):
     """An item's status. A ``str`` subclass, so JSON, CSV and comparisons see the plain value."""
@@ -198,6 +200,4 @@ class DiffReport:
         return df.pivot_table(index=["ref", "heading"], columns="doc_id", values="status", aggfunc="first", sort=False)
 
     def _repr_html_(self) -> str:
-        from ..views.report import render_html
-
-        return render_html(self, standalone=False)
+        return display.render_html(self)

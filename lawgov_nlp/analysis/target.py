@@ -80,14 +80,14 @@ class TargetView:
 
     @classmethod
     def from_document(cls, doc: Document, encoder: Encoder, cache: EmbeddingCache | bool | None = None,
-                      config: DiffConfig | None = None) -> "TargetView":
+                      config: DiffConfig | None = None) -> TargetView:
         units = target_units(doc)
         vecs, owner, _ = embed_sentences(encoder, [u.text for u in units], cache)
         spans = [sentences(u.text) for u in units]
         return cls._assemble(doc, units, spans, vecs, owner, config or DiffConfig(), "file")
 
     @classmethod
-    def from_index(cls, index, doc, config: DiffConfig | None = None) -> "TargetView":
+    def from_index(cls, index, doc, config: DiffConfig | None = None) -> TargetView:
         """A document of ``index`` (an :class:`~lawgov_nlp.indexing.index.IndexedDocument`), with the
         sentence embeddings the index stores; nothing is embedded."""
         units = target_units(doc)
@@ -120,7 +120,7 @@ class TargetView:
         return cls._assemble(doc, units, spans, vecs, owner, config or DiffConfig(), "index")
 
     @classmethod
-    def _assemble(cls, doc, units, spans, vecs, owner, cfg: DiffConfig, source: str) -> "TargetView":
+    def _assemble(cls, doc, units, spans, vecs, owner, cfg: DiffConfig, source: str) -> TargetView:
         piece_unit, piece_spans, piece_vec = [], [], []
         k = 0
         for j, sp in enumerate(spans):

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import math
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-
-import tomllib
 
 from ..errors import LawgovError
 from ..reading.normalize import strip_punct
@@ -159,8 +158,8 @@ def words(text: str, search: bool = False) -> list[str]:
     from ..reading.normalize import normalize
 
     out = []
-    tok = _jieba()
-    for tok in (tok.cut_for_search if search else tok.lcut)(normalize(text)):
+    jb = _jieba()
+    for tok in (jb.cut_for_search if search else jb.lcut)(normalize(text)):
         t = strip_punct(tok)
         if len(t) >= 2 and any("\u4e00" <= ch <= "\u9fff" for ch in t):
             out.append(t)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -19,7 +19,7 @@ def _diff_inputs(kw) -> list[Path]:
 @output_options("table", "json", "csv", "html", "xlsx", inputs=_diff_inputs)
 def diff_plans_cmd(
     reference: str = typer.Argument(..., help="Reference document: a file (e.g. the 纲要 outline), or a document id with --index."),
-    targets: Optional[List[str]] = typer.Argument(None, help="Local documents: files, or document ids of --index."),
+    targets: Optional[list[str]] = typer.Argument(None, help="Local documents: files, or document ids of --index."),
     index: Optional[str] = typer.Option(None, "--index", "-i", help="Read targets (and their embeddings) from this index."),
     all_docs: bool = typer.Option(False, "--all", help="Compare every document of --index except the reference."),
     encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="Encoder for files (default: the index's, else e5)."),
@@ -64,8 +64,8 @@ def _versions(old: str, targets: list[str], idx, all_docs: bool, verbose: bool):
 @handle_errors
 @output_options("table", "json", "csv", "xlsx", inputs=lambda kw: kw["gold"])
 def eval_diff(
-    gold: List[Path] = typer.Argument(..., help="Gold label files (see tests/data/diff_gold_*.json)."),
-    corpus_dirs: Optional[List[Path]] = typer.Option(None, "--corpus", help="Directory holding reference and target files (repeatable; default corpus/, then beside the gold file)."),
+    gold: list[Path] = typer.Argument(..., help="Gold label files (see tests/data/diff_gold_*.json)."),
+    corpus_dirs: Optional[list[Path]] = typer.Option(None, "--corpus", help="Directory holding reference and target files (repeatable; default corpus/, then beside the gold file)."),
     encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="Encoder (default e5, the one the thresholds were chosen with)."),
     _fmt: str = "table",
 ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 import signal
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -37,7 +37,7 @@ def terminate_as_interrupt():
 @handle_errors
 @output_options("table", "json", "csv", inputs=lambda kw: kw["paths"] or [Path("corpus")])
 def index_build(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Files or directories [default: corpus/]."),
+    paths: Optional[list[Path]] = typer.Argument(None, help="Files or directories [default: corpus/]."),
     index: Optional[str] = IndexOpt,
     encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="e5 (default for a new index: multilingual-e5-small, best quality, ~8x slower to build), use (multilingual USE, fast), minilm (English test model) or st:MODEL_NAME_OR_DIR. A rebuild keeps the index's encoder unless this is given."),
     _fmt: str = "table",
@@ -60,7 +60,7 @@ def index_build(
 @handle_errors
 @output_options("table", "json", "csv", inputs=lambda kw: kw["paths"])
 def index_add(
-    paths: List[Path] = typer.Argument(..., help="Files or directories to add (a document with the same id is replaced)."),
+    paths: list[Path] = typer.Argument(..., help="Files or directories to add (a document with the same id is replaced)."),
     index: Optional[str] = IndexOpt,
     _fmt: str = "table",
 ):
@@ -78,7 +78,7 @@ def index_add(
 @handle_errors
 @output_options("table", "json", "csv")
 def index_remove(
-    doc_ids: List[str] = typer.Argument(..., help="Document ids to remove (see lawgov-nlp index info)."),
+    doc_ids: list[str] = typer.Argument(..., help="Document ids to remove (see lawgov-nlp index info)."),
     index: Optional[str] = IndexOpt,
     _fmt: str = "table",
 ):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -17,7 +17,7 @@ def search(
     query: str = typer.Argument(..., help="What to look for, in plain Chinese or policy terms."),
     index: Optional[str] = IndexOpt,
     k: int = typer.Option(10, "-k", "--top", help="Number of results."),
-    doc: Optional[List[str]] = typer.Option(None, "--doc", help="Only these document ids (repeatable)."),
+    doc: Optional[list[str]] = typer.Option(None, "--doc", help="Only these document ids (repeatable)."),
     region: Optional[str] = typer.Option(None, "--region", help="Only documents whose region, issuer or title contains this (e.g. 河北)."),
     year: Optional[str] = typer.Option(None, "--year", help="Only documents of this year or range (2021 or 2021-2023)."),
     doc_type: Optional[str] = typer.Option(None, "--type", help="Only this document type (实施方案, 工作要点, 年度报告, 纲要)."),

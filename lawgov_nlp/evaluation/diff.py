@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Sequence
 
-from ..analysis.results import STATUSES, DocAlignment, Status
+from ..analysis.results import STATUSES, DocAlignment
 from ..errors import InputError
 from ..reading.normalize import normalize
 

@@ -86,6 +86,11 @@ def dictionary_terms() -> tuple[str, ...]:
     return tuple(terms)
 
 
+# Retrieval units (indexing/units.py) are part of what an index's tokens mean, so they are hashed here
+UNIT_VERSION = 1  # bump when unit_spans changes: indexes record it through dictionary_hash()
+UNIT_CHARS = 200  # chosen by cross-validation against 100, 400 and whole clauses (scripts/tune_fusion.py --unit-chars)
+
+
 def dictionary_hash() -> str:
     """Identifies the tokenization: the user dictionary, jieba's version and the folding table's."""
     import importlib.metadata as md
@@ -96,8 +101,6 @@ def dictionary_hash() -> str:
         h.update(b"zhconv " + md.version("zhconv").encode())
     except md.PackageNotFoundError:  # pragma: no cover
         h.update(b"no-fold")
-    from .units import UNIT_CHARS, UNIT_VERSION
-
     h.update(f"units {UNIT_VERSION} {UNIT_CHARS}".encode())
     h.update(" ".join(sorted(STOPWORDS | QUESTION_WORDS)).encode())  # dropped from indexed tokens
     p = dictionary_path()
@@ -268,7 +271,7 @@ class BM25Index:
         self._bm25 = None
         self.n = 0
 
-    def fit(self, docs_tokens: Sequence[Sequence[str]]) -> "BM25Index":
+    def fit(self, docs_tokens: Sequence[Sequence[str]]) -> BM25Index:
         import bm25s
 
         self._bm25 = bm25s.BM25(k1=self.k1, b=self.b)

@@ -107,7 +107,7 @@ class ClauseIndex:
         sims = np.asarray(self.sentence_vectors[idx], dtype=np.float32) @ qv
         return np.maximum.reduceat(sims, starts)
 
-    def document(self, doc_id: str) -> "IndexedDocument":
+    def document(self, doc_id: str) -> IndexedDocument:
         """A document rebuilt from the index (clauses, tree and metadata; no original file needed)."""
         from ..reading.clean import CleanResult
         from ..reading.metadata import DocMeta

@@ -23,11 +23,9 @@ from typing import Sequence
 
 import numpy as np
 
-from .lexical import char_bigrams, tokenize
+from .lexical import UNIT_CHARS, UNIT_VERSION, char_bigrams, tokenize  # noqa: F401  (UNIT_* re-exported)
 from .postings import SegmentedBM25
 
-UNIT_VERSION = 1  # bump when unit_spans changes: indexes record it through lexical.dictionary_hash()
-UNIT_CHARS = 200  # chosen by cross-validation against 100, 400 and whole clauses (scripts/tune_fusion.py --unit-chars)
 UNIT_COLUMNS = 4  # units.npy: clause row, start, end (offsets into the clause text), token count
 
 

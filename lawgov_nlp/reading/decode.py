@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ..errors import InputError
 
-
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),

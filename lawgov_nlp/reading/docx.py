@@ -5,7 +5,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..config import Limits, limits as current_limits
+from ..config import Limits
+from ..config import limits as current_limits
 from ..errors import InputError
 
 

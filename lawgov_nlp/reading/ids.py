@@ -8,7 +8,6 @@ from typing import Sequence
 from .clause import Clause
 from .numbering import ANNEX, bare_marker, match_marker
 
-
 # Spaces, punctuation and symbols do not make a clause another clause. (A regex pass, not
 # ``normalize``: this runs over every clause of every document read.)
 _KEY_DROP = re.compile(r"[\W_]+")

@@ -9,7 +9,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import Limits, limits as current_limits
+from ..config import Limits
+from ..config import limits as current_limits
 from ..errors import InputError
 from .decode import decode_bytes, looks_like_html
 from .docx import docx_text

@@ -24,16 +24,25 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from ..config import Limits, SegmentConfig, limits as current_limits
+from ..config import Limits, SegmentConfig
+from ..config import limits as current_limits
 from .clause import Clause
 from .clean import Line
 from .ids import assign_ids
-from .tables import TABLE_COLUMNS, link_table_duplicates, parse_table
-from .pieces import sentences, split_pieces  # noqa: F401  (sentences: the public home is here)
 from .numbering import (
-    ANNEX, RANK_ANNEX, RANK_CONTINUED, RANK_ORDINAL, RANK_TABLE_ROW, bare_marker, leading_ordinal, marker_number, match_marker,
+    ANNEX,
+    RANK_ANNEX,
+    RANK_CONTINUED,
+    RANK_ORDINAL,
+    RANK_TABLE_ROW,
+    bare_marker,
+    leading_ordinal,
+    marker_number,
+    match_marker,
     ordinal_runs,
 )
+from .pieces import sentences, split_pieces  # noqa: F401  (sentences: the public home is here)
+from .tables import TABLE_COLUMNS, link_table_duplicates, parse_table
 
 _TERMINAL = tuple("。！？；：:!?;」』”）)】")
 _HEADING_MAX = SegmentConfig.heading_max
@@ -50,7 +59,7 @@ class _Builder:
     path: tuple[str, ...]
     marker_len: int  # characters of the marker at the start of the first piece
     pieces: list[tuple[int, int]] = field(default_factory=list)
-    parent: "_Builder | None" = None
+    parent: _Builder | None = None
     needs_body: bool = False
     fields: dict[str, str] = field(default_factory=dict)
     heading: str | None = None

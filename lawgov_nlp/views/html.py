@@ -15,14 +15,14 @@ from __future__ import annotations
 import base64
 import io
 import logging
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
 from markupsafe import Markup, escape
 
-from .output import terminal_safe
+from .cells import terminal_safe
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def _visible(value):
 
 # -- environment -------------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def environment(*extra_dirs: str):
     """The Jinja2 environment (autoescaping on) over ``views/templates`` and any ``extra_dirs``."""
     import jinja2
@@ -169,7 +169,7 @@ def font_subset(chars: Iterable[str]) -> bytes | None:
         font.flavor = "woff"
         font.save(buf)
         return buf.getvalue()
-    except Exception as exc:  # a font problem must not cost the user the report
+    except Exception as exc:  # noqa: BLE001  (a font problem must not cost the user the report)
         log.warning("could not subset %s (%s): the report names system fonts only", path, exc)
         return None
 

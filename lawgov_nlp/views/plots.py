@@ -11,9 +11,8 @@ import contextlib
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import MissingDependency
-
 from ..analysis.results import STATUSES
+from ..errors import MissingDependency
 
 STATUS_ORDER = [s.value for s in STATUSES]
 STATUS_COLORS = [s.color for s in STATUSES]

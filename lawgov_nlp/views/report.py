@@ -33,7 +33,7 @@ def _passage(m, limit: int) -> Text:
 
 
 @terminal_view(DiffReport)
-def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> None:
+def print_report(report: DiffReport, out: Console, verbose: bool = False) -> None:
     ref = report.reference
     out.print(Text.assemble(("reference ", "bold"), f"{ref['title']} ({ref['items']} items" + (", headings only: expanded with policy terms" if ref.get("headings_only") else "") + ")"))
     for d in report.documents:
@@ -86,14 +86,13 @@ def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> N
 # The page itself is built in views.diff_html from templates shared with the web app.
 
 from .html import FONT_STACK, static_text  # noqa: E402
-from .html import marked as marked_html  # noqa: E402,F401  (search results use it in notebooks)
 
 # the shared stylesheet, for other HTML views built as strings (views.policy)
 _CSS = f":root{{--font-stack:{FONT_STACK}}}" + static_text("lawgov.css") + ".ref{width:38%}"
 
 
 @html_view(DiffReport)
-def render_html(report: "DiffReport", standalone: bool = True, **options) -> str:
+def render_html(report: DiffReport, standalone: bool = True, **options) -> str:
     from .diff_html import render_report
 
     return render_report(report, standalone=standalone, **options)

@@ -42,7 +42,7 @@ class CoverageMatrix:
     items: list[dict]  # ref, statuses (one per document, in document order), scores
 
     @classmethod
-    def of(cls, report) -> "CoverageMatrix":
+    def of(cls, report) -> CoverageMatrix:
         d = report_dict(report)
         docs = d["documents"]
         items = []

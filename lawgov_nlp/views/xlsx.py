@@ -16,7 +16,8 @@ import re
 from typing import Any, Mapping, Sequence
 
 from ..errors import MissingDependency
-from .output import _cell, terminal_safe
+from .cells import cell as _cell
+from .cells import terminal_safe
 
 MAX_CELL_CHARS = 32_767
 # a sheet name is at most 31 characters and may not contain []:*?/\

@@ -15,6 +15,10 @@ on every page and the old one kept.
 SQLite connections belong to the thread that made them, and the server answers from a pool of
 threads, so each snapshot's store is one read-only connection used under a lock
 (:class:`SerializedStore`); the encoders lock themselves.
+
+(Over 500 lines on purpose: this is the only module of ``web`` that calls the library, and cutting
+it in two would give the server two points of contact again. Its sections — snapshots, search,
+documents, diff-plans, policy views — are marked.)
 """
 from __future__ import annotations
 

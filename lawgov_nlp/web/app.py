@@ -24,9 +24,21 @@ from typing import Any
 from .. import __version__
 from ..errors import LawgovError, QueryError
 from ..views.html import environment, package_dir
-from .adapter import (POLICY_TOOLS, Comparisons, IndexHandle, PolicyResults, SearchRequest, Snapshot, clause_tree, html_fragment,
-                      render_export, report_subset,
-                      run_search, search_weights, tune_for_queries)
+from .adapter import (
+    POLICY_TOOLS,
+    Comparisons,
+    IndexHandle,
+    PolicyResults,
+    SearchRequest,
+    Snapshot,
+    clause_tree,
+    html_fragment,
+    render_export,
+    report_subset,
+    run_search,
+    search_weights,
+    tune_for_queries,
+)
 
 log = logging.getLogger(__name__)
 
@@ -334,7 +346,7 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
     async def policy_export(request):
         snap = handle.current()
         fmt = _choice(request, "fmt", tuple(EXPORT_TYPES), "csv")
-        tool, doc_ids, plan, all_docs = policy_args(request, snap)
+        tool, doc_ids, plan, _all_docs = policy_args(request, snap)
         if not doc_ids:
             raise BadRequest("choose documents to export the analysis of")
         result = await _threaded(policy_results.get, snap, tool, doc_ids, plan)
@@ -363,7 +375,7 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
             return PlainTextResponse(message, status_code=status)
         try:
             return page(request, "error.html", status=status, status_code=status, message=message)
-        except Exception:  # the error page itself failed: plain text
+        except Exception:  # noqa: BLE001  (the error page itself failed: plain text)
             return PlainTextResponse(message, status_code=status)
 
     async def on_bad_request(request, exc: BadRequest):
@@ -448,7 +460,7 @@ async def _threaded(fn, *args):
 def _param_safe(request, name: str) -> str:
     try:
         return request.query_params.get(name, "")
-    except Exception:
+    except Exception:  # noqa: BLE001  (a query string that cannot be decoded: the error page still renders)
         return ""
 
 
