@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from ..views.output import output_options
-from .app import IndexOpt, embedding_cache, handle_errors, index_app, index_dir, stage_progress
+from .app import IndexOpt, embedding_cache, handle_errors, index_app, index_dir, stage_progress, warn
 
 
 @contextlib.contextmanager
@@ -39,13 +39,17 @@ def terminate_as_interrupt():
 def index_build(
     paths: Optional[list[Path]] = typer.Argument(None, help="Files or directories [default: corpus/]."),
     index: Optional[str] = IndexOpt,
-    encoder: str = typer.Option("use", "--encoder", "-e", help="use (default, offline), e5 (multilingual-e5-small), minilm (English test model) or st:MODEL_NAME_OR_DIR."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="e5 (default for a new index: multilingual-e5-small, best quality, ~8x slower to build), use (multilingual USE, fast), minilm (English test model) or st:MODEL_NAME_OR_DIR. A rebuild keeps the index's encoder unless this is given."),
     _fmt: str = "table",
 ):
     """Build (or rebuild) an index from documents; unchanged texts are not embedded again."""
-    from ..indexing.index import BuildResult, build_index
+    from ..indexing.index import BuildResult, build_index, encoder_for_build
 
     target = index_dir(index)
+    if encoder is None:
+        encoder, notice = encoder_for_build(target)
+        if notice:
+            warn(notice)
     prog, cb = stage_progress()
     with terminate_as_interrupt(), prog:
         m = build_index(paths or [Path("corpus")], target, encoder=encoder, cache=embedding_cache(), progress=cb)
