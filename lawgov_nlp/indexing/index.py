@@ -226,22 +226,30 @@ def build_index(
     sel = select_inputs(paths)
     with WorkerPool(resolve_workers(workers, sel.files), known_tokens(index_dir)) as pool:
         prepared = prepare_inputs(paths, pool, progress, sel=sel)
-        with write_lock(index_dir) as root:
-            kind = layout.check_target(index_dir, paths, "build")
-            legacy_files = list(layout.read_json(root / layout.MANIFEST, "manifest")["files"]) if kind == "legacy" else []
-            created = kind == "missing"
+        return write_new_version(index_dir, paths, lambda root, version: _write_dense(
+            root, version, enc, prepared, [], [], None, cache, progress, pool))
+
+
+def write_new_version(index_dir: Path, paths: Sequence[Path], write: Callable[[Path, int], Manifest]) -> Manifest:
+    """Under the writer lock and the ownership check: ``write(root, version)`` writes and publishes
+    a complete new version of ``index_dir`` (a build or a merge of shards); a folder this call
+    created is removed again if it fails, a flat (format 1 to 3) index is replaced."""
+    with write_lock(index_dir) as root:
+        kind = layout.check_target(index_dir, paths, "build")
+        legacy_files = list(layout.read_json(root / layout.MANIFEST, "manifest")["files"]) if kind == "legacy" else []
+        created = kind == "missing"
+        if created:
+            root.mkdir(parents=True)
+        layout.clean_stale(root)
+        try:
+            m = write(root, _next_version(root))
+        except BaseException:
             if created:
-                root.mkdir(parents=True)
-            layout.clean_stale(root)
-            try:
-                m = _write_dense(root, _next_version(root), enc, prepared, [], [], None, cache, progress, pool)
-            except BaseException:
-                if created:
-                    layout.remove_ours(root)  # only our own files; a folder we made is left only if not empty
-                raise
-            if kind == "legacy":
-                layout.remove_legacy(root, legacy_files)
-            return m
+                layout.remove_ours(root)  # only our own files; a folder we made is left only if not empty
+            raise
+        if kind == "legacy":
+            layout.remove_legacy(root, legacy_files)
+        return m
 
 
 def _next_version(root: Path) -> int:
@@ -251,9 +259,10 @@ def _next_version(root: Path) -> int:
 
 
 def _write_dense(root: Path, version: int, enc: Encoder, prepared, keep_rows: list[dict], keep_docs: list[dict],
-                 keep_vectors, cache, progress, pool) -> Manifest:
+                 keep_vectors, cache, progress, pool, embedded_vectors: tuple[np.ndarray, int] | None = None) -> Manifest:
     """A complete version with rows ``0..n-1``: kept rows (renumbered, not re-embedded) then the
-    ``prepared`` documents (:class:`.parallel.Prepared`)."""
+    ``prepared`` documents (:class:`.parallel.Prepared`), whose sentence vectors are embedded here
+    unless given (``embedded_vectors``: vectors and how many were encoded, as a shard has them)."""
     from .parallel import embed_prepared
 
     name = f"v{version:06d}"
@@ -269,7 +278,7 @@ def _write_dense(root: Path, version: int, enc: Encoder, prepared, keep_rows: li
         if not rows:
             raise InputError("no clauses to index")
         texts, keys, new_owner = prepared.pieces()
-        new_vecs, embedded = embed_prepared(enc, texts, keys, cache, pool, progress)
+        new_vecs, embedded = embedded_vectors or embed_prepared(enc, texts, keys, cache, pool, progress)
         owner = new_owner + len(keep_rows)
         svecs = new_vecs
         if keep_vectors is not None:

@@ -58,9 +58,11 @@ def as_stored(vectors: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(vectors, dtype=np.float16), dtype=np.float32)
 
 
-def train_sample(n: int, keys: Sequence[bytes] | None, limit: int = TRAIN_MAX) -> np.ndarray:
+def train_sample(n: int, keys: Sequence[bytes] | None, limit: int | None = None) -> np.ndarray:
     """Positions of the training sample among ``n`` vectors: all when ``n <= limit``, else the
-    ``limit`` distinct keys that sort first (one position each), or a seeded draw without keys."""
+    ``limit`` (default :data:`TRAIN_MAX`) distinct keys that sort first (one position each), or a
+    seeded draw without keys."""
+    limit = TRAIN_MAX if limit is None else limit
     if n <= limit:
         return np.arange(n)
     if keys is None:
@@ -117,18 +119,22 @@ def _save_trained(directory: Path, name: str, index) -> None:
 
 
 def build_faiss(vectors: np.ndarray, factory: str, nprobe: int, ids: np.ndarray | None = None, *,
-                keys: Sequence[bytes] | None = None, encoder_id: str = "", trained: Path | None = None,
-                progress: Callable[[str, int, int], None] | None = None):
+                keys: Sequence[bytes] | None = None, sample: tuple[np.ndarray, list[bytes]] | None = None,
+                encoder_id: str = "", trained: Path | None = None, progress: Callable[[str, int, int], None] | None = None):
     """A FAISS index of ``vectors`` (ids ``0..n-1`` unless given). ``keys`` (the vectors' cache
-    keys) choose the training sample; ``trained`` is the directory of cached quantizers."""
+    keys) choose the training sample, or ``sample`` gives it (positions and their keys, as a merge
+    of shards finds it); ``trained`` is the directory of cached quantizers."""
     faiss = _faiss()
     dim = vectors.shape[1]
     index = faiss.index_factory(dim, factory, faiss.METRIC_INNER_PRODUCT)
     n = len(vectors)
     tick = progress or (lambda *a: None)
     if not index.is_trained:
-        sample = train_sample(n, keys)
-        sample_keys = [keys[i] for i in sample.tolist()] if keys is not None else None
+        if sample is not None:
+            sample, sample_keys = sample
+        else:
+            sample = train_sample(n, keys)
+            sample_keys = [keys[i] for i in sample.tolist()] if keys is not None else None
         name = _cache_name(encoder_id, factory, sample_keys, sample)
         cached = _load_trained(trained / name, dim) if trained is not None and (trained / name).is_file() else None
         tick("FAISS training", 0, 1)

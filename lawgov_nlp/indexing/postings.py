@@ -121,8 +121,12 @@ def write_segment(directory: Path, name: str, rows: Sequence[int], docs_tokens: 
 
 
 class Segment:
-    def __init__(self, version_dir: Path, field: str, name: str):
+    """One segment on disk, memory-mapped. ``offset`` is added to its rows: the segments of several
+    shards are then scored as one row space (:class:`~.sharded.ShardedIndex`)."""
+
+    def __init__(self, version_dir: Path, field: str, name: str, offset: int = 0):
         self.name = name
+        self.offset = offset
         try:
             self.arrays = {p: np.load(version_dir / field / f"{name}.{p}.npy", mmap_mode="r", allow_pickle=False) for p in PARTS}
         except (OSError, ValueError) as exc:
@@ -138,7 +142,13 @@ class Segment:
         if j >= len(keys) or int(keys[j]) != key:
             return None
         a, b = int(self.arrays["indptr"][j]), int(self.arrays["indptr"][j + 1])
-        return self.arrays["rows"][a:b], self.arrays["tf"][a:b]
+        rows = self.arrays["rows"][a:b]
+        return (rows if not self.offset else rows.astype(np.int64) + self.offset), self.arrays["tf"][a:b]
+
+    @property
+    def docrows(self) -> np.ndarray:
+        rows = np.asarray(self.arrays["docrows"])
+        return rows if not self.offset else rows.astype(np.int64) + self.offset
 
 
 class SegmentedBM25:
@@ -152,7 +162,7 @@ class SegmentedBM25:
         self.k1, self.b = k1, b
         doclen = np.zeros(n_rows, dtype=np.float32)
         for s in segments:
-            rows = np.asarray(s.arrays["docrows"])
+            rows = s.docrows
             if len(rows) and (rows.min() < 0 or rows.max() >= n_rows):
                 raise IndexStoreError(f"lexical segment {s.name} names rows outside the index: rebuild the index")
             doclen[rows] = s.arrays["doclen"]
