@@ -2,13 +2,11 @@
 processes, everything else in this one.
 
 jieba and the sentence encoders are CPU-bound Python/numpy code that gains little from threads,
-so the work is spread over a process pool. Per document, a worker
-
-1. reads, cleans and segments the file (``reading``), then
-2. tokenizes its clauses and computes their BM25 postings and the keys of their sentences
-   (``tokenizing``) — postings of documents computed apart merge into exactly the arrays of one
-   segment (:func:`.postings.merge_segment_arrays`), so the index is byte-for-byte what one process
-   writes.
+so the work is spread over a process pool. Per file, one task in a worker reads, cleans and
+segments it (``reading``), then tokenizes its clauses and computes their BM25 postings and the
+keys of their sentences (``tokenizing``) — postings of documents computed apart merge into exactly
+the arrays of one segment (:func:`.postings.merge_segment_arrays`), so the index is byte-for-byte
+what one process writes.
 
 Sentences not in the embedding cache are then encoded by the workers in batches while this process
 alone writes the cache, every :data:`~.encoders.CACHE_CHUNK` texts (no two writers, and an
@@ -24,7 +22,7 @@ import logging
 import os
 import signal
 import sqlite3
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -41,7 +39,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 SMALL_INPUT_BYTES = 1_000_000  # inputs smaller than this are prepared in-process (auto workers)
 ENCODE_BATCH = 64  # texts per encoding task: small enough to balance, large enough to batch
-READ_AHEAD = 4  # files read ahead per worker, so tokenizing starts while reading goes on
 
 
 @dataclass
@@ -142,6 +139,11 @@ def _read(path: Path) -> Document | InputError:
         return exc
 
 
+def _prepare(path: Path) -> PreparedDoc | InputError:
+    res = _read(path)
+    return res if isinstance(res, InputError) else analyse(res)
+
+
 def _encode(spec: str, texts: list[str]) -> np.ndarray:
     from .encoders import get_encoder
 
@@ -211,38 +213,26 @@ class WorkerPool:
                     tick("tokenizing", done_clauses, n_clauses)
                 out[i] = res
             return out
-        pool = self._pool
-        pending: dict = {}
-        next_file = 0
+        # one task per file (read, then tokenize): a document crosses a process boundary once
+        futs = {self._pool.submit(_prepare, f): i for i, f in enumerate(files)}
         n_read = 0
-
-        def submit_reads() -> None:
-            nonlocal next_file
-            while next_file < len(files) and sum(1 for k, _ in pending.values() if k == "read") < READ_AHEAD * self.workers:
-                pending[pool.submit(_read, files[next_file])] = ("read", next_file)
-                next_file += 1
-
-        submit_reads()
-        while pending:
-            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            for fut in finished:
-                kind, i = pending.pop(fut)
+        try:
+            for fut in _as_done(futs):
+                i = futs[fut]
                 res = fut.result()
-                if kind == "read":
-                    n_read += 1
-                    tick("reading", n_read, len(files))
-                    if isinstance(res, InputError):
-                        if files[i] not in walked:
-                            raise res
-                        out[i] = res
-                    else:
-                        n_clauses += len(res.clauses)
-                        pending[pool.submit(analyse, res)] = ("analyse", i)
+                n_read += 1
+                tick("reading", n_read, len(files))
+                if isinstance(res, InputError):
+                    if files[i] not in walked:
+                        raise res
                 else:
-                    out[i] = res
-                    done_clauses += len(res.rows)
-                    tick("tokenizing", done_clauses, n_clauses)
-            submit_reads()
+                    n_clauses += len(res.rows)
+                    tick("tokenizing", n_clauses, n_clauses)
+                out[i] = res
+        except BaseException:
+            for fut in futs:
+                fut.cancel()
+            raise
         return out
 
     # -- embedding -----------------------------------------------------------------------------
