@@ -49,6 +49,8 @@ def child(paths: list[str], out: str, workers: int, engine: str, add: str | None
 
         build_index(paths, out, cache=cache, workers=workers)
         stages.clear()
+    r0, k0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu0 = r0.ru_utime + r0.ru_stime + k0.ru_utime + k0.ru_stime
     t = time.perf_counter()
     if engine == "ray":
         from lawgov_nlp.indexing.distributed import build_distributed
@@ -59,7 +61,8 @@ def child(paths: list[str], out: str, workers: int, engine: str, add: str | None
 
         m = build_index(paths, out, cache=cache, workers=workers, progress=progress)
     wall = time.perf_counter() - t
-    res = {"wall_s": wall, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    res = {"wall_s": wall, "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime - cpu0, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
            "rss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
            "documents": m.documents, "clauses": m.clauses, "sentences": m.sentences, "embedded": m.embedded,
            "factory": m.faiss_factory, "stages": {k: {"s": v[1] - v[0], "total": v[2]} for k, v in stages.items()}}
@@ -118,7 +121,7 @@ def main() -> None:
             run["load"] = la
             runs.append(run)
             print(f"  workers {w} run {r + 1}: {run['wall_s']:.1f} s, embedded {run['embedded']}, load {la}", flush=True)
-        med = {k: statistics.median(x[k] for x in runs) for k in ("wall_s", "rss_mb", "rss_children_mb")}
+        med = {k: statistics.median(x[k] for x in runs) for k in ("wall_s", "cpu_s", "rss_mb", "rss_children_mb")}
         stage_names = list(dict.fromkeys(s for x in runs for s in x["stages"]))
         med["stages"] = {s: statistics.median(x["stages"][s]["s"] for x in runs if s in x["stages"]) for s in stage_names}
         if args.add:
@@ -126,13 +129,13 @@ def main() -> None:
         results.append({"workers": w, "engine": args.engine, "inplace": args.inplace, "runs": runs, "median": med, **{k: runs[0][k] for k in ("documents", "clauses", "sentences", "factory")}})
     print(f"load after: {load()}\n")
     stages = list(dict.fromkeys(s for r in results for s in r["median"]["stages"]))
-    head = ["engine", "workers", "clauses", "wall (median)", "clauses/s", "per worker"] + stages + ["peak RSS (main, largest worker)"]
+    head = ["engine", "workers", "clauses", "wall (median)", "CPU (main + workers)", "clauses/s", "per worker"] + stages + ["peak RSS (main, largest worker)"]
     if args.add:
         head += ["add one doc", "add ÷ rebuild"]
     print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
     for r in results:
         m = r["median"]
-        row = [r["engine"], str(r["workers"]), f"{r['clauses']:,}", f"{m['wall_s']:.1f} s", f"{r['clauses'] / m['wall_s']:.0f}",
+        row = [r["engine"], str(r["workers"]), f"{r['clauses']:,}", f"{m['wall_s']:.1f} s", f"{m['cpu_s']:.1f} s", f"{r['clauses'] / m['wall_s']:.0f}",
                f"{r['clauses'] / m['wall_s'] / r['workers']:.0f}"]
         row += [f"{m['stages'][s]:.1f} s" if s in m["stages"] else "—" for s in stages]
         row.append(f"{m['rss_mb']:.0f} MB, {m['rss_children_mb']:.0f} MB")
