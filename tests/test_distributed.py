@@ -122,3 +122,18 @@ def test_engine_options_are_checked(tmp_path):
     assert r.exit_code != 0 and "--engine" in r.stderr and "Traceback" not in r.stderr
     r = run_cli(["index", "build", CORPUS, "--index", tmp_path / "x", "--address", "auto"])
     assert r.exit_code != 0 and "--engine ray" in r.stderr
+
+
+def test_help_imports_neither_ray_nor_faiss():
+    """`lawgov-nlp --help` (and `index build --help`) stays fast: the heavy engines load on use."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom lawgov_nlp.cli.app import main\n"
+            "for argv in (['--help'], ['index', 'build', '--help']):\n"
+            "    sys.argv = ['lawgov-nlp', *argv]\n"
+            "    try:\n        main()\n    except SystemExit:\n        pass\n"
+            "print(sorted(m for m in ('ray', 'faiss', 'jieba', 'torch') if m in sys.modules), file=sys.stderr)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == "[]", r.stderr
