@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test test-fast bench notebook clean
+.PHONY: install demo serve test test-fast bench screenshots notebook clean
 
 install: $(STAMP)
 
@@ -13,7 +13,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet "torch==2.13.0"
-	$(BIN)/pip install --quiet -e ".[st,test,notebook,ray]"
+	$(BIN)/pip install --quiet -e ".[st,test,notebook,web,ray]"
 	touch $(STAMP)
 
 LG := $(BIN)/lawgov-nlp
@@ -26,10 +26,18 @@ demo: $(STAMP)
 	$(LG) diff-plans corpus/gangyao-2021-2025-outline.txt corpus/hebei-handan-district-plan-2021-2025.txt
 	mkdir -p reports
 	$(LG) diff-plans gangyao-2021-2025-outline --all --index default --format html -o reports/diff-plans.html --force
+	$(LG) diff-plans gangyao-2021-2025-outline --all --index default --matrix --format csv -o reports/matrix.csv --force
+	@echo
+	@echo "Next: the same in a browser -- run  make serve  (or .venv/bin/lawgov-nlp serve) and open http://127.0.0.1:8000/"
+
+# The local web app over indexes/default (Ctrl-C to stop).
+serve: $(STAMP)
+	$(LG) serve
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# without the tests marked slow: those that load a real encoder (USE, e5, MiniLM), see tests/conftest.py
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
 
@@ -44,6 +52,11 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_search.py --json reports/bench_search.json
 	$(BIN)/python scripts/bench_diff.py
 	$(BIN)/python scripts/bench_hostile.py
+	$(BIN)/python scripts/bench_serve.py --json reports/bench_serve.json
+
+# docs/*.png from the real app and report (needs Debian's chromium and indexes/default)
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) indexes/default reports .pytest_cache

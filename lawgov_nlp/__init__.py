@@ -31,7 +31,7 @@ _EXPORTS = {
     "open_index": "indexing.index", "ClauseIndex": "indexing.index", "ShardedIndex": "indexing.sharded",
     "build_distributed": "indexing.distributed", "merge_shards": "indexing.distributed",
     "Searcher": "indexing.search", "search": "indexing.search", "SearchResult": "indexing.search", "SearchResults": "indexing.search",
-    "Aligner": "analysis.align", "diff_plans": "analysis.align", "DiffReport": "analysis.align",
+    "Aligner": "analysis.align", "diff_plans": "analysis.align", "DiffReport": "analysis.align", "Status": "analysis.results",
     "get_encoder": "indexing.encoders", "EmbeddingCache": "indexing.encoders",
     "load_judgments": "evaluation.search", "search_eval": "evaluation.search", "evaluate_search": "evaluation.search",
     "load_gold": "evaluation.diff", "score_diff": "evaluation.diff", "evaluate_diff": "evaluation.diff",
@@ -40,7 +40,7 @@ _EXPORTS = {
     "extract_commitments": "analysis.commitments", "extract_citations": "analysis.citations", "strength_report": "analysis.strength",
     "compare_plans": "analysis.compare", "trace_reports": "analysis.trace", "align_documents": "analysis.aligned",
 }
-__all__ = sorted(_EXPORTS) + ["plots", "policy_plots", "__version__"]
+__all__ = sorted(_EXPORTS) + ["plots", "policy_plots", "__version__"]  # noqa: PLE0605  (built from _EXPORTS so it cannot drift)
 
 
 def __getattr__(name: str):

@@ -79,7 +79,7 @@ class Limits(_Config):
     max_sentence_chars: int = 400  # text sent to an encoder in one piece (e5 reads 512 tokens)
 
     @classmethod
-    def from_env(cls) -> "Limits":
+    def from_env(cls) -> Limits:
         d = cls()
         return cls(
             max_file_bytes=_env_int("LAWGOV_MAX_FILE_BYTES", d.max_file_bytes),
@@ -126,18 +126,36 @@ class SearchConfig(_Config):
 
 @dataclass(frozen=True)
 class DiffConfig(_Config):
-    """diff-plans: pair score = weighted signals; an item's status is decided on its best pairs."""
+    """diff-plans. Evidence is scored per passage (a window of a few sentences), per item decided.
 
-    weights: dict = field(default_factory=lambda: {"dense": 0.20, "words": 0.30, "chars": 0.50, "heading": 0.0})
-    implemented_at: float = 0.26
-    partial_at: float = 0.22
+    A passage's *mass* for an item is the summed collection idf of the item's distinctive terms it
+    contains (context terms only beside an anchor term); the dense signal adds mass only where a
+    pair stands well above the document's typical pair. Thresholds were chosen by leave-one-document-
+    out over the gold documents (``scripts/calibrate_diff.py``; README).
+    """
+
+    window_sentences: int = 3  # a passage: up to this many consecutive sentences of one clause…
+    window_chars: int = 300  # …and about this many characters (a first sentence may be longer)
+    min_idf: float = 0.5  # terms in more than ~60% of the collection's documents never carry an item
+    context_weight: float = 0.5  # a context term counts this share of its idf
+    term_cap: float = 2.5  # no single term carries more than this (one rare word is a mention, not a task)…
+    heading_weight: float = 2.0  # …except the item's full heading, which counts this many times its weight
+    dense_z: float = 2.0  # a pair's dense score counts only above this many standard deviations…
+    dense_weight: float = 1.0  # …adding this much mass per standard deviation above it
+    shared_discount: float = 1.0  # evidence of a passage that carries another item better counts this share (1: off; see README)
+    breadth_weight: float = 0.25  # mass found in the item's other passages counts this share
+    support_weight: float = 1.5  # per log(1 + sentences carrying one of the item's terms)
+    implemented_at: float = 3.5  # item evidence (mass) at or above this: implemented…
+    partial_at: float = 0.25  # …at or above this: partial (headings-only references)
+    body_implemented_at: float = 0.12  # with body text: share of the item's own terms carried
+    body_partial_at: float = 0.10
+    cap_report_outlook: bool = True  # in an annual report, plans and shortcomings earn at most partial
     match_share: float = 0.6  # further matches must score at least this share of the best one
     max_matches: int = 4
-    addition_below: float = 0.22  # a target clause whose best pair scores below this implements no item
     addition_min_chars: int = 30
-    dense_shift: float = 2.0  # logistic shift of the document-standardised dense score
-    unrelated_found_share: float = 0.1  # at most this share of items found…
-    unrelated_max_dense: float = 0.5  # …and no pair above this raw cosine: the document looks unrelated
+    long_clause_chars: int = 1500  # a clause longer than this makes the report warn about segmentation
+    related_focus: float = 0.25  # below this share of passages carrying any item, a document is mostly about other things…
+    unrelated_coverage: float = 0.10  # …and with coverage at most this it looks unrelated
 
     def __hash__(self) -> int:
         return hash(self.fingerprint())

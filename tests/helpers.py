@@ -109,3 +109,32 @@ def dead_pid() -> int:
     p = subprocess.Popen(["true"])
     p.wait()
     return p.pid
+
+
+@dataclass
+class HttpResult:
+    status: int
+    headers: dict
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def http_get(base: str, path: str, params=None, headers=None, method: str = "GET") -> HttpResult:
+    """One request to a local test server; 4xx/5xx are returned, not raised."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    url = base + path + ("?" + urllib.parse.urlencode(params, doseq=True) if params else "")
+    req = urllib.request.Request(url, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=120) as res:
+            return HttpResult(res.status, {k.lower(): v for k, v in res.headers.items()}, res.read())
+    except urllib.error.HTTPError as exc:
+        return HttpResult(exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read())

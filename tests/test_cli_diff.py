@@ -5,6 +5,7 @@ import csv
 import io
 import json
 
+import pytest
 from helpers import CORPUS, DATA
 from typer.testing import CliRunner
 
@@ -15,6 +16,7 @@ OUTLINE = str(CORPUS / "gangyao-2021-2025-outline.txt")
 FUNING = str(CORPUS / "hebei-funing-report-2023.txt")
 
 
+@pytest.mark.slow  # diff-plans' default encoder, e5
 def test_table_json_csv(cache_dir):
     r = runner.invoke(app, ["diff-plans", OUTLINE, FUNING])
     assert r.exit_code == 0, r.output
@@ -27,6 +29,7 @@ def test_table_json_csv(cache_dir):
     assert len(list(csv.DictReader(io.StringIO(r.stdout)))) == 34
 
 
+@pytest.mark.slow  # diff-plans' default encoder, e5
 def test_html_file_and_bad_outputs(tmp_path, cache_dir):
     out = tmp_path / "report.html"
     r = runner.invoke(app, ["diff-plans", OUTLINE, FUNING, str(CORPUS / "hebei-handan-district-plan-2021-2025.txt"), "-f", "html", "-o", str(out)])
@@ -50,6 +53,7 @@ def test_index_ids_and_all(corpus_index, tmp_path):
     assert r.exit_code == 1 and "'nope' is not in index" in r.output
 
 
+@pytest.mark.slow  # diff-plans' default encoder, e5
 def test_eval_diff(cache_dir):
     r = runner.invoke(app, ["eval-diff", str(DATA / "diff_gold_funing_report.json"), "--corpus", str(CORPUS), "-f", "json"])
     assert r.exit_code == 0, r.output

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 
+import pytest
 from helpers import CORPUS, DATA
 from typer.testing import CliRunner
 
@@ -48,6 +49,7 @@ def test_search_errors_are_one_line(corpus_index, tmp_path):
         assert len(lines) == 1 and msg in lines[0] and "Traceback" not in r.output
 
 
+@pytest.mark.slow  # builds with USE
 def test_index_build_add_info(tmp_path, cache_dir):
     idx = tmp_path / "cli-idx"
     r = runner.invoke(app, ["index", "build", str(CORPUS / "hebei-funing-report-2023.txt"), "--index", str(idx), "-f", "json"])

@@ -81,5 +81,6 @@ def test_trace_on_two_documents_of_one_province(corpus_docs, cache_dir):
     assert sum(r.counts().values()) == 30
     task = next(t for t in r.tasks if t.label.startswith("（三十）"))
     hours = next(x for x in task.targets if x.target.unit == "学时")
-    assert (hours.outcome, hours.where, hours.result.value) == ("met", "elsewhere", 60)
+    # where diff-plans cites Funing (十一) for （三十） (the gold labels do), the hours sit in the evidence
+    assert (hours.outcome, hours.result.value) == ("met", 60) and hours.where in ("evidence", "elsewhere")
     assert any(c.subject_key == "法律援助案件受理数" for c in r.unplanned_results)

@@ -1,4 +1,6 @@
-"""Encoders with the real models shipped in packages: USE (default) and the packaged MiniLM."""
+"""Encoders with the real models shipped in packages: USE (default) and the packaged MiniLM.
+
+Every test that embeds is ``slow``; the protocol itself is tested with a fake in test_encoder_contract."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,6 +9,7 @@ import pytest
 from lawgov_nlp.indexing.encoders import EmbeddingCache, embed_texts, get_encoder, length_batches
 
 
+@pytest.mark.slow
 def test_use_embeds_chinese_meaningfully():
     enc = get_encoder("use")
     assert enc.id.startswith("use-multilingual-v3@") and enc.dim == 512
@@ -16,6 +19,7 @@ def test_use_embeds_chinese_meaningfully():
     assert v[0] @ v[1] > v[0] @ v[2] + 0.3
 
 
+@pytest.mark.slow
 def test_length_batching_keeps_order():
     texts = ["短", "一段比较长的文字，用来检验按长度分批以后顺序不乱。", "中等长度的句子", "法治"]
     batches = length_batches(texts, 2)
@@ -27,6 +31,7 @@ def test_length_batching_keeps_order():
     assert np.allclose(together, alone, atol=2e-3)
 
 
+@pytest.mark.slow
 def test_cache_embeds_each_normalized_text_once(tmp_path):
     enc = get_encoder("use")
     cache = EmbeddingCache(tmp_path / "e.sqlite")
@@ -38,6 +43,7 @@ def test_cache_embeds_each_normalized_text_once(tmp_path):
     assert n2 == 0 and np.allclose(v1, v2[:3])
 
 
+@pytest.mark.slow
 def test_sentence_transformers_path_with_packaged_minilm():
     enc = get_encoder("minilm")
     assert enc.id == "st:all-minilm-l6-v2" and enc.dim == 384
@@ -58,5 +64,11 @@ def test_unknown_encoder_is_a_clear_error():
 
     with pytest.raises(LawgovError, match="unknown encoder 'bert'"):
         get_encoder("bert")
+
+
+@pytest.mark.slow  # imports sentence-transformers (torch) to find there is no model
+def test_a_missing_sentence_transformers_model_is_a_clear_error():
+    from lawgov_nlp.errors import LawgovError
+
     with pytest.raises(LawgovError, match="cannot load sentence-transformers model"):
         get_encoder("st:/nonexistent/model-dir")

@@ -46,6 +46,7 @@ def test_rebuild_of_unchanged_corpus_embeds_nothing(corpus_index, tmp_path, cach
     assert m.corpus_hash == json.loads((vdir(corpus_index) / "manifest.json").read_text())["corpus_hash"]
 
 
+@pytest.mark.slow  # a real encoder
 def test_incremental_add_embeds_only_new_texts(tmp_path, cache_dir):
     cache = EmbeddingCache(tmp_path / "fresh.sqlite")
     first = build_index([CORPUS / "hebei-funing-report-2023.txt"], tmp_path / "inc", cache=cache)
@@ -136,6 +137,7 @@ def test_second_writer_is_refused(tmp_path):
             build_index([CORPUS / "hebei-funing-report-2023.txt"], target)
 
 
+@pytest.mark.slow  # a real encoder
 def test_minilm_index_end_to_end(tmp_path, cache_dir):
     """The sentence-transformers path from build to query, with the model shipped in a package."""
     from lawgov_nlp.indexing.search import Searcher

@@ -22,6 +22,7 @@ cites it without a place name.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -29,8 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Sequence
 
-import tomllib
-
+from .. import display
 from ..config import PolicyConfig
 from ..reading.document import Document
 from ..reading.metadata import parse_doc_number
@@ -210,9 +210,7 @@ class CitationSet:
         return pd.DataFrame(rows, columns=cols)
 
     def _repr_html_(self) -> str:
-        from ..views.policy import citations_html
-
-        return citations_html(self, standalone=False)
+        return display.render_html(self)
 
 
 def title_key(title: str) -> str:

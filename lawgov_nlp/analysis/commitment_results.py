@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from .. import display
+
 KINDS = ("target", "deadline", "result")
 KIND_ZH = {"target": "目标", "deadline": "时限", "result": "成效"}
 DIRECTION_SIGN = {"at_least": "≥", "at_most": "≤", "exactly": "=", "by": "by"}
@@ -121,13 +123,11 @@ class CommitmentSet:
         cols, rows = self.to_rows()
         return pd.DataFrame(rows, columns=cols)
 
-    def matrix(self, min_docs: int = 2) -> "IndicatorMatrix":
+    def matrix(self, min_docs: int = 2) -> IndicatorMatrix:
         return indicator_matrix(self, min_docs)
 
     def _repr_html_(self) -> str:
-        from ..views.policy import commitments_html
-
-        return commitments_html(self, standalone=False)
+        return display.render_html(self)
 
 
 @dataclass(repr=False)
@@ -165,9 +165,7 @@ class IndicatorMatrix:
         return pd.DataFrame(rows, columns=cols).set_index("indicator")
 
     def _repr_html_(self) -> str:
-        from ..views.policy import matrix_html
-
-        return matrix_html(self, standalone=False)
+        return display.render_html(self)
 
 
 def indicator_matrix(cset: CommitmentSet, min_docs: int = 2) -> IndicatorMatrix:

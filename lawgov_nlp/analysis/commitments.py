@@ -29,6 +29,7 @@ subject helpers; the result types live in ``commitment_results``.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -36,16 +37,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
 
-import tomllib
-
 from ..config import PolicyConfig
 from ..reading.document import Document
 from ..reading.normalize import strip_punct
 from ..reading.segment import Clause
-from .numbers import (ARABIC, CN, NUMBER, choose_period, cn_is_numeral, fold_width, parse_number, period_readings,
-                      read_month_day)
-from .commitment_results import (DIRECTION_SIGN, KIND_ZH, KINDS, Assignment, Commitment, CommitmentSet,  # noqa: F401  (re-exported)
-                                 DocCommitments, IndicatorMatrix, indicator_matrix)
+from .commitment_results import DIRECTION_SIGN, KIND_ZH, KINDS, Assignment, Commitment, CommitmentSet, DocCommitments, IndicatorMatrix, indicator_matrix  # noqa: F401  (re-exported)
+from .numbers import ARABIC, CN, NUMBER, choose_period, cn_is_numeral, fold_width, parse_number, period_readings, read_month_day
 
 _MASK = "\u25a1"  # □: masked text matches nothing below
 _BOUNDARY = "，,；;。：:！!？?\n"
@@ -398,7 +395,7 @@ def clause_offsets(doc: Document, clause: Clause) -> list[int] | None:
         return None
     out: list[int] = []
     pos = clause.span[0]
-    for k, line in enumerate(clause.text.split("\n")):
+    for line in clause.text.split("\n"):
         at = doc.text.find(line, pos) if line else pos
         if at < 0:
             return None

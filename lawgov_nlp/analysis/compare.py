@@ -20,11 +20,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from .. import display
 from ..config import PolicyConfig
 from ..reading.document import Document
 from .aligned import Alignment, descendants
 from .commitments import KIND_ZH, Commitment, extract_document
-from .strength import WordingChange, _dice as bigram_dice, _grams, compare_wording, directives
+from .strength import WordingChange, _grams, compare_wording, directives
+from .strength import _dice as bigram_dice
 
 LABELS = ("kept", "tightened", "loosened", "dropped", "added")
 LABEL_ZH = {"kept": "持平", "tightened": "加码", "loosened": "放宽", "dropped": "未提", "added": "新增"}
@@ -178,9 +180,7 @@ class PolicyComparison:
         return pd.DataFrame(rows, columns=cols).set_index(["item", "indicator"])
 
     def _repr_html_(self) -> str:
-        from ..views.policy import comparison_html
-
-        return comparison_html(self, standalone=False)
+        return display.render_html(self)
 
 
 def _dice(a: str, b: str) -> float:

@@ -15,7 +15,7 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
-from ..reading.numbering import cn_is_numeral  # noqa: F401  (the one numeral grammar; re-exported)
+from ..reading.numbering import cn_is_numeral
 
 # one Chinese digit or a positional character; 两 is the colloquial 2
 CN_DIGITS = "零〇一二两三四五六七八九"

@@ -13,13 +13,12 @@ Words are matched as jieba tokens, so 要求/重要/主要, 应对/应急/相应
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Sequence
-
-import tomllib
 
 from ..reading.document import Document
 from ..reading.normalize import strip_punct

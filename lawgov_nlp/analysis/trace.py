@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from .. import display
 from ..config import PolicyConfig
 from ..reading.document import Document
 from .aligned import Alignment, descendants
@@ -110,9 +111,7 @@ class TraceReport:
         return pd.DataFrame(rows, columns=cols)
 
     def _repr_html_(self) -> str:
-        from ..views.policy import trace_html
-
-        return trace_html(self, standalone=False)
+        return display.render_html(self)
 
 
 def _outcome(target: Commitment, result: Commitment) -> str:

@@ -45,7 +45,7 @@ class ClauseSide:
     marker_text: str  # the marker as the text writes it ("(三)"), which word differences leave out
 
     @classmethod
-    def of(cls, doc: Document, c: Clause) -> "ClauseSide":
+    def of(cls, doc: Document, c: Clause) -> ClauseSide:
         return cls(c.id, list(c.path), doc.path_label(c), c.heading, c.text, c.kind, c.text[:_marker_len(c)])
 
 

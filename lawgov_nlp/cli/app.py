@@ -113,7 +113,7 @@ def embedding_cache():
     """The on-disk embedding cache, or ``False`` (with a warning) where it cannot be written."""
     from ..indexing.encoders import resolve_cache
 
-    cache = resolve_cache(None)
+    cache = resolve_cache(True)  # the CLI caches by default; the library only when asked
     if cache is None:
         warn("embedding cache unavailable (set LAWGOV_CACHE to a writable directory); embedding without one")
     return cache if cache is not None else False

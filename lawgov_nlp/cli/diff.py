@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -16,20 +16,21 @@ def _diff_inputs(kw) -> list[Path]:
 
 @app.command("diff-plans")
 @handle_errors
-@output_options("table", "json", "csv", "html", inputs=_diff_inputs)
+@output_options("table", "json", "csv", "html", "xlsx", inputs=_diff_inputs)
 def diff_plans_cmd(
     reference: str = typer.Argument(..., help="Reference document: a file (e.g. the 纲要 outline), or a document id with --index."),
-    targets: Optional[List[str]] = typer.Argument(None, help="Local documents: files, or document ids of --index."),
+    targets: Optional[list[str]] = typer.Argument(None, help="Local documents: files, or document ids of --index."),
     index: Optional[str] = typer.Option(None, "--index", "-i", help="Read targets (and their embeddings) from this index."),
     all_docs: bool = typer.Option(False, "--all", help="Compare every document of --index except the reference."),
-    encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="Encoder for files (default: the index's, else use)."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="Encoder for files (default: the index's, else e5)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Longer evidence in the table."),
     versions: bool = typer.Option(False, "--versions", help="REFERENCE and one TARGET are two versions of one document: "
                                   "list inserted, deleted, moved and changed clauses, word by word."),
+    matrix: bool = typer.Option(False, "--matrix", help="Only the items × documents status matrix (e.g. -f csv for a spreadsheet)."),
     _fmt: str = "table",
 ):
     """For each item of a reference plan: implemented, partial, omitted or not applicable, with evidence."""
-    from ..analysis.align import diff_plans, resolve_documents
+    from ..analysis.align import DEFAULT_DIFF_ENCODER, diff_plans, resolve_documents
 
     idx = None
     if index is not None or all_docs:
@@ -39,8 +40,12 @@ def diff_plans_cmd(
     if versions:
         return _versions(reference, targets or [], idx, all_docs, verbose)
     ref_doc, docs = resolve_documents(reference, targets or [], idx, all_docs)
-    enc = encoder or (idx.encoder if idx is not None else "use")
+    enc = encoder or (idx.encoder if idx is not None else DEFAULT_DIFF_ENCODER)
     report = diff_plans(ref_doc, docs, encoder=enc, cache=embedding_cache(), index=idx)
+    if matrix:
+        from ..views.tables import CoverageMatrix
+
+        return CoverageMatrix.of(report)
     return report, ({"verbose": verbose} if _fmt == "table" else {})
 
 
@@ -57,13 +62,14 @@ def _versions(old: str, targets: list[str], idx, all_docs: bool, verbose: bool):
 
 @app.command("eval-diff")
 @handle_errors
-@output_options("table", "json", "csv", inputs=lambda kw: kw["gold"])
+@output_options("table", "json", "csv", "xlsx", inputs=lambda kw: kw["gold"])
 def eval_diff(
-    gold: List[Path] = typer.Argument(..., help="Gold label files (see tests/data/diff_gold_*.json)."),
-    corpus_dir: Path = typer.Option(Path("corpus"), "--corpus", help="Directory holding the reference and target files."),
+    gold: list[Path] = typer.Argument(..., help="Gold label files (see tests/data/diff_gold_*.json)."),
+    corpus_dirs: Optional[list[Path]] = typer.Option(None, "--corpus", help="Directory holding reference and target files (repeatable; default corpus/, then beside the gold file)."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="Encoder (default e5, the one the thresholds were chosen with)."),
     _fmt: str = "table",
 ):
     """Accuracy, omitted-class precision/recall/F1 and evidence hit@1/@3 of diff-plans on gold labels."""
     from ..evaluation.diff import evaluate_diff
 
-    return evaluate_diff(gold, corpus_dir, cache=embedding_cache())
+    return evaluate_diff(gold, corpus_dirs or [Path("corpus")], cache=embedding_cache(), encoder=encoder)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List
 
 import typer
 
@@ -35,9 +34,9 @@ def _progress_for(path: Path):
 
 @app.command()
 @handle_errors
-@output_options("table", "json", "csv", inputs=lambda kw: kw["paths"])
+@output_options("table", "json", "csv", "xlsx", inputs=lambda kw: kw["paths"])
 def inspect(
-    paths: List[Path] = typer.Argument(..., help="Document files or directories."),
+    paths: list[Path] = typer.Argument(..., help="Document files or directories."),
     summary: bool = typer.Option(False, "--summary", "-s", help="One line per document instead of the clause tree."),
     _fmt: str = "table",
 ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 import signal
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -41,7 +41,7 @@ def terminate_as_interrupt():
 @handle_errors
 @output_options("table", "json", "csv", inputs=lambda kw: kw["paths"] or [Path("corpus")])
 def index_build(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Files or directories [default: corpus/]."),
+    paths: Optional[list[Path]] = typer.Argument(None, help="Files or directories [default: corpus/]."),
     index: Optional[str] = IndexOpt,
     encoder: str = typer.Option("use", "--encoder", "-e", help="use (default, offline), e5 (multilingual-e5-small), minilm (English test model) or st:MODEL_NAME_OR_DIR."),
     workers: Optional[int] = WorkersOpt,
@@ -75,7 +75,7 @@ def index_build(
 @handle_errors
 @output_options("table", "json", "csv", inputs=lambda kw: kw["paths"])
 def index_add(
-    paths: List[Path] = typer.Argument(..., help="Files or directories to add (a document with the same id is replaced)."),
+    paths: list[Path] = typer.Argument(..., help="Files or directories to add (a document with the same id is replaced)."),
     index: Optional[str] = IndexOpt,
     workers: Optional[int] = WorkersOpt,
     _fmt: str = "table",
@@ -94,7 +94,7 @@ def index_add(
 @handle_errors
 @output_options("table", "json", "csv")
 def index_remove(
-    doc_ids: List[str] = typer.Argument(..., help="Document ids to remove (see lawgov-nlp index info)."),
+    doc_ids: list[str] = typer.Argument(..., help="Document ids to remove (see lawgov-nlp index info)."),
     index: Optional[str] = IndexOpt,
     _fmt: str = "table",
 ):
@@ -109,7 +109,7 @@ def index_remove(
 
 @index_app.command("info")
 @handle_errors
-@output_options("table", "json", "csv")
+@output_options("table", "json", "csv", "xlsx")
 def index_info(index: Optional[str] = IndexOpt, _fmt: str = "table"):
     """Describe an index: manifest, and its documents."""
     from ..indexing.index import index_info as info

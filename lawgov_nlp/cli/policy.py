@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -59,14 +59,29 @@ def _one_doc(ref: str, idx):
     return load_path(ref) if Path(ref).exists() or idx is None else idx.document(ref)
 
 
+def _encoder(encoder: str | None, idx) -> str:
+    """The encoder asked for, else the index's (its embeddings are reused), else USE."""
+    return encoder or (idx.manifest.encoder_spec if idx is not None else "use")
+
+
+def _compare_with(reference: str, paths: list[str] | None, idx, all_docs: bool, encoder: str | None):
+    """The documents compared with ``reference`` through diff-plans (``--reference``)."""
+    from ..analysis.aligned import align
+    from ..analysis.compare import compare
+
+    ref = _one_doc(reference, idx)
+    docs = _select(list(paths or []), idx, all_docs, exclude=ref.doc_id)
+    return compare(align(ref, docs, encoder=_encoder(encoder, idx), cache=embedding_cache(), index=idx))
+
+
 @app.command("commitments")
 @handle_errors
 @output_options(*FORMATS, inputs=_inputs("paths", "reference"))
 def commitments_cmd(
-    paths: Optional[List[str]] = typer.Argument(None, help="Documents: files, directories, or document ids of --index."),
+    paths: Optional[list[str]] = typer.Argument(None, help="Documents: files, directories, or document ids of --index."),
     index: Optional[str] = typer.Option(None, "--index", "-i", help="Read documents (and embeddings) from this index."),
     all_docs: bool = typer.Option(False, "--all", help="Every document of --index."),
-    kind: Optional[List[str]] = typer.Option(None, "--kind", "-k", help="Only target, deadline or result (repeatable)."),
+    kind: Optional[list[str]] = typer.Option(None, "--kind", "-k", help="Only target, deadline or result (repeatable)."),
     matrix: bool = typer.Option(False, "--matrix", help="Indicator × document table instead of one row per commitment."),
     reference: Optional[str] = typer.Option(None, "--reference", "-r", help="Compare with this reference plan through diff-plans: kept / tightened / loosened / dropped / added."),
     encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="Encoder for the alignment (default: the index's, else use)."),
@@ -82,14 +97,7 @@ def commitments_cmd(
         raise InputError(f"--kind {bad[0]}: choose target, deadline or result")
     idx = _open(index, all_docs)
     if reference:
-        from ..analysis.aligned import align
-        from ..analysis.compare import compare
-
-        ref = _one_doc(reference, idx)
-        docs = _select(list(paths or []), idx, all_docs, exclude=ref.doc_id)
-        enc = encoder or (idx.manifest.encoder_spec if idx is not None else "use")
-        cmp = compare(align(ref, docs, encoder=enc, cache=embedding_cache(), index=idx))
-        return cmp, ({"verbose": verbose} if _fmt == "table" else {})
+        return _compare_with(reference, paths, idx, all_docs, encoder), ({"verbose": verbose} if _fmt == "table" else {})
     from ..analysis.commitments import extract_all
 
     docs = _select(list(paths or []), idx, all_docs)
@@ -106,7 +114,7 @@ def commitments_cmd(
 @handle_errors
 @output_options(*FORMATS, inputs=_inputs("paths", "reference"))
 def strength_cmd(
-    paths: Optional[List[str]] = typer.Argument(None, help="Documents: files, directories, or document ids of --index."),
+    paths: Optional[list[str]] = typer.Argument(None, help="Documents: files, directories, or document ids of --index."),
     index: Optional[str] = typer.Option(None, "--index", "-i", help="Read documents from this index."),
     all_docs: bool = typer.Option(False, "--all", help="Every document of --index."),
     reference: Optional[str] = typer.Option(None, "--reference", "-r", help="Where each document weakens or strengthens the wording of the reference item it implements."),
@@ -117,14 +125,7 @@ def strength_cmd(
     """Directive strength of every clause, span by span (必须/严禁 > 应当/要 > 积极/鼓励 > 可以)."""
     idx = _open(index, all_docs)
     if reference:
-        from ..analysis.aligned import align
-        from ..analysis.compare import compare
-
-        ref = _one_doc(reference, idx)
-        docs = _select(list(paths or []), idx, all_docs, exclude=ref.doc_id)
-        enc = encoder or (idx.manifest.encoder_spec if idx is not None else "use")
-        cmp = compare(align(ref, docs, encoder=enc, cache=embedding_cache(), index=idx))
-        return cmp, ({"show": "strength", "verbose": verbose} if _fmt == "table" else {})
+        return _compare_with(reference, paths, idx, all_docs, encoder), ({"show": "strength", "verbose": verbose} if _fmt == "table" else {})
     from ..analysis.strength import strength_report
 
     return strength_report(_select(list(paths or []), idx, all_docs)), ({"verbose": verbose} if _fmt == "table" else {})
@@ -134,7 +135,7 @@ def strength_cmd(
 @handle_errors
 @output_options(*FORMATS, inputs=_inputs("paths"))
 def cite_cmd(
-    paths: Optional[List[str]] = typer.Argument(None, help="Documents: files, directories, or document ids of --index."),
+    paths: Optional[list[str]] = typer.Argument(None, help="Documents: files, directories, or document ids of --index."),
     index: Optional[str] = typer.Option(None, "--index", "-i", help="Read documents from this index; citations resolve against all of it."),
     all_docs: bool = typer.Option(False, "--all", help="Every document of --index."),
     _fmt: str = "table",
@@ -156,7 +157,7 @@ def cite_cmd(
 @output_options(*FORMATS, inputs=_inputs("plan", "reports"))
 def trace_cmd(
     plan: str = typer.Argument(..., help="The plan (实施方案/工作要点): a file, or a document id with --index."),
-    reports: List[str] = typer.Argument(..., help="Later annual reports: files, or document ids of --index."),
+    reports: list[str] = typer.Argument(..., help="Later annual reports: files, or document ids of --index."),
     index: Optional[str] = typer.Option(None, "--index", "-i", help="Read documents (and embeddings) from this index."),
     encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="Encoder for the alignment (default: the index's, else use)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Longer evidence in the table."),
@@ -168,37 +169,34 @@ def trace_cmd(
     idx = _open(index, False)
     p = _one_doc(plan, idx)
     docs = _select(list(reports), idx, False, exclude=p.doc_id)
-    enc = encoder or (idx.manifest.encoder_spec if idx is not None else "use")
-    return trace_reports(p, docs, encoder=enc, cache=embedding_cache(), index=idx), ({"verbose": verbose} if _fmt == "table" else {})
+    return trace_reports(p, docs, encoder=_encoder(encoder, idx), cache=embedding_cache(), index=idx), ({"verbose": verbose} if _fmt == "table" else {})
 
 
-@app.command("eval-commitments")
-@handle_errors
-@output_options("table", "json", "csv", inputs=lambda kw: [kw["gold"]])
-def eval_commitments(
-    gold: Path = typer.Argument(..., help="Gold commitments (format: tests/data/commitments_gold.json)."),
-    corpus_dir: Path = typer.Option(Path("corpus"), "--corpus", help="Directory holding the gold's documents."),
-    doc: Optional[List[str]] = typer.Option(None, "--doc", help="Only these document ids (repeatable)."),
-    errors: bool = typer.Option(False, "--errors", help="List every missed and spurious commitment."),
-    _fmt: str = "table",
-):
-    """Precision/recall of commitment extraction on gold (same kind, same value, overlapping span)."""
-    from ..evaluation.policy import evaluate_commitments
+def _eval_command(name: str, evaluate: str, what: str, errors_help: str, summary: str):
+    """``eval-NAME GOLD [--corpus DIR] [--doc ID…] [--errors]``: the two extraction evaluations
+    differ only in the gold they read and the function that scores it."""
 
-    return evaluate_commitments(gold, corpus_dir, doc or None), ({"errors": errors} if _fmt == "table" else {})
+    @app.command(name, help=summary)
+    @handle_errors
+    @output_options("table", "json", "csv", inputs=lambda kw: [kw["gold"]])
+    def command(
+        gold: Path = typer.Argument(..., help=f"Gold {what} (format: tests/data/{what}_gold.json)."),
+        corpus_dir: Path = typer.Option(Path("corpus"), "--corpus", help="Directory holding the gold's documents."),
+        doc: Optional[list[str]] = typer.Option(None, "--doc", help="Only these document ids (repeatable)."),
+        errors: bool = typer.Option(False, "--errors", help=errors_help),
+        _fmt: str = "table",
+    ):
+        from ..evaluation import policy  # here, not above: --help must not import the library
+
+        return getattr(policy, evaluate)(gold, corpus_dir, doc or None), ({"errors": errors} if _fmt == "table" else {})
+
+    command.__name__ = name.replace("-", "_")
+    return command
 
 
-@app.command("eval-cite")
-@handle_errors
-@output_options("table", "json", "csv", inputs=lambda kw: [kw["gold"]])
-def eval_cite(
-    gold: Path = typer.Argument(..., help="Gold citations (format: tests/data/citations_gold.json)."),
-    corpus_dir: Path = typer.Option(Path("corpus"), "--corpus", help="Directory holding the gold's documents."),
-    doc: Optional[List[str]] = typer.Option(None, "--doc", help="Only these document ids (repeatable)."),
-    errors: bool = typer.Option(False, "--errors", help="List every missed, spurious or mislabelled citation."),
-    _fmt: str = "table",
-):
-    """Precision/recall of citation extraction on gold (same work by normalised title), with relation/kind/文号 accuracy."""
-    from ..evaluation.policy import evaluate_citations
-
-    return evaluate_citations(gold, corpus_dir, doc or None), ({"errors": errors} if _fmt == "table" else {})
+eval_commitments = _eval_command(
+    "eval-commitments", "evaluate_commitments", "commitments", "List every missed and spurious commitment.",
+    "Precision/recall of commitment extraction on gold (same kind, same value, overlapping span).")
+eval_cite = _eval_command(
+    "eval-cite", "evaluate_citations", "citations", "List every missed, spurious or mislabelled citation.",
+    "Precision/recall of citation extraction on gold (same work by normalised title), with relation/kind/文号 accuracy.")

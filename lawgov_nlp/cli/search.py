@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
 
@@ -12,12 +12,12 @@ from .app import IndexOpt, app, handle_errors, index_dir, utf8_arg, warn
 
 @app.command()
 @handle_errors
-@output_options("table", "json", "csv")
+@output_options("table", "json", "csv", "xlsx")
 def search(
     query: str = typer.Argument(..., help="What to look for, in plain Chinese or policy terms."),
     index: Optional[str] = IndexOpt,
     k: int = typer.Option(10, "-k", "--top", help="Number of results."),
-    doc: Optional[List[str]] = typer.Option(None, "--doc", help="Only these document ids (repeatable)."),
+    doc: Optional[list[str]] = typer.Option(None, "--doc", help="Only these document ids (repeatable)."),
     region: Optional[str] = typer.Option(None, "--region", help="Only documents whose region, issuer or title contains this (e.g. 河北)."),
     year: Optional[str] = typer.Option(None, "--year", help="Only documents of this year or range (2021 or 2021-2023)."),
     doc_type: Optional[str] = typer.Option(None, "--type", help="Only this document type (实施方案, 工作要点, 年度报告, 纲要)."),
@@ -35,7 +35,7 @@ def search(
 
 @app.command("eval-search")
 @handle_errors
-@output_options("table", "json", "csv", inputs=lambda kw: [kw["judgments"]])
+@output_options("table", "json", "csv", "xlsx", inputs=lambda kw: [kw["judgments"]])
 def eval_search(
     judgments: Path = typer.Argument(..., help="Relevance judgments JSON (see tests/data/search_judgments.json)."),
     index: Optional[str] = IndexOpt,

@@ -1,4 +1,8 @@
-"""diff-plans quality against gold labels: status accuracy, the omitted class, evidence hits."""
+"""diff-plans quality against gold labels: status accuracy, the omitted class, evidence hits.
+
+Evidence is checked against the *passage* each match shows (a few sentences), not the whole clause
+it sits in: a 20,000-character clause would otherwise "contain" every gold phrase.
+"""
 from __future__ import annotations
 
 import json
@@ -6,10 +10,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Sequence
 
+from ..analysis.results import STATUSES, DocAlignment
 from ..errors import InputError
 from ..reading.normalize import normalize
 
-# -- scoring ------------------------------------------------------------------------------
+_VALUES = tuple(s.value for s in STATUSES)
+
 
 @dataclass
 class DiffEval:
@@ -23,6 +29,7 @@ class DiffEval:
     evidence_hit3: float
     evidence_items: int
     confusion: dict[str, dict[str, int]]
+    reference: str = "gangyao-2021-2025-outline"
 
 
 def load_gold(path: str | Path) -> dict:
@@ -42,71 +49,100 @@ def load_gold(path: str | Path) -> dict:
         if key in data and not isinstance(data[key], str):
             raise InputError(f"{p}: '{key}' must be a document id (a string), got {type(data[key]).__name__}")
     for k, it in enumerate(data["items"], start=1):
-        if not isinstance(it, dict) or not isinstance(it.get("ref"), str) or it.get("status") not in ("implemented", "partial", "omitted", "not_applicable"):
-            raise InputError(f"{p}: item #{k} needs 'ref' and a status of implemented, partial, omitted or not_applicable")
+        if not isinstance(it, dict) or not isinstance(it.get("ref"), str) or it.get("status") not in _VALUES:
+            raise InputError(f"{p}: item #{k} needs 'ref' and a status of {', '.join(_VALUES)}")
         ev = it.get("evidence", [])
         if not isinstance(ev, list) or not all(isinstance(e, dict) and isinstance(e.get("contains"), str) and e["contains"] for e in ev):
             raise InputError(f"{p}: item #{k} ({it['ref']}): 'evidence' must be a list of objects with a non-empty 'contains' string")
     return data
 
 
-def score_diff(gold: dict, alignment) -> DiffEval:
-    """Compare one DocAlignment with gold labels (status per item, evidence by substring)."""
-    by_marker = {it.ref.path[-1]: it for it in alignment.items if it.ref.path}
-    statuses = ("implemented", "partial", "omitted", "not_applicable")
-    confusion = {g: {p: 0 for p in statuses} for g in statuses}
-    correct = 0
-    tp = fp = fn = 0
-    hits1 = hits3 = ev_items = 0
+def score_statuses(gold: dict, predicted: dict[str, str]) -> tuple[float, float, float, float, dict]:
+    """Accuracy and omitted-class precision/recall/F1 of ``predicted`` (item marker → status)."""
+    confusion = {g: {p: 0 for p in _VALUES} for g in _VALUES}
+    correct = tp = fp = fn = 0
     for g in gold["items"]:
-        it = by_marker.get(g["ref"])
-        if it is None:
+        if g["ref"] not in predicted:
             raise InputError(f"gold item {g['ref']} is not an item of the reference")
-        pred, want = it.status, g["status"]
+        pred, want = str(predicted[g["ref"]]), g["status"]
         confusion[want][pred] += 1
         correct += pred == want
         tp += pred == "omitted" and want == "omitted"
         fp += pred == "omitted" and want != "omitted"
         fn += pred != "omitted" and want == "omitted"
-        needles = [normalize(e["contains"]) for e in g.get("evidence", [])]
-        if needles and want in ("implemented", "partial"):
-            ev_items += 1
-            ranked = [normalize(m.text) for m in (it.matches or ([it.nearest] if it.nearest else []))]
-            hits1 += any(n in t for t in ranked[:1] for n in needles)
-            hits3 += any(n in t for t in ranked[:3] for n in needles)
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return correct / len(gold["items"]), p, r, f1, confusion
+
+
+def score_diff(gold: dict, alignment: DocAlignment) -> DiffEval:
+    """Compare one DocAlignment with gold labels (status per item, evidence by substring of the passages shown)."""
+    by_marker = {it.ref.path[-1]: it for it in alignment.items if it.ref.path}
+    acc, p, r, f1, confusion = score_statuses(gold, {k: it.status.value for k, it in by_marker.items()})
+    hits1 = hits3 = ev_items = 0
+    for g in gold["items"]:
+        it = by_marker[g["ref"]]
+        needles = [normalize(e["contains"]) for e in g.get("evidence", [])]
+        if needles and g["status"] in ("implemented", "partial"):
+            ev_items += 1
+            ranked = [normalize(m.passage) for m in (it.matches or ([it.nearest] if it.nearest else []))]
+            hits1 += any(n in t for t in ranked[:1] for n in needles)
+            hits3 += any(n in t for t in ranked[:3] for n in needles)
     n = len(gold["items"])
-    return DiffEval(gold["target"], n, round(correct / n, 4), round(p, 4), round(r, 4), round(f1, 4),
-                    round(hits1 / ev_items, 4) if ev_items else 0.0, round(hits3 / ev_items, 4) if ev_items else 0.0, ev_items, confusion)
+    return DiffEval(gold["target"], n, round(acc, 4), round(p, 4), round(r, 4), round(f1, 4),
+                    round(hits1 / ev_items, 4) if ev_items else 0.0, round(hits3 / ev_items, 4) if ev_items else 0.0, ev_items, confusion,
+                    gold.get("reference", "gangyao-2021-2025-outline"))
 
 
 @dataclass
 class DiffEvaluation:
     rows: list[DiffEval]
+    reference: dict | None = None  # encoder, config and data versions the figures were produced with
 
-    COLUMNS = ["target", "items", "accuracy", "omitted_precision", "omitted_recall", "omitted_f1", "evidence_hit1", "evidence_hit3", "evidence_items"]
+    COLUMNS = ["reference", "target", "items", "accuracy", "omitted_precision", "omitted_recall", "omitted_f1", "evidence_hit1", "evidence_hit3", "evidence_items"]
 
     def to_dict(self) -> dict:
-        return {"rows": [asdict(r) for r in self.rows]}
+        return {"rows": [asdict(r) for r in self.rows], "reference": self.reference}
 
     def to_rows(self) -> tuple[list[str], list[dict]]:
-        return self.COLUMNS, [asdict(r) for r in self.rows]
+        return self.COLUMNS, [{k: asdict(r)[k] for k in self.COLUMNS} for r in self.rows]
 
 
-def evaluate_diff(gold_paths: Sequence[str | Path], corpus_dir: str | Path = "corpus", cache=None) -> DiffEvaluation:
-    """Align each gold file's target with its reference (read from ``corpus_dir``) and score it."""
-    from ..analysis.align import Aligner
-    from ..reading.corpus import find_document, load_path
+def find_target(doc_id: str, dirs: Sequence[str | Path], gold_path: Path) -> Path:
+    """A gold file's document: in the ``dirs`` given, else beside the gold file (its directory, and any
+    subdirectory of it that has a ``manifest.toml``, as ``tests/data/controls`` does)."""
+    from ..reading.corpus import MANIFEST, find_document
 
+    here = gold_path.parent
+    candidates = [Path(d) for d in dirs] + [here] + sorted(m.parent for m in here.glob(f"*/{MANIFEST}"))
+    for d in candidates:
+        if d.is_dir():
+            try:
+                return find_document(d, doc_id)
+            except InputError:
+                continue
+    raise InputError(f"document '{doc_id}' not found in {', '.join(map(str, candidates))} (give its directory with --corpus)")
+
+
+def evaluate_diff(gold_paths: Sequence[str | Path], corpus_dirs: Sequence[str | Path] | str | Path = ("corpus",), cache=None,
+                  encoder: str | None = None, config=None) -> DiffEvaluation:
+    """Align each gold file's target with its reference and score it."""
+    from ..analysis.align import DEFAULT_DIFF_ENCODER, Aligner
+    from ..reading.corpus import load_path
+
+    dirs = [corpus_dirs] if isinstance(corpus_dirs, (str, Path)) else list(corpus_dirs)
     rows = []
     aligners: dict[str, Aligner] = {}
     for g in gold_paths:
         data = load_gold(g)
         ref_id = data.get("reference", "gangyao-2021-2025-outline")
         if ref_id not in aligners:
-            aligners[ref_id] = Aligner(load_path(find_document(corpus_dir, ref_id)), cache=cache)
-        alignment = aligners[ref_id].align(load_path(find_document(corpus_dir, data["target"])))
+            aligners[ref_id] = Aligner(load_path(find_target(ref_id, dirs, Path(g))), encoder or DEFAULT_DIFF_ENCODER, cache=cache, config=config)
+        alignment = aligners[ref_id].align(load_path(find_target(data["target"], dirs, Path(g))))
         rows.append(score_diff(data, alignment))
-    return DiffEvaluation(rows)
+    first = next(iter(aligners.values())).reference_info() if aligners else None
+    info = {k: first[k] for k in ("encoder", "config", "config_fingerprint", "data")} if first else None
+    if info:
+        info["references"] = list(aligners)
+    return DiffEvaluation(rows, info)

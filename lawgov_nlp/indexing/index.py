@@ -39,7 +39,7 @@ from .layout import FORMAT, FORMAT_VERSION, display, write_lock  # noqa: F401  (
 from .lexical import char_bigrams, tokenize
 from .manifest import FIELDS, Manifest, _segment_files, stamp_verified, validate_manifest, write_manifest  # noqa: F401  (re-exported)
 from .postings import save_segment, write_segment
-from .reader import ClauseIndex, open_index, read_manifest  # noqa: F401  (re-exported)
+from .reader import ClauseIndex, IndexedDocument, open_index, read_manifest  # noqa: F401  (re-exported)
 from .store import ClauseStore, json_text
 
 log = logging.getLogger(__name__)

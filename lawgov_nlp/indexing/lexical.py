@@ -110,7 +110,7 @@ class BM25Index:
         self._bm25 = None
         self.n = 0
 
-    def fit(self, docs_tokens: Sequence[Sequence[str]]) -> "BM25Index":
+    def fit(self, docs_tokens: Sequence[Sequence[str]]) -> BM25Index:
         import bm25s
 
         self._bm25 = bm25s.BM25(k1=self.k1, b=self.b)
@@ -133,7 +133,7 @@ class BM25Index:
         self._bm25.save(str(directory), show_progress=False)
 
     @classmethod
-    def load(cls, directory: Path, n: int) -> "BM25Index":
+    def load(cls, directory: Path, n: int) -> BM25Index:
         import bm25s
 
         self = cls()

@@ -173,7 +173,7 @@ def write_manifest(tmp: Path, encoder_id: str, encoder_spec: str, dim: int, fact
     manifest = Manifest(
         FORMAT, FORMAT_VERSION, version, encoder_id, encoder_spec, dim, factory, "inner_product", nprobe, documents,
         clauses, n_sentences, clauses if rows is None else rows, n_sentences if sentence_ids is None else sentence_ids,
-        corpus_hash, dictionary_hash(), _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"), __version__,
+        corpus_hash, dictionary_hash(), _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), __version__,
         embedded, list(segments), [list(map(int, r)) for r in deleted], {"k1": default.k1, "b": default.b}, CHECKSUM,
         _file_entries(tmp, known),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,15 @@ def _faiss():
     except ImportError as exc:  # pragma: no cover - core dependency
         raise IndexStoreError("the index needs faiss: pip install faiss-cpu") from exc
     return faiss
+
+
+@dataclass
+class IndexedDocument(Document):
+    """A document read back from an index: no original text (``text`` is empty), but the index row of
+    every clause, so its stored embeddings and tokens can be used instead of recomputed."""
+
+    index_rows: dict[str, int] = field(default_factory=dict)  # clause id → clause row in the index
+    index_tokens: dict[str, list[str]] = field(default_factory=dict)  # clause id → stored jieba tokens
 
 
 class ClauseIndex:
@@ -90,7 +100,7 @@ class ClauseIndex:
         sims = np.asarray(self.sentence_vectors[idx], dtype=np.float32) @ qv
         return np.maximum.reduceat(sims, starts)
 
-    def document(self, doc_id: str) -> Document:
+    def document(self, doc_id: str) -> IndexedDocument:
         """A document rebuilt from the index (clauses, tree and metadata; no original file needed)."""
         from ..reading.clean import CleanResult
         from ..reading.metadata import DocMeta
@@ -109,10 +119,9 @@ class ClauseIndex:
                    r["level"], r["parent_id"], r["fields"], r["duplicate_of"], r["numbering"])
             for r in sorted(rows.values(), key=lambda r: r["row"])
         ]
-        doc = Document(doc_id, Path(d["path"]), "", "index", "", meta, clauses, any(c.kind == "body" for c in clauses), CleanResult([]))
-        doc.index_rows = {r["clause_id"]: r["row"] for r in rows.values()}  # type: ignore[attr-defined]
-        doc.index_tokens = {r["clause_id"]: (r["tokens"] or "").split() for r in rows.values()}  # type: ignore[attr-defined]
-        return doc
+        return IndexedDocument(doc_id, Path(d["path"]), "", "index", "", meta, clauses, any(c.kind == "body" for c in clauses), CleanResult([]),
+                               index_rows={r["clause_id"]: r["row"] for r in rows.values()},
+                               index_tokens={r["clause_id"]: (r["tokens"] or "").split() for r in rows.values()})
 
     def doc_ids(self) -> list[str]:
         return [d["doc_id"] for d in self.store.documents()]

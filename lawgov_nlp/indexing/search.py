@@ -14,11 +14,12 @@ from typing import Sequence
 
 import numpy as np
 
+from .. import display
 from ..config import SearchConfig
 from ..errors import QueryError
+from ..reading.normalize import find_spans, strip_punct
 from .index import ClauseIndex, open_index, resolve_index_dir
 from .lexical import char_bigrams, expand_query, matched_terms, tokenize
-from ..reading.normalize import find_spans, strip_punct
 
 MODES = ("hybrid", "lexical", "dense")
 
@@ -75,17 +76,7 @@ class SearchResults(list):
         } for r in self])
 
     def _repr_html_(self) -> str:
-        import html
-
-        from ..views.report import marked_html
-
-        rows = []
-        for r in self:
-            sig = " · ".join(f"{k} {v:.2f}" for k, v in r.scores.items())
-            rows.append(f"<tr><td>{r.rank}</td><td>{r.score:.3f}</td><td><b>{html.escape(r.title)}</b><br><small>{html.escape(r.path_label)}</small></td>"
-                        f"<td style='text-align:left'>{marked_html(r.text, r.highlights)}<br><small style='color:#777'>{sig} · terms: {html.escape('、'.join(r.matched_terms))}</small></td></tr>")
-        return (f"<p><b>「{html.escape(self.query)}」</b> ({self.mode}, {len(self)} results)</p><table><tr><th>#</th><th>score</th><th>document / clause</th><th>text</th></tr>"
-                + "".join(rows) + "</table>")
+        return display.render_html(self)
 
 
 def check_query(query: str, max_chars: int = SearchConfig.max_query_chars) -> str:

@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 import logging
+import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .document import Document, doc_id_for, iter_paths, load_document
 from ..errors import InputError
+from .document import Document, doc_id_for, iter_paths, load_document
 from .files import FileSelection, select_files
 from .metadata import DocMeta
 
 log = logging.getLogger(__name__)
-
-import tomllib
 
 MANIFEST = "manifest.toml"
 _META_KEYS = {f.name for f in fields(DocMeta)}

@@ -24,6 +24,9 @@ import tempfile
 from pathlib import Path
 
 from ..errors import InputError
+from .decode import decode_bytes, looks_like_html
+from .docx import docx_text
+from .html import html_to_text
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +37,10 @@ _SOFFICE_TIMEOUT = 180  # seconds for one LibreOffice conversion
 
 def read_doc(path: Path, data: bytes) -> tuple[str, str, str]:
     """``(text, format, encoding)`` of a ``.doc``/``.wps`` file, whatever it really holds."""
-    from .ingest import _docx_text, _looks_like_html, decode_bytes, html_to_text
 
     kind = "wps" if path.suffix.lower() == ".wps" else "doc"
     if data.startswith(ZIP_MAGIC):
-        return _docx_text(path, data), "docx", "docx"  # a .docx under an old name
+        return docx_text(path, data), "docx", "docx"  # a .docx under an old name
     if data.startswith(OLE_MAGIC):
         try:
             docx = _convert_ole(path, data)
@@ -47,19 +49,19 @@ def read_doc(path: Path, data: bytes) -> tuple[str, str, str]:
             if fallback is None:
                 raise exc from None
             docx = fallback
-        return _docx_text(path, docx), kind, kind
+        return docx_text(path, docx), kind, kind
     head = data[:2048].lstrip()
     if head.startswith(b"{\\rtf"):
         docx = _with_libreoffice(path)
         if docx is None:
             raise InputError(f"{path}: is an RTF file, not a Word document; open it in Word/WPS and save it as .docx")
-        return _docx_text(path, docx), "rtf", "rtf"
+        return docx_text(path, docx), "rtf", "rtf"
     not_word = InputError(f"{path}: not a Word 97-2003 or WPS document (no OLE header)")
     try:
         text, encoding = decode_bytes(data, path)
     except InputError:
         raise not_word from None
-    if _looks_like_html(text) or "<html" in text[:2048].lower():
+    if looks_like_html(text) or "<html" in text[:2048].lower():
         body, _meta = html_to_text(text)
         return body, "html", encoding  # Word's "save as web page" under a .doc name
     raise not_word

@@ -8,9 +8,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..config import Limits, limits as current_limits
-from .clean import CleanResult, clean_lines
+from ..config import Limits
+from ..config import limits as current_limits
 from ..errors import InputError
+from .clean import CleanResult, clean_lines
 from .ingest import read_file
 from .metadata import DocMeta, extract_meta
 from .segment import Clause, segment_lines

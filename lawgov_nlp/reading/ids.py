@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
+from .clause import Clause
 from .numbering import ANNEX, bare_marker, match_marker
-
-if TYPE_CHECKING:
-    from .segment import Clause
 
 # Spaces, punctuation and symbols do not make a clause another clause. (A regex pass, not
 # ``normalize``: this runs over every clause of every document read.)

@@ -24,10 +24,10 @@ from collections import Counter
 from dataclasses import asdict, dataclass, fields
 
 from .clean import Line
-from .doctype import GENRE_WORDS, announced_title, doc_type_of_text, doc_type_of_title, infer_level, strip_brackets
+from .doctype import GENRE_WORDS, announced_title, doc_type_of_text, doc_type_of_title, infer_level
 from .numbering import match_marker
 
-__all__ = ["DocMeta", "extract_meta", "parse_date", "parse_doc_number", "infer_level", "infer_doc_type", "parse_period"]
+__all__ = ["DocMeta", "extract_meta", "infer_doc_type", "infer_level", "parse_date", "parse_doc_number", "parse_period"]
 
 LEVELS = ("national", "province", "city", "county", "department")
 
@@ -53,7 +53,7 @@ class DocMeta:
     def to_dict(self) -> dict:
         return asdict(self)
 
-    def merged(self, other: "DocMeta") -> "DocMeta":
+    def merged(self, other: DocMeta) -> DocMeta:
         """``self`` with empty fields filled from ``other``."""
         out = DocMeta(**asdict(self))
         for f in fields(self):

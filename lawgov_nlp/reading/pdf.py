@@ -175,7 +175,7 @@ def _has_images(page, raw) -> bool:
 def _pdf_title(pdf) -> str:
     try:
         title = (pdf.get_metadata_value("Title") or "").strip()
-    except Exception:  # a broken info dictionary is no reason to refuse the text
+    except Exception:  # noqa: BLE001  (a broken info dictionary is no reason to refuse the text)
         return ""
     # Exports name the source file or the template ("Microsoft Word - 1.doc", "标题"): no title.
     if not re.search(r"[\u4e00-\u9fff]{4}", title) or re.search(r"(?i)(microsoft|wps|\.docx?$|\.wps$|^标题$)", title):

@@ -24,15 +24,25 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from ..config import Limits, SegmentConfig, limits as current_limits
+from ..config import Limits, SegmentConfig
+from ..config import limits as current_limits
+from .clause import Clause
 from .clean import Line
 from .ids import assign_ids
-from .tables import TABLE_COLUMNS, link_table_duplicates, parse_table
-from .pieces import sentences, split_pieces  # noqa: F401  (sentences: the public home is here)
 from .numbering import (
-    ANNEX, RANK_ANNEX, RANK_CONTINUED, RANK_ORDINAL, RANK_TABLE_ROW, bare_marker, leading_ordinal, marker_number, match_marker,
+    ANNEX,
+    RANK_ANNEX,
+    RANK_CONTINUED,
+    RANK_ORDINAL,
+    RANK_TABLE_ROW,
+    bare_marker,
+    leading_ordinal,
+    marker_number,
+    match_marker,
     ordinal_runs,
 )
+from .pieces import sentences, split_pieces  # noqa: F401  (sentences: the public home is here)
+from .tables import TABLE_COLUMNS, link_table_duplicates, parse_table
 
 _TERMINAL = tuple("。！？；：:!?;」』”）)】")
 _HEADING_MAX = SegmentConfig.heading_max
@@ -42,43 +52,6 @@ CONTINUED = "（续）"
 _DECIMAL_PARENTS = {"chapter", "section", "part", "num", "decimal"}
 
 
-@dataclass
-class Clause:
-    """One clause: a numbered unit with its own text (not its children's), or a pre/postamble block."""
-
-    id: str
-    doc_id: str
-    path: tuple[str, ...]
-    kind: str  # body | preamble | postamble | annex | table_row | paragraph
-    heading: str
-    text: str
-    span: tuple[int, int]
-    level: int
-    parent_id: str | None = None
-    fields: dict[str, str] = field(default_factory=dict)
-    duplicate_of: str | None = None
-    # book|subbook|chapter|section|article|part|item|decimal|num|pnum|rnum|circled|seq|ordinal|
-    # continued|annex|table_row|""
-    numbering: str = ""
-
-    @property
-    def marker(self) -> str:
-        return self.path[-1] if self.path else ""
-
-    @property
-    def local_id(self) -> str:
-        """The id without its document: equal in two versions of a document for the same content."""
-        return self.id.split("#", 1)[1] if "#" in self.id else self.id
-
-    def to_dict(self) -> dict:
-        return {
-            "clause_id": self.id, "doc_id": self.doc_id, "path": list(self.path), "kind": self.kind,
-            "level": self.level, "heading": self.heading, "text": self.text, "span": list(self.span),
-            "parent_id": self.parent_id, "fields": dict(self.fields), "duplicate_of": self.duplicate_of,
-            "numbering": self.numbering,
-        }
-
-
 @dataclass(eq=False)
 class _Builder:
     kind: str
@@ -86,7 +59,7 @@ class _Builder:
     path: tuple[str, ...]
     marker_len: int  # characters of the marker at the start of the first piece
     pieces: list[tuple[int, int]] = field(default_factory=list)
-    parent: "_Builder | None" = None
+    parent: _Builder | None = None
     needs_body: bool = False
     fields: dict[str, str] = field(default_factory=dict)
     heading: str | None = None

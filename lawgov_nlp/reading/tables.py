@@ -8,14 +8,12 @@ grammar; ``segment`` turns rows into table-row clauses under the clause before t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
+from .clause import Clause
 from .clean import Line
 from .normalize import strip_punct
 from .numbering import ANNEX, match_marker
-
-if TYPE_CHECKING:
-    from .segment import Clause
 
 TABLE_COLUMNS = {
     "序号", "重点工作任务", "工作任务", "主要任务", "具体任务", "任务", "工作内容", "工作措施", "具体措施",

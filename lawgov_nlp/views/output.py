@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import importlib
 import inspect
 import io
 import json
@@ -24,26 +25,15 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence
 
+from .. import display
 from ..errors import InputError, LawgovError
+from .cells import cell as _cell
+from .cells import terminal_safe
 
 ALL_FORMATS = ("table", "json", "csv", "html", "xlsx")
 _BINARY = {"xlsx"}
 
-# -- terminal safety ------------------------------------------------------------------------------
-
-# C0 controls but \t and \n, DEL, and C1 controls: shown as Unicode control pictures (␛ for ESC) or
-# U+FFFD, one cell wide each, so a document can neither move the cursor nor hide a hyperlink.
-_CONTROL_MAP = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)}
-_CONTROL_MAP[0x7F] = 0x2421
-_CONTROL_MAP.update({c: 0xFFFD for c in range(0x80, 0xA0)})
-# bidi overrides and isolates can reorder what a reader sees; zero-width chars are left alone
-# (they are common in scraped Chinese text and harmless).
-_CONTROL_MAP.update({c: 0xFFFD for c in (0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069)})
-
-
-def terminal_safe(text: str) -> str:
-    """``text`` with every control character that could drive a terminal made visible."""
-    return text.translate(_CONTROL_MAP)
+# -- terminal safety: views.cells (shared with xlsx and html, which this module imports) ----------
 
 
 def _make_console_class():
@@ -81,6 +71,7 @@ def console(stderr: bool = False, file=None, record: bool = False, width: int | 
 
 _TERMINAL: dict[type, Callable] = {}
 _HTML: dict[type, Callable] = {}
+_SHEETS: dict[type, Callable] = {}
 
 
 def terminal_view(cls: type):
@@ -92,9 +83,20 @@ def terminal_view(cls: type):
 
 
 def html_view(cls: type):
-    """Register ``fn(obj, **options) -> str`` as the HTML view of ``cls``."""
+    """Register ``fn(obj, standalone=True, **options) -> str`` as the HTML view of ``cls``: for
+    ``--format html`` here, and for notebooks in :mod:`lawgov_nlp.display` (which results call, so
+    they never import views)."""
     def deco(fn):
         _HTML[cls] = fn
+        display.register_html(cls.__name__, fn)
+        return fn
+    return deco
+
+
+def sheets_view(cls: type):
+    """Register ``fn(obj) -> {sheet name: (columns, rows)}`` as the spreadsheet tables of ``cls``."""
+    def deco(fn):
+        _SHEETS[cls] = fn
         return fn
     return deco
 
@@ -107,9 +109,14 @@ def _lookup(table: dict[type, Callable], obj) -> Callable | None:
     return None
 
 
+# Importing these registers their views. They are imported by name, when something is first shown,
+# because they import this module for the decorators: a plug-in table, not a two-way dependency.
+_VIEW_MODULES = ("policy", "render", "report", "tables", "versions")
+
+
 def _load_views() -> None:
-    # importing the view modules registers them; they are imported only when something is shown
-    from . import policy, render, report, versions  # noqa: F401
+    for name in _VIEW_MODULES:
+        importlib.import_module(f"{__package__}.{name}")
 
 
 # -- serialisation --------------------------------------------------------------------------------
@@ -140,20 +147,14 @@ def to_csv(rows: Iterable[dict], columns: Sequence[str]) -> str:
     return buf.getvalue()
 
 
-def _cell(v: Any) -> Any:
-    if isinstance(v, (list, tuple)):
-        return "/".join(map(str, v))
-    if isinstance(v, dict):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, Enum):
-        return v.value
-    return v
-
-
 def sheets_of(obj) -> dict[str, tuple[list[str], list[dict]]]:
-    """Named tables of a result: ``to_sheets()`` when it has several views, else its one ``to_rows()``."""
+    """Named tables of a result: ``to_sheets()`` or a registered :func:`sheets_view` when it has
+    several views, else its one ``to_rows()``."""
     if hasattr(obj, "to_sheets"):
         return obj.to_sheets()
+    view = _lookup(_SHEETS, obj)
+    if view is not None:
+        return view(obj)
     cols, rows = obj.to_rows()
     return {"rows": (cols, rows)}
 

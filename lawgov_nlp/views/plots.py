@@ -11,11 +11,12 @@ import contextlib
 from pathlib import Path
 from typing import Sequence
 
+from ..analysis.results import STATUSES
 from ..errors import MissingDependency
 
-STATUS_ORDER = ["implemented", "partial", "omitted", "not_applicable"]
-STATUS_COLORS = ["#2e7d32", "#f9a825", "#c62828", "#bdbdbd"]
-STATUS_LABELS = ["落实", "部分落实", "未涉及", "不适用"]
+STATUS_ORDER = [s.value for s in STATUSES]
+STATUS_COLORS = [s.color for s in STATUSES]
+STATUS_LABELS = [s.zh for s in STATUSES]
 
 
 def _mpl():

@@ -8,7 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..analysis.citations import KIND_ZH as CITED_KIND_ZH, RELATION_ZH, CitationSet
+from ..analysis.citations import KIND_ZH as CITED_KIND_ZH
+from ..analysis.citations import RELATION_ZH, CitationSet
 from ..analysis.commitments import KIND_ZH, CommitmentSet, IndicatorMatrix
 from ..analysis.compare import LABEL_ZH, LABELS, PolicyComparison
 from ..analysis.strength import LEVEL_ZH, StrengthReport
@@ -165,28 +166,29 @@ def show_comparison(cmp: PolicyComparison, out: Console, show: str = "commitment
         out.print(it)
 
 
+def _by_document_table(heading: str, lead: tuple[str, ...], cols: list[str], rows: list[dict], titles: dict[str, str]) -> list[str]:
+    """An HTML table of ``rows``: the ``lead`` columns (an item path, the indicator in bold), then one
+    column per document id in ``cols`` after them, headed by its title. Nothing when there are no rows."""
+    if not rows:
+        return []
+    docs = cols[len(lead):]
+    lead_cell = {"item": "<td class='path'>{}</td>", "indicator": "<td><b>{}</b></td>"}
+    out = [f"<h2>{heading}</h2><table><tr>" + "".join(f"<th>{c}</th>" for c in lead)
+           + "".join(f"<th>{html.escape(titles.get(c, c))}</th>" for c in docs) + "</tr>"]
+    for r in rows:
+        out.append("<tr>" + "".join(lead_cell[c].format(html.escape(r[c])) for c in lead)
+                   + "".join(f"<td>{html.escape(r.get(c, ''))}</td>" for c in docs) + "</tr>")
+    out.append("</table>")
+    return out
+
+
 def comparison_html(cmp: PolicyComparison, standalone: bool = True) -> str:
     ref = cmp.reference
     parts = ["<p class='legend'>" + "".join(f"<span>{_badge(LABEL_ZH[k] + ' ' + k, LABEL_COLOR[k])}</span>" for k in LABELS) + "</p>"]
-    cols, rows = cmp.indicator_rows()
-    if rows:
-        titles = {d["doc_id"]: d["title"] for d in cmp.documents}
-        titles[ref["doc_id"]] = ref["title"] + "（参照）"
-        parts.append("<h2>指标对照 Indicators across documents</h2><table><tr><th>indicator</th>"
-                     + "".join(f"<th>{html.escape(titles.get(c, c))}</th>" for c in cols[1:]) + "</tr>")
-        for r in rows:
-            parts.append(f"<tr><td><b>{html.escape(r['indicator'])}</b></td>" + "".join(f"<td>{html.escape(r.get(c, ''))}</td>" for c in cols[1:]) + "</tr>")
-        parts.append("</table>")
-    cols, rows = cmp.matrix_rows()
-    if rows:
-        titles = {d["doc_id"]: d["title"] for d in cmp.documents}
-        titles[ref["doc_id"]] = ref["title"] + "（参照）"
-        parts.append("<h2>逐条对照 Item by item</h2><table><tr><th>item</th><th>indicator</th>"
-                     + "".join(f"<th>{html.escape(titles.get(c, c))}</th>" for c in cols[2:]) + "</tr>")
-        for r in rows:
-            parts.append(f"<tr><td class='path'>{html.escape(r['item'])}</td><td><b>{html.escape(r['indicator'])}</b></td>"
-                         + "".join(f"<td>{html.escape(r.get(c, ''))}</td>" for c in cols[2:]) + "</tr>")
-        parts.append("</table>")
+    titles = {d["doc_id"]: d["title"] for d in cmp.documents}
+    titles[ref["doc_id"]] = ref["title"] + "（参照）"
+    parts += _by_document_table("指标对照 Indicators across documents", ("indicator",), *cmp.indicator_rows(), titles)
+    parts += _by_document_table("逐条对照 Item by item", ("item", "indicator"), *cmp.matrix_rows(), titles)
     changes = cmp.wording_changes()
     parts.append(f"<h2>措辞强弱 Wording weakened or strengthened ({len(changes)})</h2>")
     if changes:

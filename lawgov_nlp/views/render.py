@@ -1,17 +1,22 @@
-"""Terminal views of documents, indexes, search results and evaluations (diff-plans: ``report``)."""
+"""Terminal views of documents, indexes, search results and evaluations (diff-plans: ``report``), and the
+notebook HTML of search results."""
 from __future__ import annotations
+
+import html
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from .. import display
 from ..evaluation.diff import DiffEvaluation
 from ..evaluation.search import SearchEvaluation
 from ..indexing.index import BuildResult, IndexInfo
 from ..indexing.search import SearchResults
 from ..reading.corpus import DocumentList
 from ..reading.document import Document
+from .html import marked as marked_html
 from .output import terminal_view
 
 _KIND_STYLE = {"preamble": "dim", "postamble": "dim", "annex": "magenta", "table_row": "cyan", "paragraph": ""}
@@ -143,6 +148,21 @@ def show_search(results: SearchResults, out: Console, explain: bool = False, fil
         out.print(f"no clause matches '{results.query}'" + (" with these filters" if filtered else ""), markup=False)
         return
     out.print(search_table(results.query, results, explain=explain))
+
+
+def search_results_html(results: SearchResults, standalone: bool = False) -> str:
+    """A notebook table of search results (always a fragment: ``search`` offers no HTML page)."""
+    rows = []
+    for r in results:
+        sig = " · ".join(f"{k} {v:.2f}" for k, v in r.scores.items())
+        rows.append(f"<tr><td>{r.rank}</td><td>{r.score:.3f}</td><td><b>{html.escape(r.title)}</b><br><small>{html.escape(r.path_label)}</small></td>"
+                    f"<td style='text-align:left'>{marked_html(r.text, r.highlights)}<br><small style='color:#777'>{sig} · terms: {html.escape('、'.join(r.matched_terms))}</small></td></tr>")
+    return (f"<p><b>「{html.escape(results.query)}」</b> ({results.mode}, {len(results)} results)</p><table><tr><th>#</th><th>score</th><th>document / clause</th><th>text</th></tr>"
+            + "".join(rows) + "</table>")
+
+
+# notebooks only: registered with display, not with html_view, so ``search --format html`` stays unoffered
+display.register_html("SearchResults", search_results_html)
 
 
 @terminal_view(SearchEvaluation)

@@ -1,18 +1,13 @@
 """diff-plans reports: rich terminal tables, CSV rows, and a self-contained HTML page."""
 from __future__ import annotations
 
-import html
-
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..analysis.align import STATUS_ZH, STATUSES, DiffReport
+from ..analysis.results import STATUSES, DiffReport, Status
 from .output import html_view, terminal_view
 from .render import clip
-
-STATUS_STYLE = {"implemented": "bold green", "partial": "yellow", "omitted": "bold red", "not_applicable": "dim"}
-STATUS_COLOR = {"implemented": "#2e7d32", "partial": "#f9a825", "omitted": "#c62828", "not_applicable": "#9e9e9e"}
 
 
 def _clip(s: str, n: int) -> str:
@@ -27,8 +22,18 @@ def _highlight(text: str, spans, limit: int) -> Text:
     return t
 
 
+def _passage(m, limit: int) -> Text:
+    """The scored passage of a match (not the whole clause), shared phrases highlighted."""
+    if not m.evidence:
+        return _highlight(m.text, m.target_spans, limit)
+    a, b = m.evidence[0]
+    spans = [(x - a, y - a) for x, y in m.target_spans if x >= a and y <= b]
+    t = _highlight(m.text[a:b], spans, limit)
+    return Text("…").append_text(t) if a > 0 else t
+
+
 @terminal_view(DiffReport)
-def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> None:
+def print_report(report: DiffReport, out: Console, verbose: bool = False) -> None:
     ref = report.reference
     out.print(Text.assemble(("reference ", "bold"), f"{ref['title']} ({ref['items']} items" + (", headings only: expanded with policy terms" if ref.get("headings_only") else "") + ")"))
     for d in report.documents:
@@ -36,10 +41,12 @@ def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> N
         out.print()
         line = Text.assemble((d.title, "bold"), " ", (d.doc_id, "dim"), "  coverage ", (f"{d.coverage:.0%}", "bold"), "  ")
         for s in STATUSES:
-            line.append(f"{STATUS_ZH[s]} {c[s]}  ", style=STATUS_STYLE[s])
+            line.append(f"{s.zh} {c[s.value]}  ", style=s.style)
         out.print(line)
         for note in d.notes:
             out.print(Text.assemble(("note: ", "yellow"), note))
+        for w in d.warnings:
+            out.print(Text.assemble(("warning: ", "bold yellow"), w))
         t = Table(show_lines=False, pad_edge=False)
         t.add_column("item", overflow="fold", ratio=3)
         t.add_column("status", no_wrap=True)
@@ -47,14 +54,14 @@ def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> N
         t.add_column("evidence in the document (shared phrases highlighted)", overflow="fold", ratio=6)
         for it in d.items:
             marker = it.ref.path[-1] if it.ref.path else ""
-            status = Text(f"{STATUS_ZH[it.status]}", style=STATUS_STYLE[it.status])
+            status = Text(it.status.zh, style=it.status.style)
             if it.matches:
                 m = it.matches[0]
-                ev = Text(f"{m.path_label}\n", style="cyan")
-                ev.append_text(_highlight(m.text, m.target_spans, 110 if not verbose else 400))
+                ev = Text(f"{m.path_label or m.clause_id.split('#')[-1]}\n", style="cyan")
+                ev.append_text(_passage(m, 110 if not verbose else 400))
                 if len(it.matches) > 1:
                     ev.append(f"\n+ {len(it.matches) - 1} more: " + "; ".join(x.path_label.split(" › ")[-1][:20] for x in it.matches[1:]), style="dim")
-            elif it.status == "not_applicable":
+            elif it.status is Status.NOT_APPLICABLE:
                 ev = Text(it.reason, style="dim")
             elif it.nearest is not None:
                 ev = Text(f"nearest: {it.nearest.path_label} — {it.reason}", style="dim")
@@ -76,87 +83,16 @@ def print_report(report: "DiffReport", out: Console, verbose: bool = False) -> N
 
 
 # -- HTML --------------------------------------------------------------------------------------
+# The page itself is built in views.diff_html from templates shared with the web app.
 
-_CSS = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:0;color:#222;background:#fafafa}
-header{background:#1f3a5f;color:#fff;padding:16px 24px}header h1{margin:0;font-size:20px}header p{margin:4px 0 0;opacity:.85}
-main{padding:16px 24px}h2{border-bottom:2px solid #1f3a5f;padding-bottom:4px;margin-top:32px}
-table{border-collapse:collapse;width:100%;background:#fff}td,th{border:1px solid #ddd;padding:6px 8px;vertical-align:top;font-size:14px}
-th{background:#eef2f7;text-align:left}.badge{display:inline-block;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;white-space:nowrap}
-mark{background:#ffe58f;padding:0 1px}.ref{width:38%}.path{color:#1f5f8b;font-size:12px;margin-bottom:2px}.reason{color:#777;font-size:12px}
-.matrix td{text-align:center;padding:2px;min-width:34px}.matrix td a{display:block;color:#fff;text-decoration:none;font-size:12px;padding:4px 0}
-.matrix th.doc{writing-mode:vertical-rl;white-space:nowrap;font-weight:normal;font-size:12px}.legend span{margin-right:12px}
-.summary{display:flex;gap:16px;flex-wrap:wrap;margin:8px 0}.summary div{background:#fff;border:1px solid #ddd;padding:6px 12px;border-radius:4px}
-.match{border-left:3px solid #9ab;padding-left:8px;margin-bottom:8px}.note{background:#fff3cd;border:1px solid #ffe08a;padding:6px 10px}
-"""
+from .html import FONT_STACK, static_text  # noqa: E402
 
-
-def marked_html(text: str, spans) -> str:
-    out, pos = [], 0
-    for a, b in sorted(spans):
-        if a < pos or a >= len(text):
-            continue
-        out.append(html.escape(text[pos:a]))
-        out.append(f"<mark>{html.escape(text[a:b])}</mark>")
-        pos = b
-    out.append(html.escape(text[pos:]))
-    return "".join(out).replace("\n", "<br>")
-
-
-def _badge(status: str) -> str:
-    return f'<span class="badge" style="background:{STATUS_COLOR[status]}">{STATUS_ZH[status]} {status.replace("_", " ")}</span>'
+# the shared stylesheet, for other HTML views built as strings (views.policy)
+_CSS = f":root{{--font-stack:{FONT_STACK}}}" + static_text("lawgov.css") + ".ref{width:38%}"
 
 
 @html_view(DiffReport)
-def render_html(report: "DiffReport", standalone: bool = True) -> str:
-    ref = report.reference
-    docs = report.documents
-    parts = []
-    if standalone:
-        parts.append(f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>diff-plans: {html.escape(ref["title"])}</title><style>{_CSS}</style></head><body>')
-        parts.append(f'<header><h1>对照：{html.escape(ref["title"])}</h1><p>{len(docs)} document(s) · {ref["items"]} reference items · lawgov-nlp diff-plans</p></header><main>')
-    else:
-        parts.append(f"<style>{_CSS}</style><div>")
-    legend = "".join(f"<span>{_badge(s)}</span>" for s in STATUSES)
-    parts.append(f'<p class="legend">{legend}</p>')
-    if len(docs) > 1:
-        parts.append("<h2>覆盖矩阵 Coverage matrix</h2><table class='matrix'><tr><th>reference item</th>")
-        for k, d in enumerate(docs):
-            parts.append(f'<th class="doc" title="{html.escape(d.title)}"><a href="#d{k}">{html.escape(_clip(d.title, 26))}</a></th>')
-        parts.append("</tr><tr><td><b>coverage</b></td>" + "".join(f"<td>{d.coverage:.0%}</td>" for d in docs) + "</tr>")
-        for i, it0 in enumerate(docs[0].items):
-            label = f"{it0.ref.path[-1] if it0.ref.path else ''}{it0.ref.heading}"
-            parts.append(f"<tr><td style='text-align:left'>{html.escape(label)}</td>")
-            for k, d in enumerate(docs):
-                st = d.items[i].status
-                parts.append(f'<td style="background:{STATUS_COLOR[st]}"><a href="#d{k}-i{i}" title="{html.escape(d.title)} · {STATUS_ZH[st]}">{STATUS_ZH[st][:2]}</a></td>')
-            parts.append("</tr>")
-        parts.append("</table>")
-    for k, d in enumerate(docs):
-        c = d.counts()
-        parts.append(f'<h2 id="d{k}">{html.escape(d.title)}</h2>')
-        parts.append('<div class="summary">' + f"<div>coverage <b>{d.coverage:.0%}</b></div>" + "".join(f"<div>{_badge(s)} {c[s]}</div>" for s in STATUSES) + "</div>")
-        for note in d.notes:
-            parts.append(f'<p class="note">{html.escape(note)}</p>')
-        parts.append("<table><tr><th class='ref'>reference item 纲要条目</th><th>status</th><th>evidence in the document 本地条款</th></tr>")
-        for i, it in enumerate(d.items):
-            first = it.matches[0] if it.matches else None
-            ref_cell = f'<div class="path">{html.escape(it.ref.path_label)}</div>' + marked_html(it.ref.text, first.ref_spans if first else [])
-            if it.expanded_terms:
-                ref_cell += f'<div class="reason">policy terms: {html.escape("、".join(it.expanded_terms))}</div>'
-            ev = []
-            for m in it.matches:
-                ev.append(f'<div class="match"><div class="path">{html.escape(m.path_label)} · score {m.score:.2f}</div>{marked_html(m.text, m.target_spans)}'
-                          f'<div class="reason">shared: {html.escape("、".join(m.shared[:10]) or "—")}</div></div>')
-            if not it.matches and it.nearest is not None and it.status != "not_applicable":
-                ev.append(f'<div class="match"><div class="path">nearest: {html.escape(it.nearest.path_label)} · score {it.nearest.score:.2f}</div>{marked_html(_clip(it.nearest.text, 300), it.nearest.target_spans)}</div>')
-            ev.append(f'<div class="reason">{html.escape(it.reason)}</div>')
-            parts.append(f'<tr id="d{k}-i{i}"><td class="ref">{ref_cell}</td><td>{_badge(it.status)}<br><small>{it.score:.2f}</small></td><td>{"".join(ev)}</td></tr>')
-        parts.append("</table>")
-        if d.additions:
-            parts.append(f"<h3>本地新增 Local additions ({len(d.additions)})</h3><table><tr><th>clause</th><th>text</th></tr>")
-            for a in d.additions:
-                parts.append(f"<tr><td class='path'>{html.escape(a.path_label)}</td><td>{html.escape(_clip(a.text, 240))}</td></tr>")
-            parts.append("</table>")
-    parts.append("</main></body></html>" if standalone else "</div>")
-    return "".join(parts)
+def render_html(report: DiffReport, standalone: bool = True, **options) -> str:
+    from .diff_html import render_report
+
+    return render_report(report, standalone=standalone, **options)

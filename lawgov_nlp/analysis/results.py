@@ -1,0 +1,203 @@
+"""What diff-plans returns: a :class:`Status` per reference item, its evidence, and the report.
+
+The status vocabulary lives here once: the English value, the Chinese label a reviewer reads, and
+the colours the terminal, HTML and plots use. Views import it; none keeps its own copy.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+from .. import display
+
+
+class Status(str, Enum):
+    """An item's status. A ``str`` subclass, so JSON, CSV and comparisons see the plain value."""
+
+    IMPLEMENTED = "implemented"
+    PARTIAL = "partial"
+    OMITTED = "omitted"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def zh(self) -> str:
+        return _ZH[self]
+
+    @property
+    def color(self) -> str:
+        """HTML/plot colour."""
+        return _COLOR[self]
+
+    @property
+    def style(self) -> str:
+        """rich terminal style."""
+        return _STYLE[self]
+
+    @property
+    def credit(self) -> float:
+        """Share of an item this status counts for in coverage."""
+        return {"implemented": 1.0, "partial": 0.5}.get(self.value, 0.0)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+_ZH = {Status.IMPLEMENTED: "落实", Status.PARTIAL: "部分落实", Status.OMITTED: "未涉及", Status.NOT_APPLICABLE: "不适用"}
+_COLOR = {Status.IMPLEMENTED: "#2e7d32", Status.PARTIAL: "#f9a825", Status.OMITTED: "#c62828", Status.NOT_APPLICABLE: "#9e9e9e"}
+_STYLE = {Status.IMPLEMENTED: "bold green", Status.PARTIAL: "yellow", Status.OMITTED: "bold red", Status.NOT_APPLICABLE: "dim"}
+STATUSES: tuple[Status, ...] = tuple(Status)
+
+
+@dataclass
+class Unit:
+    """A clause as alignment sees it: text to match and where it sits."""
+
+    clause_id: str
+    path: list[str]
+    path_label: str
+    heading: str
+    text: str
+    kind: str
+    part: str = ""  # label of the top-level part (一、…): coverage by part, report sections
+
+    def to_dict(self) -> dict:
+        return {"clause_id": self.clause_id, "path": self.path, "path_label": self.path_label, "heading": self.heading, "text": self.text, "part": self.part}
+
+
+@dataclass
+class Match:
+    """One clause of the target that carries (or nearly carries) an item, with the passages inside
+    it that were scored: ``evidence`` spans index ``text`` and are what a reviewer reads."""
+
+    clause_id: str
+    path: list[str]
+    path_label: str
+    heading: str
+    text: str
+    score: float
+    signals: dict[str, float]
+    shared: list[str]  # phrases the item and the passages share, distinctive terms first
+    ref_spans: list[tuple[int, int]]  # offsets into the reference item's text
+    target_spans: list[tuple[int, int]]  # offsets into this clause's text (shared phrases)
+    evidence: list[tuple[int, int]] = field(default_factory=list)  # the scored passages, offsets into text
+    terms: list[str] = field(default_factory=list)  # the item's distinctive terms found in the passages
+
+    @property
+    def passage(self) -> str:
+        """The text of the scored passages (what the evidence is), joined."""
+        return "…".join(self.text[a:b] for a, b in self.evidence) if self.evidence else self.text
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        for k in ("ref_spans", "target_spans", "evidence"):
+            d[k] = [list(s) for s in getattr(self, k)]
+        d["passage"] = self.passage
+        return d
+
+
+@dataclass
+class ItemResult:
+    ref: Unit
+    status: Status
+    score: float
+    matches: list[Match]
+    reason: str
+    nearest: Match | None = None
+    expanded_terms: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"ref": self.ref.to_dict(), "status": self.status.value, "status_zh": self.status.zh, "score": self.score,
+                "reason": self.reason, "matches": [m.to_dict() for m in self.matches],
+                "nearest": self.nearest.to_dict() if self.nearest else None, "expanded_terms": self.expanded_terms}
+
+
+@dataclass
+class DocAlignment:
+    doc_id: str
+    title: str
+    meta: dict
+    items: list[ItemResult]
+    additions: list[Match]
+    unrelated: bool = False
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about the target's segmentation (e.g. very long clauses)
+    focus: float = 0.0  # share of the document's passages that carry some reference item
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in STATUSES}
+        for it in self.items:
+            out[it.status.value] += 1
+        return out
+
+    @property
+    def coverage(self) -> float:
+        """(implemented + ½ partial) / applicable items."""
+        app = [it for it in self.items if it.status is not Status.NOT_APPLICABLE]
+        return round(sum(it.status.credit for it in app) / len(app), 4) if app else 0.0
+
+    def coverage_by_part(self) -> dict[str, float | None]:
+        parts: dict[str, list[ItemResult]] = {}
+        for it in self.items:
+            parts.setdefault(it.ref.part, []).append(it)
+        out: dict[str, float | None] = {}
+        for part, items in parts.items():
+            app = [i for i in items if i.status is not Status.NOT_APPLICABLE]
+            out[part] = round(sum(i.status.credit for i in app) / len(app), 4) if app else None
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "doc_id": self.doc_id, "title": self.title, "meta": self.meta, "coverage": self.coverage,
+            "coverage_by_part": self.coverage_by_part(), "counts": self.counts(), "unrelated": self.unrelated,
+            "focus": self.focus, "notes": self.notes, "warnings": self.warnings,
+            "items": [it.to_dict() for it in self.items], "additions": [m.to_dict() for m in self.additions],
+        }
+
+
+@dataclass
+class DiffReport:
+    reference: dict  # doc_id, title, items, headings_only, encoder, config, data versions
+    documents: list[DocAlignment]
+
+    def to_dict(self) -> dict:
+        return {"reference": self.reference, "documents": [d.to_dict() for d in self.documents]}
+
+    CSV_COLUMNS = ["doc_id", "title", "ref", "part", "heading", "status", "status_zh", "score", "matches", "match_paths", "shared", "evidence", "reason"]
+
+    def to_rows(self) -> tuple[list[str], list[dict]]:
+        """One row per (document, reference item), for CSV."""
+        rows = []
+        for d in self.documents:
+            for it in d.items:
+                rows.append({
+                    "doc_id": d.doc_id, "title": d.title, "ref": "/".join(it.ref.path), "part": it.ref.part,
+                    "heading": it.ref.heading, "status": it.status.value, "status_zh": it.status.zh, "score": it.score,
+                    "matches": " ".join(m.clause_id for m in it.matches), "match_paths": " | ".join(m.path_label for m in it.matches),
+                    "shared": "、".join(it.matches[0].shared) if it.matches else "",
+                    "evidence": it.matches[0].passage if it.matches else "", "reason": it.reason,
+                })
+        return self.CSV_COLUMNS, rows
+
+    def to_frame(self):
+        """One row per (document, reference item): status, score, best match."""
+        import pandas as pd
+
+        rows = []
+        for d in self.documents:
+            for it in d.items:
+                best = it.matches[0] if it.matches else it.nearest
+                rows.append({
+                    "doc_id": d.doc_id, "title": d.title, "ref": "/".join(it.ref.path) or it.ref.clause_id,
+                    "part": it.ref.part, "heading": it.ref.heading, "status": it.status.value, "score": it.score,
+                    "best_clause": best.clause_id if best else None, "best_path": best.path_label if best else None,
+                    "year": d.meta.get("year"), "level": d.meta.get("level"),
+                })
+        return pd.DataFrame(rows)
+
+    def matrix(self):
+        """Reference items × documents status table (for heatmaps)."""
+        df = self.to_frame()
+        return df.pivot_table(index=["ref", "heading"], columns="doc_id", values="status", aggfunc="first", sort=False)
+
+    def _repr_html_(self) -> str:
+        return display.render_html(self)

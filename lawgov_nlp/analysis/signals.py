@@ -1,0 +1,95 @@
+"""Pure array-level signals: items × passages matrices from term incidence and embeddings.
+
+Nothing here knows about documents or text beyond the normalized pieces handed in; everything is a
+matrix product, so a thousand documents cost a thousand small products.
+
+- ``anchor`` / ``context``: idf mass of the item's anchor / context terms found in the passage;
+- ``mass``: anchor mass plus context mass where the context is backed (an anchor, or a second
+  context term of the item, in the same passage);
+- ``dense`` / ``dense_z``: cosine of item and passage embeddings, and its standard score within the
+  document (reports paraphrase, plans copy: raw cosines are not comparable between documents);
+- ``evidence``: ``mass`` plus ``dense_weight`` per standard deviation above ``dense_z``, divided by the
+  item's total anchor mass for items with body text (then a share of the item's own words).
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from ..config import DiffConfig
+
+SEP = "\x00"  # pieces are joined with a character no normalized text holds, so no term spans two
+
+
+def term_incidence(pieces: list[str], vocab: list[str]) -> sparse.csr_matrix:
+    """pieces × vocab: 1 where the (normalized) term occurs in the (normalized) piece.
+
+    One pass per term over the whole document in C (``str.find``), then offsets → pieces by binary
+    search: far cheaper than testing every term in every piece."""
+    if not pieces or not vocab:
+        return sparse.csr_matrix((len(pieces), len(vocab)))
+    text = SEP.join(pieces)
+    starts = np.cumsum([0] + [len(p) + 1 for p in pieces[:-1]])
+    rows, cols = [], []
+    for j, term in enumerate(vocab):
+        k = text.find(term)
+        if k < 0:
+            continue
+        hits = []
+        while k >= 0:
+            hits.append(k)
+            k = text.find(term, k + 1)
+        owners = np.unique(np.searchsorted(starts, np.asarray(hits), side="right") - 1)
+        rows.extend(owners.tolist())
+        cols.extend([j] * len(owners))
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(pieces), len(vocab)))
+
+
+def window_matrix(passages: np.ndarray, n_pieces: int) -> sparse.csr_matrix:
+    """passages × pieces: 1 where the piece lies in the passage."""
+    lengths = passages[:, 1] - passages[:, 0]
+    rows = np.repeat(np.arange(len(passages)), lengths)
+    cols = np.concatenate([np.arange(a, b) for a, b in passages]) if len(passages) else np.zeros(0, dtype=np.int64)
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(passages), n_pieces))
+
+
+def signals(anchor_w: np.ndarray, context_w: np.ndarray, totals: np.ndarray, has_body: np.ndarray, item_vecs: np.ndarray,
+            piece_terms: sparse.csr_matrix, piece_vecs: np.ndarray, passages: np.ndarray, config: DiffConfig,
+            named: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """items × passages matrices of every signal (see the module docstring); with ``named`` (items ×
+    vocab, 1 for the terms that name an item), also ``named``: how many such terms the passage holds."""
+    n_items = anchor_w.shape[0]
+    if len(passages) == 0:
+        z = np.zeros((n_items, 0))
+        return {k: z for k in ("anchor", "context", "mass", "dense", "dense_z", "evidence", "named")}
+    W = window_matrix(passages, piece_terms.shape[0])
+    X = (W @ piece_terms).tocsr()
+    X.data[:] = 1.0
+    anchor = np.asarray((X @ sparse.csr_matrix(anchor_w).T).todense()).T
+    context = np.asarray((X @ sparse.csr_matrix(context_w).T).todense()).T
+    n_context = np.asarray((X @ sparse.csr_matrix((context_w > 0).astype(float)).T).todense()).T
+    backed = (anchor > 0) | (n_context >= 2)
+    mass = anchor + np.where(backed, context, 0.0)
+    pooled = np.asarray(W @ piece_vecs)
+    pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
+    dense = np.asarray(item_vecs, dtype=np.float32) @ pooled.T.astype(np.float32)
+    sd = float(dense.std())
+    dense_z = (dense - float(dense.mean())) / sd if sd > 1e-6 else np.zeros_like(dense)
+    bonus = config.dense_weight * np.maximum(0.0, dense_z - config.dense_z)
+    norm = np.where(has_body, np.maximum(totals, 1e-9), 1.0)[:, None]
+    out = {"anchor": anchor, "context": context, "mass": mass, "dense": dense, "dense_z": dense_z, "evidence": (mass + bonus) / norm}
+    out["named"] = np.asarray((X @ sparse.csr_matrix(named).T).todense()).T if named is not None else (anchor > 0).astype(float)
+    return out
+
+
+def document_terms(anchor_w: np.ndarray, context_w: np.ndarray, piece_terms: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+    """Per item, over the whole document: the idf mass of its anchors found anywhere (plus its context
+    terms when an anchor is there too), and how many sentences carry one of its anchors. How broadly
+    and how often the document treats the item, not in which passage."""
+    if piece_terms.shape[0] == 0:
+        return np.zeros(anchor_w.shape[0]), np.zeros(anchor_w.shape[0])
+    present = np.asarray(piece_terms.max(axis=0).todense()).ravel() > 0
+    a = anchor_w @ present
+    c = context_w @ present
+    support = np.asarray(((piece_terms @ sparse.csr_matrix(anchor_w).T) > 0).sum(axis=0)).ravel()
+    return a + np.where(a > 0, c, 0.0), support.astype(float)

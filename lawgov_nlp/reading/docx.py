@@ -1,0 +1,67 @@
+""".docx: paragraphs and tables (one cell per line, as portal scrapes flatten tables), after a
+check of the zip's declared sizes so a decompression bomb is refused before it is inflated."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..config import Limits
+from ..config import limits as current_limits
+from ..errors import InputError
+
+
+def check_zip(path: Path, data: bytes, lim: Limits) -> None:
+    """Refuse a zip bomb by the sizes its directory declares, before anything is decompressed.
+
+    Python's zipfile never inflates a member past its declared size (a member that lies fails its
+    CRC check), so the declared sizes bound the cost of parsing. XML parts are what python-docx
+    parses; their total may reach ``max_expansion`` times the file (at least 16 MB: small
+    files of repetitive table markup compress well) and never ``max_unzipped_bytes``.
+    """
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise InputError(f"{path}: not a valid .docx file ({type(exc).__name__}: not a zip archive)") from exc
+    xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+    allowed = min(lim.max_unzipped_bytes, max(16_000_000, lim.max_expansion * len(data)))
+    if xml > allowed:
+        raise InputError(f"{path}: its XML parts unzip to {xml:,} bytes, over the limit of {allowed:,} bytes for a "
+                         f"{len(data):,}-byte .docx (LAWGOV_MAX_UNZIPPED_BYTES raises it)")
+
+
+def docx_text(path: Path, data: bytes, lim: Limits | None = None) -> str:
+    check_zip(path, data, lim or current_limits())  # also what reading/doc.py converts .doc into
+    try:
+        import docx  # python-docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+    except ImportError as exc:  # pragma: no cover - core dependency
+        raise InputError("reading .docx needs python-docx: pip install python-docx") from exc
+    import io
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(f"{path}: not a valid .docx file ({type(exc).__name__})") from exc
+    except Exception as exc:  # python-docx raises its own PackageNotFoundError
+        raise InputError(f"{path}: not a valid .docx file ({exc})") from exc
+    lines: list[str] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            # One cell per line, as portal scrapes flatten tables: the segmenter's table reader
+            # then treats docx and scraped tables alike.
+            for row in Table(child, document).rows:
+                seen = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    lines.append(cell.text)
+    return "\n".join(lines)

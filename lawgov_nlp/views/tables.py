@@ -1,0 +1,209 @@
+"""The tables of a diff-plans report, for spreadsheets, CSV and the web app's exports.
+
+Everything here reads the report's documented JSON form (``DiffReport.to_dict()``), not its
+internals, so it follows the report as its engine changes:
+
+- :class:`CoverageMatrix`: reference items × documents, one status per cell (``diff-plans
+  --matrix``; the ``matrix`` sheet of the workbook);
+- :func:`diff_sheets`: every table of a report (matrix, documents, evidence, additions,
+  reference, settings), which ``--format xlsx`` writes one sheet each.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+STATUS_KEYS = ("implemented", "partial", "omitted", "not_applicable")
+STATUS_LABELS = {"implemented": "落实", "partial": "部分落实", "omitted": "未涉及", "not_applicable": "不适用"}
+
+
+def report_dict(report) -> dict:
+    """The JSON form of a report (a ``DiffReport``, or its ``to_dict()`` already)."""
+    return report if isinstance(report, dict) else report.to_dict()
+
+
+def item_label(ref: dict) -> str:
+    """The marker path of a reference item (``二、/（四）``), or its clause id when unnumbered."""
+    return "/".join(ref.get("path") or []) or ref.get("clause_id", "")
+
+
+def item_marker(ref: dict) -> str:
+    path = ref.get("path") or []
+    return path[-1] if path else ""
+
+
+@dataclass
+class CoverageMatrix:
+    """Reference items × documents: the status of every item in every document."""
+
+    reference: dict
+    documents: list[dict]  # doc_id, title, coverage, unrelated, meta
+    items: list[dict]  # ref, statuses (one per document, in document order), scores
+
+    @classmethod
+    def of(cls, report) -> CoverageMatrix:
+        d = report_dict(report)
+        docs = d["documents"]
+        items = []
+        if docs:
+            for i, it0 in enumerate(docs[0]["items"]):
+                items.append({
+                    "ref": it0["ref"],
+                    "statuses": [doc["items"][i]["status"] for doc in docs],
+                    "scores": [doc["items"][i]["score"] for doc in docs],
+                })
+        return cls(d["reference"], [{"doc_id": x["doc_id"], "title": x["title"], "coverage": x["coverage"], "unrelated": x.get("unrelated", False),
+                                     "meta": x.get("meta", {})} for x in docs], items)
+
+    def to_dict(self) -> dict:
+        return {
+            "reference": self.reference,
+            "documents": self.documents,
+            "status_labels": STATUS_LABELS,
+            "items": [{"item": item_label(it["ref"]), "part": it["ref"].get("part", ""), "heading": it["ref"].get("heading", ""),
+                       "statuses": dict(zip([d["doc_id"] for d in self.documents], it["statuses"]))} for it in self.items],
+        }
+
+    def to_rows(self) -> tuple[list[str], list[dict]]:
+        """One row per reference item: its counts over documents, then one column per document id
+        holding the status in Chinese (落实 / 部分落实 / 未涉及 / 不适用)."""
+        doc_ids = [d["doc_id"] for d in self.documents]
+        cols = ["item", "part", "heading", *STATUS_KEYS, *doc_ids]
+        rows = []
+        for it in self.items:
+            row: dict[str, Any] = {"item": item_label(it["ref"]), "part": it["ref"].get("part", ""), "heading": it["ref"].get("heading", "")}
+            for s in STATUS_KEYS:
+                row[s] = sum(1 for x in it["statuses"] if x == s)
+            row.update({doc: STATUS_LABELS.get(st, st) for doc, st in zip(doc_ids, it["statuses"])})
+            rows.append(row)
+        return cols, rows
+
+    def to_sheets(self) -> dict:
+        return {"matrix": self.to_rows(), "documents": document_rows(self.documents)}
+
+
+DOCUMENT_COLUMNS = ["doc_id", "title", "issuer", "region", "level", "year", "doc_type", "coverage", *STATUS_KEYS, "unrelated", "notes"]
+
+
+def document_rows(docs: list[dict]) -> tuple[list[str], list[dict]]:
+    rows = []
+    for d in docs:
+        meta = d.get("meta") or {}
+        counts = d.get("counts") or {}
+        rows.append({
+            "doc_id": d["doc_id"], "title": d["title"], "issuer": meta.get("issuer"), "region": meta.get("region"),
+            "level": meta.get("level"), "year": meta.get("year"), "doc_type": meta.get("doc_type"), "coverage": d.get("coverage"),
+            **{s: counts.get(s) for s in STATUS_KEYS}, "unrelated": bool(d.get("unrelated")), "notes": " ".join(d.get("notes") or []),
+        })
+    return DOCUMENT_COLUMNS, rows
+
+
+EVIDENCE_COLUMNS = ["doc_id", "title", "item", "part", "heading", "status", "status_zh", "score", "evidence", "rank",
+                    "clause_id", "clause_path", "clause_score", "shared", "clause_text", "reason"]
+
+
+def evidence_rows(d: dict) -> tuple[list[str], list[dict]]:
+    """One row per (document, item, evidence clause); an omitted item gets one row with its nearest miss."""
+    rows = []
+    for doc in d["documents"]:
+        for it in doc["items"]:
+            base = {"doc_id": doc["doc_id"], "title": doc["title"], "item": item_label(it["ref"]), "part": it["ref"].get("part", ""),
+                    "heading": it["ref"].get("heading", ""), "status": it["status"], "status_zh": STATUS_LABELS.get(it["status"], it["status"]),
+                    "score": it["score"], "reason": it.get("reason", "")}
+            found = [("match", k, m) for k, m in enumerate(it.get("matches") or [], start=1)]
+            if not found and it.get("nearest"):
+                found = [("nearest miss", 1, it["nearest"])]
+            if not found:
+                rows.append({**base, "evidence": "none"})
+            for kind, k, m in found:
+                rows.append({**base, "evidence": kind, "rank": k, "clause_id": m["clause_id"], "clause_path": m.get("path_label", ""),
+                             "clause_score": m.get("score"), "shared": "、".join(m.get("shared") or []), "clause_text": m.get("text", "")})
+    return EVIDENCE_COLUMNS, rows
+
+
+ADDITION_COLUMNS = ["doc_id", "title", "clause_id", "clause_path", "best_score", "text"]
+
+
+def addition_rows(d: dict) -> tuple[list[str], list[dict]]:
+    rows = [{"doc_id": doc["doc_id"], "title": doc["title"], "clause_id": a["clause_id"], "clause_path": a.get("path_label", ""),
+             "best_score": a.get("score"), "text": a.get("text", "")}
+            for doc in d["documents"] for a in doc.get("additions") or []]
+    return ADDITION_COLUMNS, rows
+
+
+def reference_rows(d: dict) -> tuple[list[str], list[dict]]:
+    docs = d["documents"]
+    rows = []
+    if docs:
+        for it in docs[0]["items"]:
+            ref = it["ref"]
+            rows.append({"item": item_label(ref), "part": ref.get("part", ""), "heading": ref.get("heading", ""), "clause_id": ref.get("clause_id"),
+                         "text": ref.get("text", ""), "policy_terms": "、".join(it.get("expanded_terms") or [])})
+    return ["item", "part", "heading", "clause_id", "policy_terms", "text"], rows
+
+
+def settings_rows(d: dict) -> tuple[list[str], list[dict]]:
+    """What produced the report: reference, encoder, and every setting of its config."""
+    rows = []
+    for k, v in d["reference"].items():
+        if k == "config" and isinstance(v, dict):
+            rows.extend({"setting": f"config.{ck}", "value": json.dumps(cv, ensure_ascii=False) if isinstance(cv, (dict, list)) else cv}
+                        for ck, cv in v.items())
+        else:
+            rows.append({"setting": f"reference.{k}", "value": v})
+    return ["setting", "value"], rows
+
+
+def diff_sheets(report) -> dict[str, tuple[list[str], list[dict]]]:
+    """Every table of a report, by sheet name."""
+    d = report_dict(report)
+    matrix = CoverageMatrix.of(d)
+    return {
+        "matrix": matrix.to_rows(),
+        "documents": document_rows(d["documents"]),
+        "evidence": evidence_rows(d),
+        "additions": addition_rows(d),
+        "reference": reference_rows(d),
+        "settings": settings_rows(d),
+    }
+
+
+# -- registered views (imported by views.output when something is shown) --------------------------
+
+def _register() -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..analysis.align import DiffReport
+    from ..reading.corpus import SUMMARY_COLUMNS, DocumentList, summary_row
+    from .output import sheets_view, terminal_view
+
+    sheets_view(DiffReport)(diff_sheets)
+
+    @sheets_view(DocumentList)
+    def _document_sheets(docs: DocumentList) -> dict:
+        sheets = {"documents": (SUMMARY_COLUMNS, [summary_row(d) for d in docs])}
+        if not docs.summary:
+            sheets["clauses"] = docs.to_rows()
+        return sheets
+
+    style = {"implemented": "bold green", "partial": "yellow", "omitted": "bold red", "not_applicable": "dim"}
+    mark = {"implemented": "●", "partial": "◐", "omitted": "○", "not_applicable": "–"}
+
+    @terminal_view(CoverageMatrix)
+    def _print_matrix(m: CoverageMatrix, out) -> None:
+        t = Table(title=f"{m.reference.get('title', '')}: {len(m.items)} items × {len(m.documents)} documents", title_justify="left", pad_edge=False)
+        t.add_column("item", overflow="fold")
+        for k, _ in enumerate(m.documents, start=1):
+            t.add_column(str(k), justify="center", no_wrap=True)
+        for it in m.items:
+            t.add_row(Text(f"{item_marker(it['ref'])}{it['ref'].get('heading', '')}"[:40]), *[Text(mark.get(s, "?"), style=style.get(s, "")) for s in it["statuses"]])
+        t.add_row(Text("coverage", style="bold"), *[f"{d['coverage']:.0%}" for d in m.documents])
+        out.print(t)
+        for k, d in enumerate(m.documents, start=1):
+            out.print(Text.assemble((f"{k:>3} ", "bold"), d["title"], (f"  {d['doc_id']}", "dim"), ("  looks unrelated" if d["unrelated"] else "", "yellow")))
+        out.print(Text("  ".join(f"{mark[s]} {STATUS_LABELS[s]} {s.replace('_', ' ')}" for s in STATUS_KEYS), style="dim"))
+
+
+_register()

@@ -1,0 +1,78 @@
+"""The array-level core of diff-plans without an encoder: term incidence, signals and the one rule."""
+from __future__ import annotations
+
+import numpy as np
+
+from lawgov_nlp.analysis.decide import decide, item_statuses, thresholds
+from lawgov_nlp.analysis.results import Status
+from lawgov_nlp.analysis.signals import document_terms, signals, term_incidence
+from lawgov_nlp.analysis.terms import ANCHOR, CONTEXT, HEADING, generic_terms, item_concepts, outline_terms, term_df
+from lawgov_nlp.config import DiffConfig
+from lawgov_nlp.reading.normalize import strip_punct
+
+
+def test_term_incidence_finds_terms_per_piece_and_never_across_pieces():
+    pieces = ["推进行政调解工作", "调解", "行政", "调联动机制"]
+    X = term_incidence(pieces, ["行政调解", "调解", "行政调", "调联动"]).toarray()
+    assert X[:, 0].tolist() == [1, 0, 0, 0]
+    assert X[:, 1].tolist() == [1, 1, 0, 0]
+    assert X[:, 2].tolist() == [1, 0, 0, 0]  # 行政 + the 调 that follows in the next piece is no match
+    assert X[:, 3].tolist() == [0, 0, 0, 1]
+
+
+def test_item_terms_generic_words_never_carry_an_item():
+    t = outline_terms()[strip_punct("加强行政调解工作")]
+    c = item_concepts("加强行政调解工作", "", t)
+    assert c["行政调解"] == ANCHOR and c["消费者权益保护"] == CONTEXT and c["调解"] == HEADING
+    assert not {"加强", "工作", "推进", "到2025年"} & set(c)
+    assert {"推进", "加强", "完善", "依法", "到2025年"} <= generic_terms()
+    df = term_df()
+    assert df.idf("行政调解") > 2 * df.idf("政务服务")  # weighted by rarity across the collection
+
+
+def _two_items_three_passages(cfg):
+    # item 0 has anchor terms t0 (idf 2.5) and t1 (2.0); item 1 has context terms c0, c1 (0.5 each)
+    A = np.array([[2.5, 2.0, 0, 0], [0, 0, 0, 0]], float)
+    C = np.array([[0, 0, 0, 0], [0, 0, 0.5, 0.5]], float)
+    pieces = term_incidence(["t0 t1", "c0", "c0 c1", "nothing"], ["t0", "t1", "c0", "c1"])
+    vecs = np.eye(4, 3, dtype=np.float32)
+    passages = np.array([[0, 1], [1, 2], [2, 3], [3, 4]])
+    sig = signals(A, C, np.array([4.5, 0.0]), np.array([False, False]), np.eye(2, 3, dtype=np.float32), pieces, vecs, passages, cfg,
+                  named=(A + C > 0).astype(float))
+    return sig, document_terms(A, C, pieces), passages
+
+
+def test_context_terms_count_only_together_and_statuses_follow_thresholds():
+    cfg = DiffConfig(dense_weight=0.0)
+    sig, dt, passages = _two_items_three_passages(cfg)
+    assert sig["mass"][0].tolist() == [4.5, 0, 0, 0]
+    assert sig["mass"][1].tolist() == [0, 0, 1.0, 0]  # c0 alone carries nothing; c0 + c1 do
+    dec = decide(sig, np.arange(4), np.zeros(4, bool), dt, np.array([False, False]), np.array([4.5, 0.0]),
+                 np.array([False, False]), np.ones(4, bool), cfg)
+    assert dec.status[0] is Status.IMPLEMENTED and dec.evidence[0] == [0]
+    assert dec.status[1] is Status.PARTIAL and dec.evidence[1] == [2]
+    assert dec.additions == [3]  # only the passage naming no item is a local addition
+    # the outlook rule: evidence only in next-year plans earns at most partial
+    dec = decide(sig, np.arange(4), np.array([True, False, False, False]), dt, np.array([False, False]), np.array([4.5, 0.0]),
+                 np.array([False, False]), np.ones(4, bool), cfg.replace(related_focus=0.0))
+    assert dec.status[0] is Status.PARTIAL and dec.rule[0] == "outlook"
+
+
+def test_passing_mentions_do_not_count_in_a_document_about_other_things():
+    cfg = DiffConfig()
+    th = thresholds(np.array([False, False]), cfg)
+    score = np.array([cfg.implemented_at + 1, cfg.partial_at + 0.1])
+    st, rules = item_statuses(score, score, th, np.array([False, True]), cfg, focus=0.5)
+    assert st == [Status.IMPLEMENTED, Status.PARTIAL]
+    st, rules = item_statuses(score, score, th, np.array([False, False]), cfg, focus=0.05)
+    assert st == [Status.IMPLEMENTED, Status.OMITTED] and rules[1] == "passing"
+    st, _ = item_statuses(score, score, th, np.array([False, True]), cfg, focus=0.05)
+    assert st[1] is Status.NOT_APPLICABLE
+
+
+def test_status_vocabulary_lives_in_one_place():
+    from lawgov_nlp.views import plots
+
+    assert [s.zh for s in Status] == ["落实", "部分落实", "未涉及", "不适用"]
+    assert plots.STATUS_LABELS == [s.zh for s in Status] and plots.STATUS_COLORS == [s.color for s in Status]
+    assert Status("partial") == "partial" and Status.PARTIAL.credit == 0.5
