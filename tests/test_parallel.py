@@ -69,7 +69,7 @@ def test_workers_keep_the_reading_rules(cache, tmp_path):
 
 
 def test_a_rebuild_reuses_the_tokens_the_index_holds(corpus_index, cache, tmp_path, monkeypatch):
-    import lawgov_nlp.indexing.index as index_mod
+    import lawgov_nlp.indexing.rows as index_mod  # where clause texts are tokenized
 
     target = tmp_path / "again"
     shutil.copytree(corpus_index, target)

@@ -36,10 +36,10 @@ from . import layout
 from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, get_encoder, mean_pool, text_key
 from .ivf import FLAT_MAX, as_stored, build_faiss, faiss_factory_for, trained_dir  # noqa: F401  (re-exported)
 from .layout import FORMAT, FORMAT_VERSION, display, write_lock  # noqa: F401  (re-exported)
-from .lexical import char_bigrams, tokenize
 from .manifest import FIELDS, Manifest, _segment_files, stamp_verified, validate_manifest, write_manifest  # noqa: F401  (re-exported)
 from .postings import save_segment, write_segment
 from .reader import ClauseIndex, IndexedDocument, open_index, read_manifest  # noqa: F401  (re-exported)
+from .rows import clause_rows as _clause_rows, field_tokens, row_tokens as _row_tokens  # noqa: F401  (used by workers too)
 from .store import ClauseStore, json_text
 
 log = logging.getLogger(__name__)
@@ -132,37 +132,8 @@ def _doc_row(doc: Document) -> dict:
     }
 
 
-def _clause_rows(doc: Document, start_row: int, tokens_of: dict[bytes, str] | None = None) -> list[dict]:
-    """Clause rows of ``doc`` for the store. ``tokens_of`` (text key → tokens, from the index
-    being rebuilt) spares jieba the texts it already cut: ``tokenize`` sees a text only through
-    ``normalize``, which is what the key hashes."""
-    rows = []
-    for k, c in enumerate(doc.clauses):
-        key = text_key(c.text)
-        known = tokens_of.get(key) if tokens_of else None
-        rows.append({
-            "row": start_row + k, "clause_id": c.id, "doc_id": doc.doc_id, "kind": c.kind, "numbering": c.numbering,
-            "level": c.level, "path": json_text(list(c.path)), "path_label": doc.path_label(c), "heading": c.heading,
-            "text": c.text, "start": c.span[0], "end": c.span[1], "parent_id": c.parent_id,
-            "fields": json_text(c.fields), "duplicate_of": c.duplicate_of,
-            "tokens": known if known is not None else " ".join(tokenize(c.text)), "text_key": key,
-        })
-    return rows
-
-
 def _corpus_hash(shas: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(sorted(shas)).encode()).hexdigest()[:16]
-
-
-def _row_tokens(r: dict) -> list[str]:
-    return r["tokens"].split() if isinstance(r["tokens"], str) else list(r["tokens"])
-
-
-def field_tokens(rows: list[dict]) -> dict[str, list[list[str]]]:
-    """The tokens BM25 indexes per field (``FIELDS``) for each clause row. A row may carry
-    precomputed ``bigrams`` (benchmarks replicate real clauses that way)."""
-    return {"words": [_row_tokens(r) for r in rows],
-            "chars": [r["bigrams"] if "bigrams" in r else char_bigrams(r["text"]) for r in rows]}
 
 
 def _write_segments(vdir: Path, name: str, rows: list[dict]) -> None:

@@ -57,7 +57,7 @@ class PreparedDoc:
 def analyse(doc: Document) -> PreparedDoc:
     """Clause rows (with tokens), sentences and postings of one document (what a worker does)."""
     from ..reading.segment import sentences
-    from .index import _clause_rows, field_tokens
+    from .rows import clause_rows as _clause_rows, field_tokens
     from .postings import segment_arrays
 
     rows = _clause_rows(doc, 0, _KNOWN)
