@@ -14,6 +14,7 @@ from lawgov_nlp.indexing.encoders import EmbeddingCache
 from lawgov_nlp.indexing.index import build_index, open_index
 from lawgov_nlp.indexing.search import Searcher
 from lawgov_nlp.indexing.sharded import ShardedIndex
+from test_parallel import _same_index
 
 QUERIES = ["行政复议体制改革怎么推进", "怎样减少企业办事跑腿次数", "法治督察", "证明事项告知承诺制", "行政执法三项制度"]
 FILES = sorted(CORPUS.glob("*.txt"))
@@ -101,6 +102,7 @@ def test_ray_build_gives_the_local_index(corpus_index, cache, tmp_path, cache_di
         m = build_distributed([CORPUS], tmp_path / "ray", cache=cache, workers=2, shards=3)
         assert m.embedded == 0 and m.documents == 6  # the vectors came from the cache, as locally
         assert results(Searcher(tmp_path / "ray")) == results(Searcher(corpus_index))
+        _same_index(corpus_index, tmp_path / "ray")  # and byte for byte: vectors, units, postings, clause rows
         assert not [p for p in tmp_path.iterdir() if ".shards-" in p.name]  # the shards are cleaned up
         # the command line uses the running cluster; a walked unreadable file is skipped there too
         docs = tmp_path / "docs"
