@@ -46,7 +46,7 @@ EMBED_BATCH = 8  # documents per embedding call of an actor
 def _ray():
     try:
         import ray
-        import ray.data  # noqa: F401
+        import ray.data
     except ImportError as exc:
         raise MissingDependency("--engine ray needs Ray Data: pip install 'lawgov-nlp[ray]'") from exc
     return ray
@@ -76,8 +76,6 @@ class _Embedder:
         self.cache_path = cache_path
 
     def __call__(self, batch: dict) -> dict:
-        from .encoders import embed_texts
-
         # Ray calls an actor from threads of its own: a connection per call (SQLite's are per thread)
         cache = EmbeddingCache(self.cache_path) if self.cache_path else False
         try:
@@ -129,8 +127,8 @@ def _shard_sink(root: str, spec: str):
 def write_shard(path: Path, spec: str, rows: list[tuple[int, object, np.ndarray | None, int]]) -> dict:
     """One shard: a complete index of the documents of ``rows`` (file index, PreparedDoc or
     InputError, sentence vectors, texts encoded), and what the merge needs to know of it."""
-    from .ivf import TRAIN_MAX
     from .index import _write_dense, write_new_version
+    from .ivf import TRAIN_MAX
     from .parallel import Prepared
 
     docs = [r for r in rows if not isinstance(r[1], InputError)]
@@ -204,11 +202,11 @@ def merge_shards(shards: Sequence[str | Path], index_dir: str | Path, order: Seq
 
 def _write_merged(root: Path, version: int, parts: list[_Part], where: dict, order: list[str], sample, cache, embedded: int,
                   progress, corpus_hash) -> Manifest:
-    from .ivf import build_faiss, faiss_factory_for, train_sample, trained_dir
+    import faiss
+
+    from .ivf import build_faiss, faiss_factory_for, trained_dir
     from .postings import merge_segment_arrays, save_segment
     from .store import ClauseStore
-
-    import faiss
 
     tick = progress or (lambda *a: None)
     m0 = parts[0].index.manifest

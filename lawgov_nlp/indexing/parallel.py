@@ -57,8 +57,9 @@ class PreparedDoc:
 def analyse(doc: Document) -> PreparedDoc:
     """Clause rows (with tokens), sentences and postings of one document (what a worker does)."""
     from ..reading.segment import sentences
-    from .rows import clause_rows as _clause_rows, field_tokens
     from .postings import segment_arrays
+    from .rows import clause_rows as _clause_rows
+    from .rows import field_tokens
 
     rows = _clause_rows(doc, 0, _KNOWN)
     pieces: list[str] = []
@@ -161,7 +162,7 @@ class WorkerPool:
         self.known = known_tokens or {}
         self._pool: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> "WorkerPool":
+    def __enter__(self) -> WorkerPool:
         global _KNOWN
         _KNOWN = self.known
         if self.workers > 1:

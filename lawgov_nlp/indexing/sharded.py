@@ -172,7 +172,7 @@ class ShardedIndex(ClauseIndex):
     ``ShardedIndex.open(["indexes/part-0", "indexes/part-1"])`` opens and checks every shard; pass
     the result to :class:`~.search.Searcher` like any index."""
 
-    def __init__(self, shards: Sequence[ClauseIndex]):  # noqa: D107 - see open()
+    def __init__(self, shards: Sequence[ClauseIndex]):
         if not shards:
             raise IndexStoreError("a sharded index needs at least one shard")
         first = shards[0].manifest
@@ -213,7 +213,7 @@ class ShardedIndex(ClauseIndex):
         self._docs = None
 
     @classmethod
-    def open(cls, dirs: Sequence[str | Path], encoder=None, load_encoder: bool = True, verify: bool | str = "auto") -> "ShardedIndex":
+    def open(cls, dirs: Sequence[str | Path], encoder=None, load_encoder: bool = True, verify: bool | str = "auto") -> ShardedIndex:
         shards = []
         try:
             for i, d in enumerate(dirs):
