@@ -110,11 +110,24 @@ class SegmentConfig(_Config):
 
 @dataclass(frozen=True)
 class SearchConfig(_Config):
-    """Hybrid search. Weights of min-max normalised signals over the candidate set."""
+    """Hybrid search: how signals are normalised and mixed, candidate sizes, query bounds.
 
-    weights: dict = field(default_factory=lambda: {"words": 0.15, "chars": 0.25, "dense": 0.30, "expand": 0.30})
-    lexical_weights: dict = field(default_factory=lambda: {"words": 0.25, "chars": 0.35, "expand": 0.40})
-    method: str = "score"  # score | rrf
+    ``method="adaptive"`` (the default) mixes the lexical signals (``weights``, min-max normalised
+    over the candidates) with the dense one at a share that moves from ``dense_min`` (the query's
+    wording is all in one passage) to ``dense_max`` (none of it is anywhere) with the query's
+    lexical evidence strength. ``score``/``rrf`` use ``weights`` (which then include ``dense``) for
+    every query. Values chosen by 5-fold cross-validation over queries: scripts/tune_fusion.py.
+    """
+
+    # chosen on all 84 queries for e5 on the corpus and on the corpus + 367 collection documents
+    # (scripts/tune_fusion.py); the CV folds chose words 0–0.3, dense_min 0–0.3, dense_max 0.7–0.8
+    weights: dict = field(default_factory=lambda: {"words": 0.3, "chars": 0.3, "expand": 0.4})
+    lexical_weights: dict = field(default_factory=lambda: {"words": 0.3, "chars": 0.3, "expand": 0.4})
+    method: str = "adaptive"  # adaptive | score | rrf
+    dense_min: float = 0.2  # dense share when the query's wording is all in one passage…
+    dense_max: float = 0.7  # …and when none of it is anywhere: never 1, the dense side drifts at scale
+    strength_power: float = 1.0
+    clause_weight: float = 0.5  # dense = best-sentence cosine + this × pooled-clause cosine
     rrf_k: int = 60
     candidates: int = 200  # per signal
     expand_candidates: int = 50

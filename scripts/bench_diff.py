@@ -34,7 +34,7 @@ def main() -> None:
     from lawgov_nlp.indexing.store import ClauseStore
 
     work = Path(tempfile.mkdtemp(prefix="lawgov-bench-diff-"))
-    build_index([ROOT / "corpus"], work / "real", cache=EmbeddingCache())
+    build_index([ROOT / "corpus"], work / "real", encoder="use", cache=EmbeddingCache())
     real = open_index(work / "real")
     bases = [d for d in real.doc_ids() if d != "gangyao-2021-2025-outline"]
     docs_rows, clause_rows, svecs, owner = [], [], [], []

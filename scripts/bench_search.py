@@ -1,6 +1,6 @@
 """Speed and memory of indexing and search, on real text replicated to larger sizes.
 
-    python scripts/bench_search.py [--sizes 10000,100000,1000000] [--docs 40] [--json out.json]
+    python scripts/bench_search.py [--sizes 10000,100000,1000000] [--docs 40] [--encoders use,e5] [--json out.json]
 
 Prints markdown tables (copied into BENCHMARKS.md). Every size runs in its own subprocess so the
 peak RSS reported is that process's own (ru_maxrss). What is synthetic is said in the output:
@@ -26,7 +26,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-COLLECTION = ROOT.parent / "shared" / "collection" / "docs"
+# shared/ sits beside the main checkout (/work/main → /work/shared); a worktree deeper down finds it too
+COLLECTION = next((p / "shared" / "collection" / "docs" for p in ROOT.parents if (p / "shared" / "collection" / "docs").is_dir()),
+                  ROOT.parent / "shared" / "collection" / "docs")
 
 
 def rss_mb() -> float:
@@ -41,7 +43,7 @@ def pick_docs(n: int) -> list[Path]:
 
 # -- throughput on real text -------------------------------------------------------------------
 
-def throughput(n_docs: int) -> dict:
+def throughput(n_docs: int, encoder: str = "use") -> dict:
     from lawgov_nlp.reading.document import iter_paths
     from lawgov_nlp.reading.corpus import load_path
     from lawgov_nlp.indexing.encoders import EmbeddingCache, get_encoder
@@ -53,7 +55,7 @@ def throughput(n_docs: int) -> dict:
     docs = [load_path(p) for p in iter_paths(paths)]
     clauses = [c for d in docs for c in d.clauses]
     sents = list(dict.fromkeys(c.text[a:b] for c in clauses for a, b in sentences(c.text)))
-    enc = get_encoder("use")
+    enc = get_encoder(encoder)
     enc.encode(["预热"])  # load weights outside the timing
     t = time.perf_counter()
     enc.encode(sents)
@@ -61,10 +63,10 @@ def throughput(n_docs: int) -> dict:
     tmp = Path(tempfile.mkdtemp())
     cache = EmbeddingCache(tmp / "cache.sqlite")
     t = time.perf_counter()
-    m = build_index(paths, tmp / "idx", cache=cache)
+    m = build_index(paths, tmp / "idx", encoder=encoder, cache=cache)
     t_build = time.perf_counter() - t
     t = time.perf_counter()
-    m2 = build_index(paths, tmp / "idx", cache=cache)
+    m2 = build_index(paths, tmp / "idx", encoder=encoder, cache=cache)
     t_rebuild = time.perf_counter() - t
     texts = [c.text for c in clauses]
     t = time.perf_counter()
@@ -74,9 +76,11 @@ def throughput(n_docs: int) -> dict:
     BM25Index().fit(toks)
     BM25Index().fit([char_bigrams(x) for x in texts])
     t_bm25 = time.perf_counter() - t
+    qlat = query_latency(tmp / "idx", enc)
     shutil.rmtree(tmp)
     chars = sum(len(s) for s in sents)
     return {
+        "encoder": enc.id, **qlat,
         "documents": len(docs), "clauses": len(clauses), "sentences": len(sents), "chars": chars,
         "encoder_sentences_per_s": len(sents) / t_enc, "encoder_chars_per_s": chars / t_enc,
         "build_s": t_build, "encoder_only_s": t_enc, "build_over_encoder": t_build / t_enc,
@@ -84,6 +88,47 @@ def throughput(n_docs: int) -> dict:
         "first_build_embedded": m.embedded, "tokenize_clauses_per_s": len(texts) / t_tok,
         "bm25_fit_clauses_per_s": len(texts) / t_bm25, "lexical_clauses_per_s": len(texts) / (t_tok + t_bm25),
     }
+
+
+def query_latency(index_dir: Path, enc, n: int = 30) -> dict:
+    """Median time to encode one query, and of a whole hybrid search including that encoding."""
+    from lawgov_nlp.indexing.search import Searcher
+
+    js = json.loads((ROOT / "tests" / "data" / "search_judgments.json").read_text(encoding="utf-8"))
+    queries = [q["query"] for q in js["queries"]][:n]
+    s = Searcher(index_dir)
+    s.search(queries[0])  # load outside the timing
+    enc_ms, search_ms = [], []
+    for q in queries:
+        t = time.perf_counter()
+        enc.encode([q + "？"], is_query=True)  # a text not cached anywhere
+        enc_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        s.search(q, k=10)
+        search_ms.append((time.perf_counter() - t) * 1000)
+    return {"query_encode_ms": float(np.median(enc_ms)), "hybrid_search_ms": float(np.median(search_ms))}
+
+
+def shell_search(encoder: str, runs: int = 5) -> dict:
+    """Wall time of ``lawgov-nlp search`` from the shell on the bundled corpus (median of ``runs``),
+    hybrid and lexical, in a fresh process each time: what a user feels."""
+    exe = Path(sys.executable).with_name("lawgov-nlp")
+    tmp = Path(tempfile.mkdtemp())
+    from lawgov_nlp.indexing.encoders import EmbeddingCache
+    from lawgov_nlp.indexing.index import build_index
+
+    build_index([ROOT / "corpus"], tmp / "idx", encoder=encoder, cache=EmbeddingCache())
+    out = {}
+    for mode in ("hybrid", "lexical"):
+        walls = []
+        for i in range(runs):
+            t = time.perf_counter()
+            subprocess.run([str(exe), "search", f"行政复议体制改革怎么推进{i}", "--index", str(tmp / "idx"), "--mode", mode, "-k", "5"],
+                           check=True, capture_output=True)
+            walls.append(time.perf_counter() - t)
+        out[f"shell_{mode}_s"] = float(np.median(walls))
+    shutil.rmtree(tmp)
+    return out
 
 
 # -- BM25 against a naive implementation ---------------------------------------------------------
@@ -153,7 +198,8 @@ def build_size(n: int, factory: str, out: Path, base_file: Path) -> None:
     t = time.perf_counter()
     store = ClauseStore(out / "clauses.sqlite", create=True)
     store.add_documents([{"doc_id": f"bench-{k}", "title": "bench", "issuer": "", "region": "", "level": "", "year": 2020,
-                          "doc_type": "", "implements": "", "path": "", "sha256": "", "meta": "{}"} for k in range((n + 99) // 100)])
+                          "doc_type": "", "implements": "", "path": "", "sha256": "", "meta": "{}", "year_from": None, "year_to": None}
+                         for k in range((n + 99) // 100)])
     store.add_clauses([{**r, "tokens": " ".join(r["tokens"])} | {k: v for k, v in r.items() if k not in ("tokens", "bigrams")} for r in rows])
     store.close()
     fac = ("IDMap2,Flat", 0) if factory == "exact" else (faiss_factory_for(max(n, 100_001)) if n > 100_000 else (f"IVF{int(2 ** round(math.log2(4 * math.sqrt(n))))},SQ8", 32))
@@ -246,8 +292,10 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--docs", type=int, default=40, help="collection documents used as real text")
     ap.add_argument("--json", default=None)
+    ap.add_argument("--encoders", default="use,e5", help="encoders whose build throughput and query latency are measured")
     ap.add_argument("--variants", default="exact,approx", help="FAISS variants per size: exact, approx or both")
     ap.add_argument("--no-throughput", action="store_true", help="skip the build-throughput table (scripts/bench_build.py measures builds)")
+    ap.add_argument("--shell-only", action="store_true", help="only the wall time of `search` from the shell")
     ap.add_argument("--child", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -258,15 +306,24 @@ def main() -> None:
             query_size(Path(rest[0]), Path(rest[1]), Path(rest[2]) if len(rest) > 2 and rest[2] != "-" else None)
         return
     out: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
-    print(f"machine: {out['machine']}")
-    tp = None if args.no_throughput else throughput(args.docs)
-    out["throughput"] = tp
-    if tp:
-        print("\n## Build throughput (real text: corpus + %d collection documents)\n" % args.docs)
-        print("| clauses | sentences | encoder alone (sent/s, chars/s) | end-to-end build | build ÷ encoder | rebuild unchanged | lexical (tokenize+BM25) |")
-        print("|---|---|---|---|---|---|---|")
-        print(f"| {tp['clauses']} | {tp['sentences']} | {tp['encoder_sentences_per_s']:.0f}, {tp['encoder_chars_per_s']:.0f} | {tp['build_s']:.1f} s ({tp['build_clauses_per_s']:.0f} clauses/s) "
-              f"| {tp['build_over_encoder']:.2f} | {tp['rebuild_s']:.1f} s, embedded {tp['rebuild_embedded']} | {tp['lexical_clauses_per_s']:.0f} clauses/s (BM25 fit alone {tp['bm25_fit_clauses_per_s']:.0f}/s) |")
+    print(f"machine: {out['machine']}, load average {os.getloadavg()[0]:.1f}")
+    if args.shell_only:
+        print("\n| encoder | `search` from the shell, hybrid | lexical |\n|---|---|---|")
+        for encoder in args.encoders.split(","):
+            r = shell_search(encoder, runs=7)
+            print(f"| {encoder} | {r['shell_hybrid_s']:.2f} s | {r['shell_lexical_s']:.2f} s |", flush=True)
+        return
+    out["throughput"] = {}
+    if not args.no_throughput:
+        print("\n## Build throughput and query latency per encoder (real text: corpus + %d collection documents)\n" % args.docs)
+        print("| encoder | clauses | sentences | encoder alone (sent/s, chars/s) | end-to-end build | build ÷ encoder | rebuild unchanged | lexical (tokenize+BM25) | encode one query | hybrid search incl. encoding | `search` from the shell, hybrid / lexical |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
+        for encoder in args.encoders.split(","):
+            tp = {**throughput(args.docs, encoder), **shell_search(encoder)}
+            out["throughput"][encoder] = tp
+            print(f"| {tp['encoder']} | {tp['clauses']} | {tp['sentences']} | {tp['encoder_sentences_per_s']:.0f}, {tp['encoder_chars_per_s']:.0f} | {tp['build_s']:.1f} s ({tp['build_clauses_per_s']:.0f} clauses/s) "
+                  f"| {tp['build_over_encoder']:.2f} | {tp['rebuild_s']:.1f} s, embedded {tp['rebuild_embedded']} | {tp['lexical_clauses_per_s']:.0f} clauses/s (BM25 fit alone {tp['bm25_fit_clauses_per_s']:.0f}/s) "
+                  f"| {tp['query_encode_ms']:.0f} ms | {tp['hybrid_search_ms']:.0f} ms | {tp['shell_hybrid_s']:.2f} s / {tp['shell_lexical_s']:.2f} s |", flush=True)
     work = Path(tempfile.mkdtemp(prefix="lawgov-bench-"))
     base_file = work / "base.npy"
     base = prepare_base(args.docs, base_file)

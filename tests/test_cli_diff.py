@@ -51,6 +51,9 @@ def test_index_ids_and_all(corpus_index, tmp_path):
     assert len({row["doc_id"] for row in csv.DictReader(io.StringIO(r.stdout))}) == 5
     r = runner.invoke(app, ["diff-plans", OUTLINE, "nope", "--index", str(corpus_index)])
     assert r.exit_code == 1 and "'nope' is not in index" in r.output
+    # the reference must be embedded by the encoder whose vectors the index stores
+    r = runner.invoke(app, ["diff-plans", OUTLINE, "hebei-funing-report-2023", "--index", str(corpus_index), "-e", "e5"])
+    assert r.exit_code == 1 and "index built with encoder 'use-" in r.output and "internal error" not in r.output
 
 
 @pytest.mark.slow  # diff-plans' default encoder, e5

@@ -52,7 +52,7 @@ def test_search_errors_are_one_line(corpus_index, tmp_path):
 @pytest.mark.slow  # builds with USE
 def test_index_build_add_info(tmp_path, cache_dir):
     idx = tmp_path / "cli-idx"
-    r = runner.invoke(app, ["index", "build", str(CORPUS / "hebei-funing-report-2023.txt"), "--index", str(idx), "-f", "json"])
+    r = runner.invoke(app, ["index", "build", str(CORPUS / "hebei-funing-report-2023.txt"), "--index", str(idx), "-e", "use", "-f", "json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["documents"] == 1
     r = runner.invoke(app, ["index", "add", str(CORPUS / "gangyao-2021-2025-outline.txt"), "--index", str(idx), "-f", "json"])
@@ -72,3 +72,16 @@ def test_eval_search_prints_all_modes(corpus_index):
     modes = {row["mode"] for row in rows}
     assert {"dense", "lexical", "hybrid", "char-tfidf"} <= modes
     assert all(0 <= row["ndcg10"] <= 1 for row in rows)
+
+
+def test_search_names_the_thesaurus_terms_a_query_triggered_and_finds_traditional_text(corpus_index):
+    r = runner.invoke(app, ["search", "村里懂法的人在哪找", "--index", str(corpus_index), "-f", "json", "-k", "3"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["thesaurus"] == [{"trigger": "村里懂法的人", "terms": ["法律明白人", "学法用法示范户", "法治带头人"]}]
+    assert 0 <= data["lexical_strength"] < 0.5 and data["config"]["dense_min"] <= data["dense_share"] <= data["config"]["dense_max"]
+    assert not any({"的人", "进一步"} & set(hit["matched_terms"]) for hit in data["results"])
+    r = runner.invoke(app, ["search", "行政復議體制改革", "--index", str(corpus_index), "--mode", "lexical", "-f", "json", "-k", "3"])
+    assert "行政复议体制改革" in json.loads(r.stdout)["results"][0]["text"]
+    r = runner.invoke(app, ["search", "懂法的人", "--index", str(corpus_index), "--explain", "-k", "1"])
+    assert r.exit_code == 0 and "thesaurus: 懂法的人 → 法律顾问" in r.stdout and "lexical evidence" in r.stdout

@@ -34,8 +34,8 @@ def shards(tmp_path_factory, cache):
     """The corpus in two shards, in file order (so their rows follow one another as in one index)."""
     root = tmp_path_factory.mktemp("shards")
     half = len(FILES) // 2
-    build_index(FILES[:half], root / "a", cache=cache, workers=1)
-    build_index(FILES[half:], root / "b", cache=cache, workers=1)
+    build_index(FILES[:half], root / "a", encoder="use", cache=cache, workers=1)
+    build_index(FILES[half:], root / "b", encoder="use", cache=cache, workers=1)
     return [root / "a", root / "b"]
 
 
@@ -43,7 +43,8 @@ def test_sharded_index_searches_like_one_index(corpus_index, shards):
     one = Searcher(corpus_index)
     many = Searcher(ShardedIndex.open(shards, encoder=one.index.encoder))
     assert many.index.manifest.clauses == one.index.manifest.clauses
-    np.testing.assert_array_equal(many.index.words.scores(["行政复议"]), one.index.words.scores(["行政复议"]))
+    np.testing.assert_array_equal(many.index.lexical.words.scores(["行政复议"]), one.index.lexical.words.scores(["行政复议"]))
+    np.testing.assert_array_equal(many.index.units, np.asarray(one.index.units))
     assert results(many) == results(one)
     # filters reach into every shard (FAISS selectors are translated to each shard's ids)
     assert results(many, region="邯郸") == results(one, region="邯郸")
@@ -80,7 +81,7 @@ def test_merged_ivf_index_is_trained_like_the_local_one(shards, cache, tmp_path,
 
     monkeypatch.setattr(ivf, "FLAT_MAX", 600)  # the corpus's 886 sentences: IVF128
     monkeypatch.setattr(ivf, "TRAIN_MAX", 400)  # a sample smaller than the collection
-    local = build_index(FILES, tmp_path / "local", cache=cache, workers=1)
+    local = build_index(FILES, tmp_path / "local", encoder="use", cache=cache, workers=1)
     merged = merge_shards(shards, tmp_path / "merged", cache=cache)  # shards of ~440: flat; merged: IVF
     assert local.faiss_factory.startswith("IVF") and merged.faiss_factory == local.faiss_factory
     assert results(Searcher(tmp_path / "merged")) == results(Searcher(tmp_path / "local"))
@@ -99,7 +100,7 @@ def test_ray_build_gives_the_local_index(corpus_index, cache, tmp_path, cache_di
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
-        m = build_distributed([CORPUS], tmp_path / "ray", cache=cache, workers=2, shards=3)
+        m = build_distributed([CORPUS], tmp_path / "ray", encoder="use", cache=cache, workers=2, shards=3)
         assert m.embedded == 0 and m.documents == 6  # the vectors came from the cache, as locally
         assert results(Searcher(tmp_path / "ray")) == results(Searcher(corpus_index))
         _same_index(corpus_index, tmp_path / "ray")  # and byte for byte: vectors, units, postings, clause rows
@@ -110,10 +111,10 @@ def test_ray_build_gives_the_local_index(corpus_index, cache, tmp_path, cache_di
         for f in FILES[:2]:
             shutil.copy(f, docs / f.name)
         (docs / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
-        r = run_cli(["index", "build", docs, "--index", tmp_path / "cli", "--engine", "ray", "--workers", "2"])
+        r = run_cli(["index", "build", docs, "--index", tmp_path / "cli", "--engine", "ray", "--workers", "2", "--encoder", "use"])
         assert r.exit_code == 0, r.stderr
         assert "broken.pdf" in r.stderr and open_index(tmp_path / "cli", load_encoder=False).manifest.documents == 2
-        build_index([docs], tmp_path / "local", cache=cache)
+        build_index([docs], tmp_path / "local", encoder="use", cache=cache)
         assert results(Searcher(tmp_path / "cli")) == results(Searcher(tmp_path / "local"))
     finally:
         ray.shutdown()

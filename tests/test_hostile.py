@@ -302,7 +302,7 @@ def test_search_index_info_and_diff_plans_in_a_terminal(home, cache_dir):
     """Loads the USE encoder: a real index of a hostile document, shown in a real terminal."""
     (home / "docs").mkdir()
     (home / "docs" / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
-    r = run_cli(["index", "build", home / "docs", "--index", home / "idx"])
+    r = run_cli(["index", "build", home / "docs", "--index", home / "idx", "-e", "use"])
     assert r.exit_code == 0, r.output
     for args in (["search", "行政复议体制改革", "--index", home / "idx"],
                  ["search", "执法\x1b[2J", "--index", home / "idx", "--explain"],
@@ -355,7 +355,7 @@ def test_a_killed_build_resumes_its_embedding(home):
     cache_path = home / "cache" / "embeddings.sqlite"
     env = {**os.environ, "LAWGOV_CACHE": str(cache_path.parent)}
     code = ("import sys, lawgov_nlp.indexing.encoders as e; e.CACHE_CHUNK = 64; from lawgov_nlp.cli import main; "
-            f"sys.argv = ['lawgov-nlp', 'index', 'build', {str(CORPUS)!r}, '--index', {str(home / 'idx')!r}]; main()")
+            f"sys.argv = ['lawgov-nlp', 'index', 'build', {str(CORPUS)!r}, '--index', {str(home / 'idx')!r}, '-e', 'use']; main()")
     p = subprocess.Popen([sys.executable, "-c", code], cwd=home, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def cached() -> int:
@@ -370,7 +370,7 @@ def test_a_killed_build_resumes_its_embedding(home):
     p.wait(timeout=30)
     done = cached()
     assert [x for x in (home / "idx").iterdir() if ".building-" in x.name]  # what kill -9 leaves
-    m = build_index([CORPUS], home / "idx", cache=EmbeddingCache(cache_path))
+    m = build_index([CORPUS], home / "idx", encoder="use", cache=EmbeddingCache(cache_path))
     total = cached()
     assert 0 < done < total and m.embedded == total - done
     assert not [x for x in (home / "idx").iterdir() if ".building-" in x.name]

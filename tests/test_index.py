@@ -41,7 +41,7 @@ def test_manifest_records_what_built_it(corpus_index):
 
 
 def test_rebuild_of_unchanged_corpus_embeds_nothing(corpus_index, tmp_path, cache_dir):
-    m = build_index([CORPUS], tmp_path / "again", cache=EmbeddingCache(cache_dir / "embeddings.sqlite"))
+    m = build_index([CORPUS], tmp_path / "again", encoder="use", cache=EmbeddingCache(cache_dir / "embeddings.sqlite"))
     assert m.embedded == 0
     assert m.corpus_hash == json.loads((vdir(corpus_index) / "manifest.json").read_text())["corpus_hash"]
 
@@ -49,7 +49,7 @@ def test_rebuild_of_unchanged_corpus_embeds_nothing(corpus_index, tmp_path, cach
 @pytest.mark.slow  # a real encoder
 def test_incremental_add_embeds_only_new_texts(tmp_path, cache_dir):
     cache = EmbeddingCache(tmp_path / "fresh.sqlite")
-    first = build_index([CORPUS / "hebei-funing-report-2023.txt"], tmp_path / "inc", cache=cache)
+    first = build_index([CORPUS / "hebei-funing-report-2023.txt"], tmp_path / "inc", encoder="use", cache=cache)
     assert first.documents == 1 and first.embedded > 0
     before = open_index(tmp_path / "inc")
     old_vec = np.asarray(before.vectors[:5], dtype=np.float32)
@@ -124,7 +124,7 @@ def test_interrupted_build_keeps_the_previous_index(corpus_index, tmp_path, monk
 
     monkeypatch.setattr(index_mod, "save_segment", boom)
     with pytest.raises(KeyboardInterrupt):
-        build_index([CORPUS / "hebei-funing-report-2023.txt"], target)
+        build_index([CORPUS / "hebei-funing-report-2023.txt"], target, encoder="use")
     assert open_index(target).manifest.documents == 6  # untouched and usable
     assert not [p for p in target.iterdir() if ".building-" in p.name]
     assert not [p for p in tmp_path.iterdir() if ".building-" in p.name]
@@ -134,7 +134,7 @@ def test_second_writer_is_refused(tmp_path):
     target = tmp_path / "locked"
     with write_lock(target):
         with pytest.raises(IndexStoreError, match="another process is writing"):
-            build_index([CORPUS / "hebei-funing-report-2023.txt"], target)
+            build_index([CORPUS / "hebei-funing-report-2023.txt"], target, encoder="use")
 
 
 @pytest.mark.slow  # a real encoder
@@ -157,5 +157,5 @@ def test_build_refuses_to_replace_a_folder_that_is_not_an_index(tmp_path):
     folder.mkdir()
     (folder / "keep.txt").write_text("一、重要笔记", encoding="utf-8")
     with pytest.raises(IndexStoreError, match="is a folder that is not a lawgov-nlp index; refusing"):
-        build_index([CORPUS / "hebei-funing-report-2023.txt"], folder)
+        build_index([CORPUS / "hebei-funing-report-2023.txt"], folder, encoder="use")
     assert (folder / "keep.txt").read_text(encoding="utf-8") == "一、重要笔记"

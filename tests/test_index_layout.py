@@ -30,12 +30,25 @@ def cache(corpus_index, cache_dir):
 
 
 def _build(docs, target, cache):
-    return build_index([DOCS[d] for d in docs], target, cache=cache)
+    return build_index([DOCS[d] for d in docs], target, encoder="use", cache=cache)
 
 
 def _lexical(index_dir):
     s = Searcher(index_dir)
     return {q: [(r.clause_id, r.score) for r in s.search(q, k=15, mode="lexical")] for q in QUERIES}
+
+
+def _units(index_dir):
+    """Every live clause's retrieval units (span, token count) and the BM25 statistics over live units."""
+    idx = open_index(index_dir, load_encoder=False)
+    out = {}
+    for r in idx.store.all_clause_rows():
+        first, table = idx.unit_span(r["row"])
+        assert len(table) and (table[:, 0] == r["row"]).all()
+        out[r["clause_id"]] = [tuple(int(x) for x in t[1:]) for t in table]
+    stats = [(f.n_live, round(f.avgdl, 4)) for f in (idx.lexical.words, idx.lexical.chars)]
+    assert idx.lexical.words.n_live == sum(len(v) for v in out.values())  # a unit is live iff its clause is
+    return out, stats
 
 
 def _dense(index_dir, probe_rows=(0, 40, 120)):
@@ -67,6 +80,9 @@ def test_add_and_remove_give_the_results_of_a_fresh_build(tmp_path, cache):
     f = _build(["gangyao-2021-2025-outline", "guangxi-liujiang-workpoints-2017", "hebei-handan-district-plan-2021-2025",
                 "hunan-changde-approval-bureau-report-2021", "neimenggu-tongliao-plan-2020"], fresh, cache)
     assert (m.clauses, m.sentences, m.corpus_hash) == (f.clauses, f.sentences, f.corpus_hash)
+    assert m.unit_ids > f.unit_ids  # the removed document's unit ids are not reused…
+    units = _units(inc)
+    assert units == _units(fresh) and max(len(v) for v in units[0].values()) > 1  # …and the live units are a fresh build's
     assert _lexical(inc) == _lexical(fresh)
     assert _dense(inc) == _dense(fresh)
     a, b = open_index(inc, load_encoder=False), open_index(fresh, load_encoder=False)
@@ -98,10 +114,13 @@ def test_segments_are_merged_and_dead_rows_compacted(tmp_path, cache, monkeypatc
     full = tmp_path / "full"
     _build(["gangyao-2021-2025-outline", "guangxi-liujiang-workpoints-2017", "hebei-funing-report-2023",
             "hebei-handan-district-plan-2021-2025"], full, cache)
-    assert before == _lexical(full)
+    assert before == _lexical(full) and _units(t) == _units(full)
     # removing most rows crosses the compaction threshold: the next version is dense again
     m = remove_from_index(["hebei-handan-district-plan-2021-2025", "guangxi-liujiang-workpoints-2017"], t)
     assert m.deleted == [] and m.rows == m.clauses and m.documents == 2
+    two = tmp_path / "two"
+    f = _build(["gangyao-2021-2025-outline", "hebei-funing-report-2023"], two, cache)
+    assert m.unit_ids == f.unit_ids and _units(t) == _units(two) and _lexical(t) == _lexical(two)
 
 
 def test_versions_pointer_and_a_long_lived_reader(tmp_path, cache):
@@ -181,14 +200,14 @@ def test_build_refuses_document_folders_and_foreign_folders(tmp_path, cache):
     before = tree_digest(docs)
     for target in (docs, docs / "idx"):
         with pytest.raises(IndexStoreError, match="input"):
-            build_index([docs], target, cache=cache)
+            build_index([docs], target, encoder="use", cache=cache)
     ext = tmp_path / "extension"
     ext.mkdir()
     (ext / "manifest.json").write_text('{"manifest_version": 3}')
     (ext / "background.js").write_text("console.log(1)")
     ext_before = tree_digest(ext)
     with pytest.raises(IndexStoreError, match="not a lawgov-nlp index.*not one of ours"):
-        build_index([DOCS["hebei-funing-report-2023"]], ext, cache=cache)
+        build_index([DOCS["hebei-funing-report-2023"]], ext, encoder="use", cache=cache)
     with pytest.raises(IndexStoreError, match="not a lawgov-nlp index") as e:
         open_index(ext)
     assert "rebuild" not in str(e.value)  # never steer a user into replacing their folder
@@ -215,10 +234,10 @@ def test_a_format_1_index_is_replaced_keeping_user_files(tmp_path, cache):
 
 
 def test_a_string_is_one_path_not_a_walk_from_root(tmp_path, cache):
-    m = build_index(str(DOCS["hebei-funing-report-2023"]), tmp_path / "one", cache=cache)
+    m = build_index(str(DOCS["hebei-funing-report-2023"]), tmp_path / "one", encoder="use", cache=cache)
     assert m.documents == 1
     with pytest.raises(InputError, match="list of files"):
-        build_index(42, tmp_path / "two", cache=cache)  # type: ignore[arg-type]
+        build_index(42, tmp_path / "two", encoder="use", cache=cache)  # type: ignore[arg-type]
 
 
 def _version(root):
@@ -246,6 +265,9 @@ def _tamper(tmp_path, src, name, edit):
     (lambda m: {**m, "surprise": 1}, "unknown field 'surprise'"),
     (lambda m: {**m, "deleted": [[5, 2]]}, "malformed deleted row ranges"),
     (lambda m: {k: v for k, v in m.items() if k != "dim"}, "lacks 'dim'"),
+    (lambda m: {**m, "unit_ids": 3}, "fewer retrieval units than live clauses"),
+    (lambda m: {**m, "files": {k: v for k, v in m["files"].items() if k != "units.npy"}}, "does not list units.npy"),
+    (lambda m: {**m, "format_version": 4}, "format version 4, this lawgov-nlp reads version 5"),
 ])
 def test_crafted_manifests_are_refused_in_one_line(tmp_path, corpus_index, edit, message):
     bad = _tamper(tmp_path, corpus_index, "bad", edit)
@@ -254,7 +276,7 @@ def test_crafted_manifests_are_refused_in_one_line(tmp_path, corpus_index, edit,
     assert "\n" not in str(e.value) and str(os.path.getsize("/etc/passwd")) not in str(e.value).split(":")[-1]
 
 
-@pytest.mark.parametrize("name", ["sentences.npy", "vectors.npy", "sentence_owner.npy", "words/s000001.tf.npy", "clauses.sqlite"])
+@pytest.mark.parametrize("name", ["sentences.npy", "vectors.npy", "sentence_owner.npy", "units.npy", "words/s000001.tf.npy", "clauses.sqlite"])
 def test_same_size_corruption_is_refused(tmp_path, corpus_index, name):
     bad = tmp_path / "bad"
     shutil.copytree(corpus_index, bad)

@@ -70,6 +70,11 @@ class Aligner:
         if isinstance(doc, IndexedDocument):
             if index is None:
                 raise InputError(f"{doc.doc_id}: read from an index, but no index was given to read its embeddings from")
+            if index.manifest.encoder != self.encoder.id:
+                # the stored embeddings and the reference's must come from one encoder: another
+                # one's vectors are in another space (or another dimension) and compare as noise
+                raise InputError(f"{doc.doc_id}: index built with encoder '{index.manifest.encoder}', the comparison uses "
+                                 f"'{self.encoder.id}': leave out --encoder to use the index's")
             return TargetView.from_index(index, doc, self.config)
         return TargetView.from_document(doc, self.encoder, self.cache, self.config)
 

@@ -10,8 +10,7 @@ import typer
 
 from ..errors import LawgovError
 from ..views.output import output_options
-from .app import IndexOpt, embedding_cache, handle_errors, index_app, index_dir, stage_progress
-
+from .app import IndexOpt, embedding_cache, handle_errors, index_app, index_dir, stage_progress, warn
 
 WorkersOpt = typer.Option(None, "--workers", "-w", min=1, help="Processes that read, tokenize and embed [default: every core; one for small inputs].")
 
@@ -43,7 +42,7 @@ def terminate_as_interrupt():
 def index_build(
     paths: Optional[list[Path]] = typer.Argument(None, help="Files or directories [default: corpus/]."),
     index: Optional[str] = IndexOpt,
-    encoder: str = typer.Option("use", "--encoder", "-e", help="use (default, offline), e5 (multilingual-e5-small), minilm (English test model) or st:MODEL_NAME_OR_DIR."),
+    encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="e5 (default for a new index: multilingual-e5-small, best quality, ~8x slower to build), use (multilingual USE, fast), minilm (English test model) or st:MODEL_NAME_OR_DIR. A rebuild keeps the index's encoder unless this is given."),
     workers: Optional[int] = WorkersOpt,
     engine: str = typer.Option("local", "--engine", help="local (worker processes on this machine) or ray (a Ray cluster; pip install 'lawgov-nlp[ray]')."),
     address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the cluster to use (e.g. ray://head:10001 or auto) [default: start a local one]."),
@@ -51,7 +50,7 @@ def index_build(
     _fmt: str = "table",
 ):
     """Build (or rebuild) an index from documents; unchanged texts are not embedded again."""
-    from ..indexing.index import BuildResult, build_index
+    from ..indexing.index import BuildResult, build_index, encoder_for_build
 
     target = index_dir(index)
     inputs = paths or [Path("corpus")]
@@ -59,6 +58,10 @@ def index_build(
         raise LawgovError(f"--engine '{engine}': use local or ray")
     if engine == "local" and (address or shards):
         raise LawgovError("--address and --shards need --engine ray")
+    if encoder is None:
+        encoder, notice = encoder_for_build(target)
+        if notice:
+            warn(notice)
     prog, cb = stage_progress()
     with terminate_as_interrupt(), prog:
         if engine == "ray":

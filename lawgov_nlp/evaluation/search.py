@@ -1,14 +1,21 @@
-"""Search quality against written-down judgments: nDCG@10 and Recall@10 per mode.
+"""Search quality against written-down judgments: nDCG@10 and Recall@10 per mode and query group.
 
 Judgments name relevant clauses by document id and an exact substring of the clause text, so
 they survive changes to clause ids; a substring is resolved to every clause of that document
 whose text contains it (a task-table row that restates a body clause is relevant too).
+
+One judgments file serves every index: an entry naming a document that is not in the index is
+not counted for that index (the corpus index has none of the collection's documents), and a
+query left with no relevant clause is not scored there. Each row says how many queries it has.
+Groups: ``all``, each kind (``term``, ``plain``, ``paraphrase``) and each provenance (``blind``:
+written from the documents alone by annotators who never saw the system's output; ``project``).
+Weights are never chosen here: see :mod:`lawgov_nlp.evaluation.crossval` for held-out figures.
 """
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -16,6 +23,9 @@ import numpy as np
 
 from ..errors import InputError
 from ..reading.normalize import normalize
+from .baselines import CharTfidf, LineBM25  # noqa: F401  (CharTfidf re-exported: notebooks use it)
+
+KINDS = ("term", "plain", "paraphrase")
 
 
 @dataclass
@@ -24,11 +34,17 @@ class Judgment:
     query: str
     kind: str
     relevant: dict[int, int]  # clause row -> grade
-    unresolved: list[str] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)  # entries whose document is here but text is not
+    blind: bool = False
+    scope: str = "corpus"
+    absent: int = 0  # entries naming documents that are not in this index
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        return ("all", self.kind, "blind" if self.blind else "project")
 
 
-def load_judgments(path: str | Path, store) -> list[Judgment]:
-    """Read a judgments file and resolve each ``contains`` to clause rows of the index's store."""
+def read_judgments(path: str | Path) -> list[dict]:
     p = Path(path)
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
@@ -38,6 +54,12 @@ def load_judgments(path: str | Path, store) -> list[Judgment]:
     except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: not a judgments file ({exc})") from exc
     _check_judgments(p, queries)
+    return queries
+
+
+def load_judgments(path: str | Path, store) -> list[Judgment]:
+    """Read a judgments file and resolve each ``contains`` to clause rows of the index's store."""
+    queries = read_judgments(path)
     rows_by_doc: dict[str, list[tuple[int, str]]] = {}
     for r in store.all_clause_rows():
         rows_by_doc.setdefault(r["doc_id"], []).append((r["row"], normalize(r["text"])))
@@ -59,8 +81,11 @@ def _check_judgments(p: Path, queries) -> None:
             if not isinstance(q.get(key), str) or not q[key].strip():
                 raise bad(where, f"'{key}' must be a non-empty string, got {q.get(key)!r:.40}")
         where = f"query {q['id']!r:.40}"
-        if not isinstance(q.get("kind", ""), str):
-            raise bad(where, "'kind' must be a string")
+        for key in ("kind", "scope"):
+            if not isinstance(q.get(key, ""), str):
+                raise bad(where, f"'{key}' must be a string")
+        if not isinstance(q.get("blind", False), bool):
+            raise bad(where, "'blind' must be true or false")
         rel = q.get("relevant")
         if not isinstance(rel, list):
             raise bad(where, f"'relevant' must be a list, got {type(rel).__name__}")
@@ -80,14 +105,19 @@ def _resolve(queries, rows_by_doc) -> list[Judgment]:
     for q in queries:
         rel: dict[int, int] = {}
         missing = []
+        absent = 0
         for item in q["relevant"]:
+            if item["doc_id"] not in rows_by_doc:
+                absent += 1
+                continue
             needle = normalize(item["contains"])
-            hits = [row for row, text in rows_by_doc.get(item["doc_id"], []) if needle in text]
+            hits = [row for row, text in rows_by_doc[item["doc_id"]] if needle in text]
             if not hits:
                 missing.append(f"{item['doc_id']}: {item['contains']}")
             for row in hits:
                 rel[row] = max(rel.get(row, 0), item.get("grade", 1))
-        out.append(Judgment(q["id"], q["query"], q.get("kind", ""), rel, missing))
+        out.append(Judgment(q["id"], q["query"], q.get("kind", ""), rel, missing, q.get("blind", False),
+                            q.get("scope", "corpus"), absent))
     return out
 
 
@@ -101,87 +131,43 @@ def ndcg_at(ranked: Sequence[int], relevant: dict[int, int], k: int = 10) -> flo
 def recall_at(ranked: Sequence[int], relevant: dict[int, int], k: int = 10) -> float:
     if not relevant:
         return 0.0
-    return len(set(ranked[:k]) & set(relevant)) / len(relevant)
-
-
-def split_of(qid: str) -> str:
-    """Odd-numbered queries tune, even-numbered ones test."""
-    digits = "".join(ch for ch in qid if ch.isdigit())
-    return "dev" if digits and int(digits) % 2 == 1 else "test"
+    # recall of a query with more relevant clauses than k counts k found as complete
+    return len(set(ranked[:k]) & set(relevant)) / min(len(relevant), k)
 
 
 @dataclass
 class EvalRow:
     mode: str
-    split: str
+    split: str  # query group: all, term, plain, paraphrase, blind, project
     queries: int
     ndcg10: float
     recall10: float
 
 
+def scored(judgments: list[Judgment]) -> list[Judgment]:
+    """The judgments that can be scored on this index (at least one relevant clause in it)."""
+    return [j for j in judgments if j.relevant]
+
+
 def evaluate(judgments: list[Judgment], rank_fn: Callable[[str], Sequence[int]], mode: str, k: int = 10) -> list[EvalRow]:
-    """nDCG@k and Recall@k of ``rank_fn`` (query → ranked clause rows), overall and per split."""
-    per: dict[str, list[tuple[float, float]]] = {"all": [], "dev": [], "test": []}
-    for j in judgments:
+    """nDCG@k and Recall@k of ``rank_fn`` (query → ranked clause rows) per query group."""
+    per: dict[str, list[tuple[float, float]]] = {}
+    for j in scored(judgments):
         ranked = list(rank_fn(j.query))
         pair = (ndcg_at(ranked, j.relevant, k), recall_at(ranked, j.relevant, k))
-        per["all"].append(pair)
-        per[split_of(j.qid)].append(pair)
+        for g in j.groups:
+            per.setdefault(g, []).append(pair)
+    return rows_from(per, mode)
+
+
+def rows_from(per: dict[str, list[tuple[float, float]]], mode: str) -> list[EvalRow]:
     rows = []
-    for split, vals in per.items():
+    for split in ("all", *KINDS, "blind", "project"):
+        vals = per.get(split)
         if vals:
             a = np.array(vals)
             rows.append(EvalRow(mode, split, len(vals), round(float(a[:, 0].mean()), 4), round(float(a[:, 1].mean()), 4)))
     return rows
-
-
-class CharTfidf:
-    """Character 1–3-gram TF-IDF with cosine similarity: the strong baseline to beat."""
-
-    def __init__(self, texts: Sequence[str], n_max: int = 3):
-        from scipy import sparse
-
-        self.n_max = n_max
-        vocab: dict[str, int] = {}
-        rows, cols, vals = [], [], []
-        for i, t in enumerate(texts):
-            counts: dict[int, int] = {}
-            for g in self._grams(t):
-                j = vocab.setdefault(g, len(vocab))
-                counts[j] = counts.get(j, 0) + 1
-            for j, c in counts.items():
-                rows.append(i)
-                cols.append(j)
-                vals.append(1 + math.log(c))
-        m = sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(vocab)), dtype=np.float64)
-        df = np.bincount(cols, minlength=len(vocab))
-        self.idf = np.log((1 + len(texts)) / (1 + df)) + 1
-        m = m.multiply(self.idf).tocsr()
-        norms = np.sqrt(m.multiply(m).sum(axis=1)).A1
-        norms[norms == 0] = 1
-        self.matrix = sparse.diags(1 / norms) @ m
-        self.vocab = vocab
-
-    def _grams(self, text: str):
-        s = normalize(text)
-        s = "".join(ch for ch in s if ch.isalnum())
-        for n in range(1, self.n_max + 1):
-            for i in range(len(s) - n + 1):
-                yield s[i:i + n]
-
-    def scores(self, query: str) -> np.ndarray:
-        counts: dict[int, int] = {}
-        for g in self._grams(query):
-            j = self.vocab.get(g)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        if not counts:
-            return np.zeros(self.matrix.shape[0])
-        q = np.zeros(len(self.vocab))
-        for j, c in counts.items():
-            q[j] = (1 + math.log(c)) * self.idf[j]
-        q /= np.linalg.norm(q)
-        return self.matrix @ q
 
 
 def _ranked(cands: np.ndarray, scores: np.ndarray, k: int = 10) -> list[int]:
@@ -189,43 +175,48 @@ def _ranked(cands: np.ndarray, scores: np.ndarray, k: int = 10) -> list[int]:
     return [int(cands[i]) for i in order]
 
 
+SIGNAL_MODES = ("dense", "words", "chars", "lexical", "hybrid")
+BASELINES = ("char-tfidf", "line-bm25")
+
+
+def baseline_rankers(store, k: int = 10) -> dict[str, Callable[[str], list[int]]]:
+    rows = store.all_clause_rows()
+    texts = [r["text"] for r in rows]
+    ids = [r["row"] for r in rows]
+    tfidf = CharTfidf(texts)
+    lines = LineBM25(texts)
+    return {"char-tfidf": lambda q: [ids[i] for i in tfidf.rank(q, k)], "line-bm25": lambda q: [ids[i] for i in lines.rank(q, k)]}
+
+
 def search_eval(searcher, judgments: list[Judgment], modes: Sequence[str] = ("dense", "lexical", "hybrid"), k: int = 10, baselines: bool = True) -> list[EvalRow]:
     """Evaluate search modes from one pass of signal scoring per query.
 
-    Modes: ``dense``, ``words`` (BM25 on jieba tokens), ``chars`` (BM25 on bigrams), ``bm25``
-    (both, equal weights), ``lexical`` (both plus thesaurus expansion: the lexical search mode),
-    ``hybrid`` (the searcher's weights), ``hybrid-rrf``; with ``baselines`` also ``char-tfidf``.
+    Modes: ``dense``, ``words`` (BM25 on jieba tokens), ``chars`` (BM25 on bigrams), ``lexical``
+    (both plus thesaurus expansion: the lexical search mode), ``hybrid`` (the searcher's config);
+    with ``baselines`` also ``char-tfidf`` and ``line-bm25`` (:mod:`.baselines`).
     """
     from ..indexing.search import fuse
 
-    cache: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
+    cache: dict[str, object] = {}
 
     def signals(q: str):
         if q not in cache:
             cache[q] = searcher.signal_scores(q)
         return cache[q]
 
-    def by(weights, method="score"):
-        def rank(q):
-            cands, sig = signals(q)
-            return _ranked(cands, fuse(sig, weights, method), k)
-        return rank
-
+    cfg = searcher.config
     fns: dict[str, Callable[[str], Sequence[int]]] = {
-        "dense": by({"dense": 1.0}),
-        "words": by({"words": 1.0}),
-        "chars": by({"chars": 1.0}),
-        "bm25": by({"words": 0.5, "chars": 0.5}),
-        "lexical": by(searcher.config.lexical_weights),
-        "hybrid": by(searcher.config.weights, searcher.config.method),
-        "hybrid-rrf": by({"words": 1.0, "chars": 1.0, "dense": 1.0, "expand": 1.0}, "rrf"),
+        "dense": lambda q: _ranked(signals(q).rows, signals(q).signals["dense"], k),
+        "words": lambda q: _ranked(signals(q).rows, signals(q).signals["words"], k),
+        "chars": lambda q: _ranked(signals(q).rows, signals(q).signals["chars"], k),
+        "lexical": lambda q: _ranked(signals(q).rows, signals(q).fused(cfg, "lexical"), k),
+        "hybrid": lambda q: _ranked(signals(q).rows, signals(q).fused(cfg, "hybrid"), k),
+        "hybrid-rrf": lambda q: _ranked(signals(q).rows, fuse(signals(q).signals, {"words": 1.0, "chars": 1.0, "dense": 1.0, "expand": 1.0}, "rrf"), k),
     }
+    modes = list(modes)
     if baselines:
-        rows = searcher.index.store.all_clause_rows()
-        tfidf = CharTfidf([r["text"] for r in rows])
-        ids = np.array([r["row"] for r in rows])
-        fns["char-tfidf"] = lambda q: _ranked(ids, tfidf.scores(q), k)
-        modes = list(modes) + [m for m in ("char-tfidf",) if m not in modes]
+        fns.update(baseline_rankers(searcher.index.store, k))
+        modes += [m for m in BASELINES if m not in modes]
     out: list[EvalRow] = []
     for m in modes:
         if m not in fns:
@@ -234,25 +225,23 @@ def search_eval(searcher, judgments: list[Judgment], modes: Sequence[str] = ("de
     return out
 
 
-
-
 @dataclass
 class SearchEvaluation:
-    """nDCG/Recall per mode and split, as ``eval-search`` reports it."""
+    """nDCG/Recall per mode and query group, as ``eval-search`` reports it."""
 
     judgments: str
     index: str
     k: int
     rows: list[EvalRow]
+    config: dict = field(default_factory=dict)
+    documents: int = 0
+    not_scored: list[str] = field(default_factory=list)  # query ids with no relevant clause in this index
 
     def to_dict(self) -> dict:
-        from dataclasses import asdict
-
-        return {"judgments": self.judgments, "index": self.index, "k": self.k, "rows": [asdict(r) for r in self.rows]}
+        return {"judgments": self.judgments, "index": self.index, "k": self.k, "documents": self.documents,
+                "config": self.config, "not_scored": self.not_scored, "rows": [asdict(r) for r in self.rows]}
 
     def to_rows(self) -> tuple[list[str], list[dict]]:
-        from dataclasses import asdict
-
         return ["mode", "split", "queries", "ndcg10", "recall10"], [asdict(r) for r in self.rows]
 
 
@@ -266,5 +255,6 @@ def evaluate_search(judgments: str | Path, index=None, k: int = 10, warn: Callab
         for u in j.unresolved:
             if warn:
                 warn(f"judgment not found in index: {u}")
-    rows = search_eval(s, js, modes=("dense", "words", "chars", "bm25", "lexical", "hybrid-rrf", "hybrid"), k=k)
-    return SearchEvaluation(str(judgments), str(s.index.path), k, rows)
+    rows = search_eval(s, js, modes=("dense", "words", "chars", "lexical", "hybrid-rrf", "hybrid"), k=k)
+    return SearchEvaluation(str(judgments), str(s.index.path), k, rows, s.config.to_dict(), s.index.manifest.documents,
+                            [j.qid for j in js if not j.relevant])

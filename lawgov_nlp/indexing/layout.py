@@ -5,7 +5,7 @@
       v000006/                      the previous version, kept so a reader that just resolved the
       v000007/                      pointer can still open it; older ones are removed
         manifest.json               what the version holds, with the size and checksum of every file
-        clauses.sqlite  vectors.faiss  sentences.npy  sentence_owner.npy  vectors.npy
+        clauses.sqlite  vectors.faiss  sentences.npy  sentence_owner.npy  vectors.npy  units.npy
         words/s000001.*.npy         BM25 postings, one segment per build or add (hard links
         chars/s000001.*.npy         between versions: a segment is written once)
       .v000008.building-PID/        a version being written (renamed to v000008 when complete)
@@ -37,7 +37,9 @@ from ..errors import IndexStoreError, InputError
 log = logging.getLogger(__name__)
 
 FORMAT = "lawgov-nlp-index"
-FORMAT_VERSION = 4  # 1-3: one flat directory (2: year_from/year_to, 3: clause ids name content); 4: versions behind a pointer
+# 1-3: one flat directory (2: year_from/year_to, 3: clause ids name content); 4: versions behind a
+# pointer; 5: BM25 over retrieval units (units.npy), folded traditional characters
+FORMAT_VERSION = 5
 POINTER = "CURRENT"
 MANIFEST = "manifest.json"
 BUILDING_MARK = "BUILDING"
@@ -48,12 +50,13 @@ VERSION_RE = re.compile(r"v(\d{6})")
 BUILDING_RE = re.compile(r"\.v(\d{6})\.building-(\d+)")
 # every file a version may hold; anything else is not ours and is neither read nor removed
 DATA_FILE_RE = re.compile(
-    r"(clauses\.sqlite|vectors\.faiss|sentences\.npy|sentence_owner\.npy|vectors\.npy"
+    r"(clauses\.sqlite|vectors\.faiss|sentences\.npy|sentence_owner\.npy|vectors\.npy|units\.npy"
     r"|(words|chars)/s\d{6}\.(keys|indptr|rows|tf|docrows|doclen)\.npy)"
 )
-# formats 1 to 3 (one flat directory, bm25s folders), recognised so they can be replaced without loss
+# formats 1 to 3 (one flat directory, bm25s folders; units.npy from the unreleased flat units layout),
+# recognised so they can be replaced without loss
 LEGACY_FILE_RE = re.compile(
-    r"(manifest\.json|clauses\.sqlite|vectors\.faiss|sentences\.npy|sentence_owner\.npy|vectors\.npy"
+    r"(manifest\.json|clauses\.sqlite|vectors\.faiss|sentences\.npy|sentence_owner\.npy|vectors\.npy|units\.npy"
     r"|bm25_(words|chars)/[a-z_.]+\.(npy|json))"
 )
 

@@ -45,6 +45,8 @@ class Manifest:
     sentences: int  # live sentences (= vectors in FAISS)
     rows: int  # clause row space (live + dead rows)
     sentence_ids: int  # sentence id space
+    unit_ids: int  # retrieval unit id space (units.npy rows; BM25 segments score units)
+    unit_chars: int  # the bound a retrieval unit was cut to (units.UNIT_CHARS when it was built)
     corpus_hash: str
     dictionary_hash: str
     built_at: str
@@ -71,7 +73,7 @@ class Manifest:
 
 _TYPES = {"format": str, "format_version": int, "version": int, "encoder": str, "encoder_spec": str, "dim": int,
           "faiss_factory": str, "metric": str, "nprobe": int, "documents": int, "clauses": int, "sentences": int,
-          "rows": int, "sentence_ids": int, "corpus_hash": str, "dictionary_hash": str, "built_at": str,
+          "rows": int, "sentence_ids": int, "unit_ids": int, "unit_chars": int, "corpus_hash": str, "dictionary_hash": str, "built_at": str,
           "lawgov_version": str, "embedded": int, "segments": list, "deleted": list, "bm25": dict, "checksum": str, "files": dict}
 
 
@@ -101,6 +103,8 @@ def validate_manifest(data: dict, where: str) -> Manifest:
         raise bad("has an unsupported metric, dimension or checksum")
     if m.clauses > m.rows or m.sentences > m.sentence_ids:
         raise bad("counts more live clauses or sentences than it has rows")
+    if m.unit_ids < m.clauses:
+        raise bad("counts fewer retrieval units than live clauses")
     if not all(isinstance(s, str) and re.fullmatch(r"s\d{6}", s) for s in m.segments):
         raise bad("names a lexical segment this format does not have")
     if not all(isinstance(r, list) and len(r) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in r)
@@ -121,7 +125,7 @@ def validate_manifest(data: dict, where: str) -> Manifest:
 
 
 def _fixed_files() -> tuple[str, ...]:
-    return ("clauses.sqlite", "vectors.faiss", "sentences.npy", "sentence_owner.npy", "vectors.npy")
+    return ("clauses.sqlite", "vectors.faiss", "sentences.npy", "sentence_owner.npy", "vectors.npy", "units.npy")
 
 
 def _segment_files(seg: str) -> list[str]:
@@ -166,14 +170,20 @@ def _file_entries(d: Path, known: tuple[Path, dict] | None = None) -> dict[str, 
 
 def write_manifest(tmp: Path, encoder_id: str, encoder_spec: str, dim: int, factory: str, nprobe: int,
                    documents: int, clauses: int, n_sentences: int, corpus_hash: str, embedded: int, *,
-                   version: int = 1, rows: int | None = None, sentence_ids: int | None = None,
+                   version: int = 1, rows: int | None = None, sentence_ids: int | None = None, unit_ids: int | None = None,
                    segments: Sequence[str] = ("s000001",), deleted: Sequence[Sequence[int]] = (),
                    known: tuple[Path, dict] | None = None) -> Manifest:
+    import numpy as np
+
+    from .units import UNIT_CHARS
+
     default = BM25Index()
+    if unit_ids is None:  # a dense version: as many unit ids as units.npy has rows
+        unit_ids = int(np.load(tmp / "units.npy", mmap_mode="r").shape[0])
     manifest = Manifest(
         FORMAT, FORMAT_VERSION, version, encoder_id, encoder_spec, dim, factory, "inner_product", nprobe, documents,
         clauses, n_sentences, clauses if rows is None else rows, n_sentences if sentence_ids is None else sentence_ids,
-        corpus_hash, dictionary_hash(), _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), __version__,
+        unit_ids, UNIT_CHARS, corpus_hash, dictionary_hash(), _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), __version__,
         embedded, list(segments), [list(map(int, r)) for r in deleted], {"k1": default.k1, "b": default.b}, CHECKSUM,
         _file_entries(tmp, known),
     )

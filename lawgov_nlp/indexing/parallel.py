@@ -3,10 +3,11 @@ processes, everything else in this one.
 
 jieba and the sentence encoders are CPU-bound Python/numpy code that gains little from threads,
 so the work is spread over a process pool. Per file, one task in a worker reads, cleans and
-segments it (``reading``), then tokenizes its clauses and computes their BM25 postings and the
-keys of their sentences (``tokenizing``) — postings of documents computed apart merge into exactly
-the arrays of one segment (:func:`.postings.merge_segment_arrays`), so the index is byte-for-byte
-what one process writes.
+segments it (``reading``), then cuts its clauses into retrieval units (:mod:`.units`), tokenizes
+them and computes their BM25 postings and the keys of their sentences (``tokenizing``) — postings
+of documents computed apart, over unit ids numbered from 0 in each, merge into exactly the arrays
+of one segment (:func:`.postings.merge_segment_arrays`), so the index is byte-for-byte what one
+process writes.
 
 Sentences not in the embedding cache are then encoded by the workers in batches while this process
 alone writes the cache, every :data:`~.encoders.CACHE_CHUNK` texts (no two writers, and an
@@ -43,8 +44,9 @@ ENCODE_BATCH = 64  # texts per encoding task: small enough to balance, large eno
 
 @dataclass
 class PreparedDoc:
-    """One document ready for an index: its clause rows (numbered from 0), the sentences to embed
-    with their cache keys and owning clause, and the BM25 postings of its clauses per field."""
+    """One document ready for an index: its clause rows (numbered from 0, each with its
+    ``lexicon``), the sentences to embed with their cache keys and owning clause, its rows of
+    ``units.npy`` (clause rows and unit ids from 0) and the BM25 postings of its units per field."""
 
     doc: Document
     rows: list[dict]
@@ -52,14 +54,16 @@ class PreparedDoc:
     keys: list[bytes]
     owner: np.ndarray
     postings: dict[str, dict] = field(default_factory=dict)
+    units: np.ndarray = field(default_factory=lambda: np.zeros((0, 4), np.int32))
 
 
 def analyse(doc: Document) -> PreparedDoc:
-    """Clause rows (with tokens), sentences and postings of one document (what a worker does)."""
+    """Clause rows (with their units and tokens), sentences and postings of one document (what a
+    worker does)."""
     from ..reading.segment import sentences
     from .postings import segment_arrays
     from .rows import clause_rows as _clause_rows
-    from .rows import field_tokens
+    from .units import unit_table
 
     rows = _clause_rows(doc, 0, _KNOWN)
     pieces: list[str] = []
@@ -69,9 +73,12 @@ def analyse(doc: Document) -> PreparedDoc:
         for a, b in sentences(t):
             pieces.append(t[a:b])
             owner.append(i)
-    toks = field_tokens(rows)
-    postings = {fld: segment_arrays(list(range(len(rows))), toks[fld]) for fld in toks}
-    return PreparedDoc(doc, rows, pieces, [text_key(p) for p in pieces], np.asarray(owner, dtype=np.int64), postings)
+    lexicons = [r["lexicon"] for r in rows]
+    table = unit_table(range(len(rows)), lexicons)
+    ids = list(range(len(table)))
+    postings = {"words": segment_arrays(ids, [u for x in lexicons for u in x.tokens]),
+                "chars": segment_arrays(ids, [u for x in lexicons for u in x.bigrams])}
+    return PreparedDoc(doc, rows, pieces, [text_key(p) for p in pieces], np.asarray(owner, dtype=np.int64), postings, table)
 
 
 @dataclass
@@ -109,18 +116,31 @@ class Prepared:
         return texts, keys, (np.concatenate(owners) if owners else np.zeros(0, np.int64))
 
     def segments(self, start: int = 0) -> dict[str, dict]:
-        """One segment's arrays per field for all documents, rows from ``start``."""
+        """One segment's arrays per field for all documents' units, unit ids from ``start``."""
         from .postings import merge_segment_arrays
 
-        offsets = np.cumsum([0] + [len(p.rows) for p in self.docs[:-1]]) + start
+        offsets = np.cumsum([0] + [len(p.units) for p in self.docs[:-1]]) + start
         fields = self.docs[0].postings.keys() if self.docs else ()
         return {fld: merge_segment_arrays([p.postings[fld] for p in self.docs], [int(o) for o in offsets]) for fld in fields}
+
+    def unit_table(self, start: int = 0) -> np.ndarray:
+        """Rows of ``units.npy`` for all documents, clause rows from ``start``."""
+        from .units import UNIT_COLUMNS
+
+        parts = []
+        base = start
+        for p in self.docs:
+            t = np.array(p.units, dtype=np.int32, copy=True)
+            t[:, 0] += base
+            parts.append(t)
+            base += len(p.rows)
+        return np.concatenate(parts) if parts else np.zeros((0, UNIT_COLUMNS), np.int32)
 
 
 # -- workers ------------------------------------------------------------------------------------
 
 _THREADS = 1
-_KNOWN: dict[bytes, str] = {}  # tokens of texts already cut (see known_tokens), for this build
+_KNOWN: dict[bytes, tuple[str, np.ndarray]] = {}  # units and tokens of texts already cut (see known_tokens), for this build
 
 
 def _init_worker(threads: int, known: dict | None = None) -> None:
@@ -157,7 +177,7 @@ def _encode(spec: str, texts: list[str]) -> np.ndarray:
 class WorkerPool:
     """A process pool for one build; ``workers=1`` runs everything in this process."""
 
-    def __init__(self, workers: int, known_tokens: dict[bytes, str] | None = None):
+    def __init__(self, workers: int, known_tokens: dict[bytes, tuple[str, np.ndarray]] | None = None):
         self.workers = workers
         self.known = known_tokens or {}
         self._pool: ProcessPoolExecutor | None = None
@@ -272,14 +292,16 @@ def _as_done(futs):
 
 # -- the entry points the index uses ------------------------------------------------------------
 
-def known_tokens(index_dir: Path) -> dict[bytes, str]:
-    """Tokens of the clause texts in the current version of ``index_dir`` (text key → tokens),
-    when it was cut with this tokenization (same dictionary hash and lawgov version); else none.
-    A rebuild then runs jieba only on texts the index does not hold yet."""
+def known_tokens(index_dir: Path) -> dict[bytes, tuple[str, np.ndarray]]:
+    """Tokens and units of the clause texts in the current version of ``index_dir`` (:func:`.rows.raw_key` →
+    stored tokens and the clause's rows of ``units.npy``), when it was cut with this tokenization
+    (same dictionary hash, which covers the unit rules, and lawgov version); else none. A rebuild
+    then runs jieba only on texts the index does not hold yet."""
     from .. import __version__
     from . import layout
     from .lexical import dictionary_hash
     from .reader import read_manifest
+    from .rows import raw_key
     from .store import ClauseStore
 
     try:
@@ -289,12 +311,23 @@ def known_tokens(index_dir: Path) -> dict[bytes, str]:
         if m.dictionary_hash != dictionary_hash() or m.lawgov_version != __version__:
             return {}
         vdir = Path(index_dir) / layout.current_version(Path(index_dir))  # type: ignore[operator]
+        units = np.load(vdir / "units.npy", allow_pickle=False)
+        owner = units[:, 0].astype(np.int64)
+        if len(owner) and np.any(np.diff(owner) < 0):
+            return {}
         store = ClauseStore(vdir / "clauses.sqlite")
         try:
-            return {bytes(k): t for k, t in store.db.execute("SELECT text_key, tokens FROM clauses") if k is not None and t is not None}
+            out: dict[bytes, tuple[str, np.ndarray]] = {}
+            for row, text, t in store.db.execute("SELECT row, text, tokens FROM clauses"):
+                if text is None or t is None:
+                    continue
+                a, b = np.searchsorted(owner, row, side="left"), np.searchsorted(owner, row, side="right")
+                if b > a:
+                    out[raw_key(text)] = (t, units[a:b])
+            return out
         finally:
             store.close()
-    except (IndexStoreError, OSError, sqlite3.Error) as exc:
+    except (IndexStoreError, OSError, ValueError, sqlite3.Error) as exc:
         log.debug("tokens of %s not reused (%s)", index_dir, exc)
         return {}
 

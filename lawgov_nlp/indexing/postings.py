@@ -14,9 +14,12 @@ The scores are bm25s's ``lucene`` variant with the same ``k1``/``b`` as :class:`
 A segment on disk (``FIELD/sNNNNNN.*.npy``, all memory-mapped on load):
   keys     uint64, sorted: 64-bit blake2b of each term (terms themselves are never needed)
   indptr   int64, postings of term j are ``indptr[j]:indptr[j+1]``
-  rows     int32, clause rows (global row numbers of the index)
-  tf       int32, term frequency in that clause
-  docrows  int32, the segment's clause rows; doclen int32, their lengths in tokens
+  rows     int32, unit ids (global: retrieval units of the index, :mod:`.units`)
+  tf       int32, term frequency in that unit
+  docrows  int32, the segment's unit ids; doclen int32, their lengths in tokens
+
+("Rows" here are whatever the caller numbers; the index numbers retrieval units, so a clause
+scores as its best unit.)
 """
 from __future__ import annotations
 
@@ -153,7 +156,8 @@ class Segment:
 
 class SegmentedBM25:
     """BM25 over several segments with global statistics over the live rows: the object behind
-    ``ClauseIndex.words`` / ``.chars`` (``scores(tokens)`` is one score per clause row)."""
+    ``ClauseIndex.lexical`` (:class:`~.units.LexicalIndex`) holds one per field; its rows are
+    retrieval units, ``scores(tokens)`` one score per unit id."""
 
     def __init__(self, segments: list[Segment], n_rows: int, live: np.ndarray, k1: float = 1.2, b: float = 0.75):
         self.segments = segments
@@ -170,13 +174,16 @@ class SegmentedBM25:
         self.n_live = int(live.sum())
         self.avgdl = float(doclen[live].sum() / self.n_live) if self.n_live else 1.0
 
-    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
-        out = np.zeros(self.n, dtype=np.float32)
-        if not self.n_live:
-            return out
+    def term_scores(self, query_tokens: Sequence[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per distinct query term: the live rows holding it and its BM25 contribution in each
+        (a term no live row holds maps to empty arrays; its document frequency is 0)."""
+        out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         k1, b = np.float32(self.k1), np.float32(self.b)
         for t in dict.fromkeys(query_tokens):
             if not t:
+                continue
+            out[t] = (np.zeros(0, np.int64), np.zeros(0, np.float32))
+            if not self.n_live:
                 continue
             key = term_key(t)
             parts = [p for p in (s.postings(key) for s in self.segments) if p is not None]
@@ -185,11 +192,17 @@ class SegmentedBM25:
             rows = np.concatenate([p[0] for p in parts]) if len(parts) > 1 else np.asarray(parts[0][0])
             tf = np.concatenate([p[1] for p in parts]) if len(parts) > 1 else np.asarray(parts[0][1])
             keep = self.live[rows]
-            rows, tf = rows[keep], tf[keep].astype(np.float32)
+            rows, tf = rows[keep].astype(np.int64), tf[keep].astype(np.float32)
             df = len(rows)
             if not df:
                 continue
             idf = np.float32(np.log(1 + (self.n_live - df + 0.5) / (df + 0.5)))
             dl = self.doclen[rows]
-            out[rows] += idf * (tf / (k1 * ((1 - b) + b * dl / np.float32(self.avgdl)) + tf))
+            out[t] = (rows, idf * (tf / (k1 * ((1 - b) + b * dl / np.float32(self.avgdl)) + tf)))
+        return out
+
+    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
+        out = np.zeros(self.n, dtype=np.float32)
+        for rows, contrib in self.term_scores(query_tokens).values():
+            out[rows] += contrib  # one posting per row and term: no repeated indices
         return out

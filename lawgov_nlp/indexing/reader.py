@@ -1,9 +1,10 @@
 """Opening an index version: resolve the pointer once, verify the manifest and every file, and
 open them all (memory-mapped arrays, read-only SQLite, memory-mapped FAISS).
 
-:class:`ClauseIndex` is the interface search and diff-plans use: ``words.scores`` and
-``chars.scores`` (BM25, one score per clause row), ``dense_scores``, ``sentence_rows``, ``faiss``,
-``store``, ``manifest``, ``sentence_owner``, ``vectors``, ``sentence_vectors``, ``n_rows``.
+:class:`ClauseIndex` is the interface search and diff-plans use: ``lexical`` (BM25 over retrieval
+units, scored back to clause rows: :class:`~.units.LexicalIndex`), ``dense_scores``,
+``sentence_rows``, ``faiss``, ``store``, ``manifest``, ``sentence_owner``, ``vectors``,
+``sentence_vectors``, ``units``, ``live``, ``n_rows``.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from .lexical import dictionary_hash
 from .manifest import FIELDS, Manifest, validate_manifest, verify_files
 from .postings import Segment, SegmentedBM25
 from .store import ClauseStore
+from .units import UNIT_COLUMNS, LexicalIndex
 
 
 def _faiss():
@@ -50,15 +52,15 @@ class ClauseIndex:
     another one and removes this one.
     """
 
-    def __init__(self, path: Path, manifest: Manifest, store: ClauseStore, faiss_index, words, chars, encoder: Encoder | None,
+    def __init__(self, path: Path, manifest: Manifest, store: ClauseStore, faiss_index, lexical: LexicalIndex, encoder: Encoder | None,
                  arrays: dict[str, np.ndarray], live: np.ndarray):
         self.path = path  # the version directory
         self.manifest = manifest
         self.store = store
         self.faiss = faiss_index
-        self.words = words
-        self.chars = chars
+        self.lexical = lexical
         self.encoder = encoder
+        self.units = arrays["units"]  # per unit id: clause row, start, end, token count (units.npy)
         self.vectors = arrays["vectors"]  # clause embeddings (float16, memory-mapped; row = clause row)
         self.sentence_vectors = arrays["sentences"]  # sentence embeddings (float16, memory-mapped; row = sentence id)
         self.sentence_owner = arrays["owner"]  # clause row of each sentence id, -1 once removed
@@ -82,6 +84,11 @@ class ClauseIndex:
             first = live[np.minimum(pos, max(len(live) - 1, 0))] if len(live) else np.zeros(self.n_rows, np.int64)
             self._first, self._counts = first.astype(np.int64), counts.astype(np.int64)
         return self._first, self._counts
+
+    def unit_span(self, row: int) -> tuple[int, np.ndarray]:
+        """The first unit id of clause ``row`` and its rows of ``units.npy`` (a clause's units are consecutive)."""
+        first, end = self.lexical.unit_range(row)
+        return first, np.asarray(self.units[first:end])
 
     def sentence_rows(self, clause_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """All sentence ids of ``clause_rows`` and, per clause, where its run starts in that list."""
@@ -219,8 +226,8 @@ def _open_version(index_dir: Path, vdir: Path, encoder, load_encoder: bool, veri
         faiss.extract_index_ivf(fi).nprobe = manifest.nprobe
     arrays = {}
     shapes = {"vectors": ((manifest.rows, manifest.dim), np.float16), "sentences": ((manifest.sentence_ids, manifest.dim), np.float16),
-              "owner": ((manifest.sentence_ids,), np.int32)}
-    for key, fname in (("vectors", "vectors.npy"), ("sentences", "sentences.npy"), ("owner", "sentence_owner.npy")):
+              "owner": ((manifest.sentence_ids,), np.int32), "units": ((manifest.unit_ids, UNIT_COLUMNS), np.int32)}
+    for key, fname in (("vectors", "vectors.npy"), ("sentences", "sentences.npy"), ("owner", "sentence_owner.npy"), ("units", "units.npy")):
         try:
             a = np.load(vdir / fname, mmap_mode="r", allow_pickle=False)
         except ValueError as exc:
@@ -241,6 +248,10 @@ def _open_version(index_dir: Path, vdir: Path, encoder, load_encoder: bool, veri
     store = ClauseStore(vdir / "clauses.sqlite")
     if store.count() != manifest.clauses:
         raise IndexStoreError(f"{where}: clauses.sqlite holds {store.count()} clauses, manifest says {manifest.clauses}: rebuild the index")
+    unit_owner = np.array(arrays["units"][:, 0], dtype=np.int64)  # small, and used on every query
+    if len(unit_owner) and (unit_owner.min() < 0 or unit_owner.max() >= manifest.rows or np.any(np.diff(unit_owner) < 0)):
+        raise IndexStoreError(f"{where}: units.npy names clause rows out of order or outside the index: rebuild the index")
     k1, b = float(manifest.bm25["k1"]), float(manifest.bm25["b"])
-    lex = [SegmentedBM25([Segment(vdir, fld, s) for s in manifest.segments], manifest.rows, live, k1, b) for fld in FIELDS]
-    return ClauseIndex(vdir, manifest, store, fi, lex[0], lex[1], enc, arrays, live)
+    unit_live = live[unit_owner]  # a unit is live exactly when its clause row is
+    bm25 = [SegmentedBM25([Segment(vdir, fld, s) for s in manifest.segments], manifest.unit_ids, unit_live, k1, b) for fld in FIELDS]
+    return ClauseIndex(vdir, manifest, store, fi, LexicalIndex(bm25[0], bm25[1], unit_owner, manifest.rows), enc, arrays, live)

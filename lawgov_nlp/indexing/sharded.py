@@ -5,9 +5,9 @@ index of part of the documents, with its own manifest and checks — and served 
 ``ShardedIndex`` is a :class:`~.reader.ClauseIndex` whose clause rows are the shards' rows one
 after another, so :class:`~.search.Searcher` and diff-plans use it unchanged:
 
-* BM25 is scored over every shard's segments with the statistics of all of them (document count,
-  mean length, each term's document frequency), so scores are those of one index of the same
-  documents, not a mix of per-shard idf;
+* BM25 is scored over every shard's segments (retrieval units, :mod:`.units`) with the
+  statistics of all of them (unit count, mean length, each term's document frequency), so scores
+  are those of one index of the same documents, not a mix of per-shard idf;
 * dense search asks every shard's FAISS index for its top k and merges them by score (a filter
   is translated to each shard's own sentence ids);
 * clause metadata comes from the shard that holds the row.
@@ -28,6 +28,7 @@ from ..errors import IndexStoreError
 from .manifest import FIELDS
 from .postings import Segment, SegmentedBM25
 from .reader import ClauseIndex, open_index
+from .units import LexicalIndex
 
 
 class _Concat:
@@ -178,7 +179,7 @@ class ShardedIndex(ClauseIndex):
         first = shards[0].manifest
         for s in shards[1:]:
             m = s.manifest
-            for what in ("encoder", "dim", "dictionary_hash", "bm25"):
+            for what in ("encoder", "dim", "dictionary_hash", "unit_chars", "bm25"):
                 if getattr(m, what) != getattr(first, what):
                     raise IndexStoreError(f"{s.path}: shard built with {what} {getattr(m, what)!r}, the first shard with "
                                           f"{getattr(first, what)!r}: shards of one index must be built alike")
@@ -190,21 +191,28 @@ class ShardedIndex(ClauseIndex):
         self.path = shards[0].path
         rows = np.cumsum([0] + [s.n_rows for s in shards])
         sents = np.cumsum([0] + [s.manifest.sentence_ids for s in shards])
-        self.row_offsets, self.sentence_offsets = rows[:-1], sents[:-1]
+        units = np.cumsum([0] + [s.manifest.unit_ids for s in shards])
+        self.row_offsets, self.sentence_offsets, self.unit_offsets = rows[:-1], sents[:-1], units[:-1]
         total = lambda f: sum(getattr(s.manifest, f) for s in shards)  # noqa: E731
         self.manifest = dataclasses.replace(
             first, documents=total("documents"), clauses=total("clauses"), sentences=total("sentences"), rows=int(rows[-1]),
-            sentence_ids=int(sents[-1]), nprobe=max(s.manifest.nprobe for s in shards), segments=[], deleted=[], files={})
+            sentence_ids=int(sents[-1]), unit_ids=int(units[-1]), nprobe=max(s.manifest.nprobe for s in shards), segments=[], deleted=[], files={})
         self.store = _ShardedStore(self.shards, self.row_offsets)
         self.faiss = _ShardedFaiss(self.shards, self.sentence_offsets)
         self.encoder = shards[0].encoder
         self.live = np.concatenate([s.live for s in shards])
         k1, b = float(first.bm25["k1"]), float(first.bm25["b"])
+        # units: small (4 int32 each) and read on every query, so held as one array
+        self.units = np.concatenate([np.asarray(s.units, dtype=np.int32) for s in shards])
+        for ua, ub, off in zip(self.unit_offsets, units[1:], self.row_offsets):
+            self.units[ua:ub, 0] += int(off)
+        unit_owner = self.units[:, 0].astype(np.int64)
+        unit_live = self.live[unit_owner]
         lex = []
         for fld in FIELDS:
-            segs = [Segment(s.path, fld, name, offset=int(off)) for s, off in zip(shards, self.row_offsets) for name in s.manifest.segments]
-            lex.append(SegmentedBM25(segs, self.n_rows, self.live, k1, b))
-        self.words, self.chars = lex
+            segs = [Segment(s.path, fld, name, offset=int(off)) for s, off in zip(shards, self.unit_offsets) for name in s.manifest.segments]
+            lex.append(SegmentedBM25(segs, int(units[-1]), unit_live, k1, b))
+        self.lexical = LexicalIndex(lex[0], lex[1], unit_owner, self.n_rows)
         self.vectors = _Concat([s.vectors for s in shards])
         self.sentence_vectors = _Concat([s.sentence_vectors for s in shards])
         self.sentence_owner = _Concat([s.sentence_owner for s in shards], add=[int(o) for o in self.row_offsets])

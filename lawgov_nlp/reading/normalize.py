@@ -52,12 +52,18 @@ def normalized_with_offsets(text: str) -> tuple[str, list[int]]:
     return "".join(out), idx
 
 
-def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Original-text spans of every occurrence of each normalized ``term``, merged and sorted."""
+def find_spans(text: str, terms: list[str], fold=None) -> list[tuple[int, int]]:
+    """Original-text spans of every occurrence of each normalized ``term``, merged and sorted.
+
+    ``fold``, a length-preserving map applied to the normalized text (search folds traditional
+    characters to simplified), lets folded terms be found without losing offsets.
+    """
     norm, idx = normalized_with_offsets(text)
+    if fold is not None:
+        norm = fold(norm)
     spans: list[tuple[int, int]] = []
     for term in terms:
-        t = normalize(term)
+        t = normalize(term) if fold is None else fold(normalize(term))
         if not t:
             continue
         start = norm.find(t)

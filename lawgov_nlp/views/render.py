@@ -148,6 +148,14 @@ def show_search(results: SearchResults, out: Console, explain: bool = False, fil
         out.print(f"no clause matches '{results.query}'" + (" with these filters" if filtered else ""), markup=False)
         return
     out.print(search_table(results.query, results, explain=explain))
+    if explain:
+        hits = getattr(results, "thesaurus", {}) or {}
+        line = "thesaurus: " + ("; ".join(f"{k} → {'、'.join(v)}" for k, v in hits.items()) if hits else "no trigger in the query")
+        if getattr(results, "strength", None) is not None:
+            line += f" · lexical evidence {results.strength:.2f}"
+        if getattr(results, "dense_share", None) is not None:
+            line += f" → dense weight {results.dense_share:.2f}"
+        out.print(line, markup=False)  # the console filters control characters (views.output)
 
 
 def search_results_html(results: SearchResults, standalone: bool = False) -> str:
@@ -170,7 +178,8 @@ def show_search_eval(ev: SearchEvaluation, out: Console) -> None:
     from pathlib import Path
 
     k = ev.k
-    t = Table(title=f"search quality on {Path(ev.judgments).name} (k={k}; dev = odd query ids, used for tuning; test = even)")
+    t = Table(title=f"search quality on {Path(ev.judgments).name}, index {ev.index} ({ev.documents} documents; k={k}; "
+                    f"fixed config, not cross-validated)")
     for col in ("mode", "split", "queries", f"nDCG@{k}", f"Recall@{k}"):
         t.add_column(col)
     for r in ev.rows:
