@@ -13,7 +13,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet "torch==2.13.0"
-	$(BIN)/pip install --quiet -e ".[st,test,notebook,web]"
+	$(BIN)/pip install --quiet -e ".[st,test,notebook,web,ray]"
 	touch $(STAMP)
 
 LG := $(BIN)/lawgov-nlp

@@ -122,7 +122,7 @@ def test_interrupted_build_keeps_the_previous_index(corpus_index, tmp_path, monk
     def boom(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(index_mod, "write_segment", boom)
+    monkeypatch.setattr(index_mod, "save_segment", boom)
     with pytest.raises(KeyboardInterrupt):
         build_index([CORPUS / "hebei-funing-report-2023.txt"], target, encoder="use")
     assert open_index(target).manifest.documents == 6  # untouched and usable

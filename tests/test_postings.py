@@ -67,3 +67,33 @@ def test_empty_query_and_empty_segment(tmp_path):
     assert seg.scores([]).tolist() == [0.0, 0.0]
     assert seg.scores(["", "不在"]).tolist() == [0.0, 0.0]
     assert seg.scores(["复议"])[0] > 0 == seg.scores(["复议"])[1]
+
+
+def test_segments_computed_apart_merge_into_the_same_arrays(clause_texts):
+    """Workers and shards compute postings for parts of the clauses; merged, they are exactly
+    the arrays of one segment over all of them (so the files and scores are the same)."""
+    from lawgov_nlp.indexing.postings import PARTS, merge_segment_arrays, segment_arrays
+
+    toks = [char_bigrams(t) for t in clause_texts]
+    n = len(toks)
+    whole = segment_arrays(list(range(n)), toks)
+    cuts = [0, 7, n // 3, n // 2, n]
+    parts = [segment_arrays(list(range(b - a)), toks[a:b]) for a, b in zip(cuts, cuts[1:])]
+    merged = merge_segment_arrays(parts, cuts[:-1])
+    # the same parts given in another order, their rows mapped by arrays (as shards are)
+    perm = [3, 0, 2, 1]
+    maps = [np.arange(cuts[i], cuts[i + 1]) for i in perm]
+    shuffled = merge_segment_arrays([parts[i] for i in perm], maps)
+    for got in (merged, shuffled):
+        for p in PARTS:
+            assert got[p].dtype == whole[p].dtype, p
+            np.testing.assert_array_equal(got[p], whole[p], err_msg=p)
+
+
+def test_overlapping_segments_are_refused(clause_texts):
+    from lawgov_nlp.errors import IndexStoreError
+    from lawgov_nlp.indexing.postings import merge_segment_arrays, segment_arrays
+
+    a = segment_arrays([0, 1], [["甲乙"], ["乙丙"]])
+    with pytest.raises(IndexStoreError, match="overlap"):
+        merge_segment_arrays([a, a], [np.array([0, 1]), np.array([1, 2])])

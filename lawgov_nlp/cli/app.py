@@ -121,18 +121,20 @@ def embedding_cache():
 
 def stage_progress():
     """A rich progress bar on stderr with one line per stage (reading, embedding, …), rate and ETA."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from ..views.output import console
 
-    prog = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=console(stderr=True), transient=True)
+    prog = Progress(TextColumn("{task.description:<15}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]:>10}"),
+                    TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=console(stderr=True), transient=True)
     tasks: dict[str, int] = {}
 
     def cb(stage: str, done: int, total: int) -> None:
         if stage not in tasks:
-            tasks[stage] = prog.add_task(stage, total=total)
-        prog.update(tasks[stage], completed=done, total=total)
+            tasks[stage] = prog.add_task(stage, total=total, rate="")
+        task = next((t for t in prog.tasks if t.id == tasks[stage]), None)
+        speed = task.speed if task is not None else None
+        prog.update(tasks[stage], completed=done, total=total, rate=f"{speed:,.0f}/s" if speed else "")
 
     return prog, cb
 

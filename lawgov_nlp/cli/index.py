@@ -8,8 +8,11 @@ from typing import Optional
 
 import typer
 
+from ..errors import LawgovError
 from ..views.output import output_options
 from .app import IndexOpt, embedding_cache, handle_errors, index_app, index_dir, stage_progress, warn
+
+WorkersOpt = typer.Option(None, "--workers", "-w", min=1, help="Processes that read, tokenize and embed [default: every core; one for small inputs].")
 
 
 @contextlib.contextmanager
@@ -40,19 +43,34 @@ def index_build(
     paths: Optional[list[Path]] = typer.Argument(None, help="Files or directories [default: corpus/]."),
     index: Optional[str] = IndexOpt,
     encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="e5 (default for a new index: multilingual-e5-small, best quality, ~8x slower to build), use (multilingual USE, fast), minilm (English test model) or st:MODEL_NAME_OR_DIR. A rebuild keeps the index's encoder unless this is given."),
+    workers: Optional[int] = WorkersOpt,
+    engine: str = typer.Option("local", "--engine", help="local (worker processes on this machine) or ray (a Ray cluster; pip install 'lawgov-nlp[ray]')."),
+    address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: the cluster to use (e.g. ray://head:10001 or auto) [default: start a local one]."),
+    shards: Optional[int] = typer.Option(None, "--shards", min=1, help="With --engine ray: how many shard indexes to write before merging [default: one per worker]."),
     _fmt: str = "table",
 ):
     """Build (or rebuild) an index from documents; unchanged texts are not embedded again."""
     from ..indexing.index import BuildResult, build_index, encoder_for_build
 
     target = index_dir(index)
+    inputs = paths or [Path("corpus")]
+    if engine not in ("local", "ray"):
+        raise LawgovError(f"--engine '{engine}': use local or ray")
+    if engine == "local" and (address or shards):
+        raise LawgovError("--address and --shards need --engine ray")
     if encoder is None:
         encoder, notice = encoder_for_build(target)
         if notice:
             warn(notice)
     prog, cb = stage_progress()
     with terminate_as_interrupt(), prog:
-        m = build_index(paths or [Path("corpus")], target, encoder=encoder, cache=embedding_cache(), progress=cb)
+        if engine == "ray":
+            from ..indexing.distributed import build_distributed
+
+            m = build_distributed(inputs, target, encoder=encoder, cache=embedding_cache(), address=address, workers=workers,
+                                  shards=shards, progress=cb)
+        else:
+            m = build_index(inputs, target, encoder=encoder, cache=embedding_cache(), progress=cb, workers=workers)
     return BuildResult(target, m, "built")
 
 
@@ -62,6 +80,7 @@ def index_build(
 def index_add(
     paths: list[Path] = typer.Argument(..., help="Files or directories to add (a document with the same id is replaced)."),
     index: Optional[str] = IndexOpt,
+    workers: Optional[int] = WorkersOpt,
     _fmt: str = "table",
 ):
     """Add documents to an existing index without re-embedding what it holds."""
@@ -70,7 +89,7 @@ def index_add(
     target = index_dir(index)
     prog, cb = stage_progress()
     with terminate_as_interrupt(), prog:
-        m = add_to_index(paths, target, cache=embedding_cache(), progress=cb)
+        m = add_to_index(paths, target, cache=embedding_cache(), progress=cb, workers=workers)
     return BuildResult(target, m, "updated")
 
 

@@ -25,7 +25,6 @@ import dataclasses
 import hashlib
 import io
 import logging
-import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,22 +33,20 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..errors import IndexStoreError, InputError
-from ..reading.corpus import load_documents
 from ..reading.document import Document
 from . import layout
-from .encoders import EmbeddingCache, Encoder, default_index_encoder, embed_sentences, get_encoder, mean_pool, text_key
+from .encoders import EmbeddingCache, Encoder, default_index_encoder, get_encoder, mean_pool
+from .ivf import FLAT_MAX, as_stored, build_faiss, faiss_factory_for, trained_dir  # noqa: F401  (re-exported)
 from .layout import FORMAT, FORMAT_VERSION, display, write_lock  # noqa: F401  (re-exported)
 from .manifest import FIELDS, Manifest, _segment_files, stamp_verified, validate_manifest, write_manifest  # noqa: F401  (re-exported)
-from .postings import write_segment
+from .postings import save_segment, write_segment
 from .reader import ClauseIndex, IndexedDocument, open_index, read_manifest  # noqa: F401  (re-exported)
+from .rows import clause_rows as _clause_rows  # noqa: F401  (used by workers too)
 from .store import ClauseStore, json_text
 from .units import ClauseLexicon, clause_lexicon, stored_lexicon, unit_table
 
 log = logging.getLogger(__name__)
 
-# Exact search below this many vectors; past it IVF with 8-bit scalar quantization
-# (see BENCHMARKS.md: exact search at 100k vectors already costs more than the query budget).
-FLAT_MAX = 100_000
 INDEX_ROOT = Path("indexes")
 MAX_SEGMENTS = 8  # more BM25 segments than this after an update: the small ones are merged
 COMPACT_AT = 0.25  # share of dead rows at which an update rewrites the index densely
@@ -112,34 +109,12 @@ def resolve_index_dir(name_or_path: str | Path | None) -> Path:
 
 # -- writing --------------------------------------------------------------------------------------
 
-def faiss_factory_for(n: int) -> tuple[str, int]:
-    if n <= FLAT_MAX:
-        return "IDMap2,Flat", 0
-    nlist = int(2 ** round(math.log2(4 * math.sqrt(n))))
-    return f"IVF{nlist},SQ8", 32
-
-
 def _faiss():
     try:
         import faiss
     except ImportError as exc:  # pragma: no cover - core dependency
         raise IndexStoreError("the index needs faiss: pip install faiss-cpu") from exc
     return faiss
-
-
-def build_faiss(vectors: np.ndarray, factory: str, nprobe: int, ids: np.ndarray | None = None):
-    faiss = _faiss()
-    dim = vectors.shape[1]
-    index = faiss.index_factory(dim, factory, faiss.METRIC_INNER_PRODUCT)
-    x = np.ascontiguousarray(vectors, dtype=np.float32)
-    if not index.is_trained:
-        rng = np.random.default_rng(0)
-        sample = x if len(x) <= 100_000 else x[rng.choice(len(x), 100_000, replace=False)]
-        index.train(sample)
-    index.add_with_ids(x, np.arange(len(x), dtype=np.int64) if ids is None else ids.astype(np.int64))
-    if nprobe:
-        faiss.extract_index_ivf(index).nprobe = nprobe
-    return index
 
 
 def _check_name(doc: Document) -> None:
@@ -158,20 +133,6 @@ def _doc_row(doc: Document) -> dict:
         "year": m.year, "doc_type": m.doc_type, "implements": m.implements, "path": str(doc.path),
         "sha256": doc.sha256, "meta": json_text(m.to_dict()), "year_from": (m.years() or (None, None))[0], "year_to": (m.years() or (None, None))[1],
     }
-
-
-def _clause_rows(doc: Document, start_row: int) -> list[dict]:
-    rows = []
-    for k, c in enumerate(doc.clauses):
-        lex = clause_lexicon(c.text)
-        rows.append({
-            "row": start_row + k, "clause_id": c.id, "doc_id": doc.doc_id, "kind": c.kind, "numbering": c.numbering,
-            "level": c.level, "path": json_text(list(c.path)), "path_label": doc.path_label(c), "heading": c.heading,
-            "text": c.text, "start": c.span[0], "end": c.span[1], "parent_id": c.parent_id,
-            "fields": json_text(c.fields), "duplicate_of": c.duplicate_of, "tokens": " ".join(lex.all_tokens),
-            "text_key": text_key(c.text), "lexicon": lex,  # not stored in SQLite: units.npy and the BM25 segments
-        })
-    return rows
 
 
 def _corpus_hash(shas: Sequence[str]) -> str:
@@ -197,22 +158,37 @@ def _write_segments(vdir: Path, name: str, unit_ids: Sequence[int], lexicons: Se
 
 
 def write_payload(tmp: Path, rows: list[dict], svecs: np.ndarray, owner: np.ndarray, dim: int,
-                  factory: tuple[str, int] | None = None, segment: str = "s000001") -> tuple[str, int]:
+                  factory: tuple[str, int] | None = None, segment: str = "s000001", *, units: tuple[np.ndarray, dict] | None = None,
+                  keys: Sequence[bytes] | None = None, encoder_id: str = "", trained: Path | None = None,
+                  progress: Progress | None = None) -> tuple[str, int]:
     """Vectors, FAISS, units and BM25 files of a dense version (rows ``0..n-1``, units
-    ``0..u-1``) from its clause rows and sentence embeddings. A row carries its ``lexicon``, or
-    precomputed ``tokens`` and ``bigrams`` (benchmarks replicate real clauses that way, as one
-    unit each), or neither (cut from its text)."""
+    ``0..u-1``) from its clause rows and sentence embeddings. ``units``: the ``units.npy`` table
+    and the BM25 arrays per field when already computed (by the workers, per document); otherwise
+    a row carries its ``lexicon``, or precomputed ``tokens`` and ``bigrams`` (benchmarks replicate
+    real clauses that way, as one unit each), or neither (cut from its text). ``keys`` (of the
+    sentences) choose the FAISS training sample, ``trained`` is where trained quantizers are cached."""
     faiss = _faiss()
+    tick = progress or (lambda *a: None)
+    tick("lexical", 0, len(FIELDS))
+    if units is not None:
+        table, arrays = units
+        np.save(tmp / "units.npy", table)
+        for i, fld in enumerate(FIELDS):
+            save_segment(tmp / fld, segment, arrays[fld])
+            tick("lexical", i + 1, len(FIELDS))
+    else:
+        lexicons = [_lexicon(r) for r in rows]
+        table = unit_table([r["row"] for r in rows], lexicons)
+        np.save(tmp / "units.npy", table)
+        _write_segments(tmp, segment, range(len(table)), lexicons)
+        tick("lexical", len(FIELDS), len(FIELDS))
     clause_vecs = mean_pool(svecs, owner, len(rows))
     factory, nprobe = factory or faiss_factory_for(len(svecs))
-    faiss.write_index(build_faiss(svecs, factory, nprobe), str(tmp / "vectors.faiss"))
+    fi = build_faiss(svecs, factory, nprobe, keys=keys, encoder_id=encoder_id, trained=trained, progress=progress)
+    faiss.write_index(fi, str(tmp / "vectors.faiss"))
     np.save(tmp / "sentences.npy", svecs.astype(np.float16))
     np.save(tmp / "sentence_owner.npy", owner.astype(np.int32))
     np.save(tmp / "vectors.npy", clause_vecs.astype(np.float16))
-    lexicons = [_lexicon(r) for r in rows]
-    table = unit_table([r["row"] for r in rows], lexicons)
-    np.save(tmp / "units.npy", table)
-    _write_segments(tmp, segment, range(len(table)), lexicons)
     return factory, nprobe
 
 
@@ -227,21 +203,37 @@ def build_index(
     encoder: str | Encoder | None = None,
     cache: EmbeddingCache | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> Manifest:
     """Build an index of every document under ``paths`` as a new version of ``index_dir``.
 
     ``encoder=None``: :func:`encoder_for_build` (a rebuild keeps the index's encoder; a new index
-    gets e5, or USE where e5 is missing).
+    gets e5, or USE where e5 is missing). ``workers``: processes that read, tokenize and embed
+    (default: every core, or this process alone for small inputs; see :mod:`.parallel`).
+    ``progress(stage, done, total)`` is called as each stage (reading, tokenizing, embedding,
+    lexical, FAISS, clause store, checksums) moves.
     """
+    from .parallel import WorkerPool, known_tokens, prepare_inputs, resolve_workers, select_inputs
+
     paths = layout.as_path_list(paths)
     index_dir = Path(index_dir)
     _begin(index_dir, paths, "build")
-    docs = load_documents(paths)
     if encoder is None:
         encoder, notice = encoder_for_build(index_dir)
         if notice:
             log.warning(notice)
     enc = get_encoder(encoder) if isinstance(encoder, str) else encoder
+    sel = select_inputs(paths)
+    with WorkerPool(resolve_workers(workers, sel.files), known_tokens(index_dir)) as pool:
+        prepared = prepare_inputs(paths, pool, progress, sel=sel)
+        return write_new_version(index_dir, paths, lambda root, version: _write_dense(
+            root, version, enc, prepared, [], [], None, cache, progress, pool))
+
+
+def write_new_version(index_dir: Path, paths: Sequence[Path], write: Callable[[Path, int], Manifest]) -> Manifest:
+    """Under the writer lock and the ownership check: ``write(root, version)`` writes and publishes
+    a complete new version of ``index_dir`` (a build or a merge of shards); a folder this call
+    created is removed again if it fails, a flat (format 1 to 3) index is replaced."""
     with write_lock(index_dir) as root:
         kind = layout.check_target(index_dir, paths, "build")
         legacy_files = list(layout.read_json(root / layout.MANIFEST, "manifest")["files"]) if kind == "legacy" else []
@@ -250,7 +242,7 @@ def build_index(
             root.mkdir(parents=True)
         layout.clean_stale(root)
         try:
-            m = _write_dense(root, _next_version(root), enc, docs, [], [], None, cache, progress)
+            m = write(root, _next_version(root))
         except BaseException:
             if created:
                 layout.remove_ours(root)  # only our own files; a folder we made is left only if not empty
@@ -285,40 +277,49 @@ def _next_version(root: Path) -> int:
     return max([layout.version_number(n) for n in names] + ([layout.version_number(cur)] if cur else []) + [0]) + 1
 
 
-def _write_dense(root: Path, version: int, enc: Encoder, docs: list[Document], keep_rows: list[dict], keep_docs: list[dict],
-                 keep_vectors, cache, progress) -> Manifest:
-    """A complete version with rows ``0..n-1``: kept rows (renumbered, not re-embedded) then ``docs``."""
+def _write_dense(root: Path, version: int, enc: Encoder, prepared, keep_rows: list[dict], keep_docs: list[dict],
+                 keep_vectors, cache, progress, pool, embedded_vectors: tuple[np.ndarray, int] | None = None) -> Manifest:
+    """A complete version with rows ``0..n-1``: kept rows (renumbered, not re-embedded) then the
+    ``prepared`` documents (:class:`.parallel.Prepared`), whose sentence vectors are embedded here
+    unless given (``embedded_vectors``: vectors and how many were encoded, as a shard has them)."""
+    from .parallel import embed_prepared
+
     name = f"v{version:06d}"
     tmp = layout.new_building_dir(root, name)
+    tick = progress or (lambda *a: None)
     try:
         for i, r in enumerate(keep_rows):
             r["row"] = i
-        rows = list(keep_rows)
+        docs = prepared.documents
         doc_rows = [_doc_row(d) for d in docs]
-        for d in docs:
-            rows.extend(_clause_rows(d, len(rows)))
+        new_rows = prepared.rows(len(keep_rows))
+        rows = list(keep_rows) + new_rows
         if not rows:
             raise InputError("no clauses to index")
-        new_rows = rows[len(keep_rows):]
-        tick = (lambda done, total: progress("embedding", done, total)) if progress else None
-        new_vecs, new_owner, embedded = embed_sentences(enc, [r["text"] for r in new_rows], cache=cache, progress=tick)
+        texts, keys, new_owner = prepared.pieces()
+        new_vecs, embedded = embedded_vectors or embed_prepared(enc, texts, keys, cache, pool, progress)
         owner = new_owner + len(keep_rows)
         svecs = new_vecs
         if keep_vectors is not None:
             kept_vecs, kept_owner = keep_vectors
             owner = np.concatenate([kept_owner, owner])
             svecs = np.vstack([kept_vecs, new_vecs])
+            keys = None  # kept sentences' keys are not stored: their training sample is drawn at random
+        tick("clause store", 0, len(rows))
         store = ClauseStore(tmp / "clauses.sqlite", create=True)
         store.replace(keep_docs + doc_rows, rows)
         store.close()
-        if progress:
-            progress("lexical and vector index", 0, 1)
-        factory, nprobe = write_payload(tmp, rows, svecs, owner, enc.dim, segment=f"s{version:06d}")
+        tick("clause store", len(rows), len(rows))
+        units = (prepared.unit_table(0), prepared.segments(0)) if not keep_rows else None
+        factory, nprobe = write_payload(tmp, rows, svecs, owner, enc.dim, segment=f"s{version:06d}", units=units, keys=keys,
+                                        encoder_id=enc.id, trained=trained_dir(cache), progress=progress)
+        tick("checksums", 0, 1)
         shas = [d["sha256"] for d in keep_docs] + [d.sha256 for d in docs]
         manifest = write_manifest(tmp, enc.id, getattr(enc, "spec", enc.id), enc.dim, factory, nprobe, len(keep_docs) + len(docs),
                                   len(rows), len(svecs), _corpus_hash(shas), embedded, version=version, segments=[f"s{version:06d}"])
         layout.publish(root, tmp, name)
         stamp_verified(root / name, manifest.files)
+        tick("checksums", 1, 1)
     except BaseException:
         layout.remove_ours(tmp)
         raise
@@ -327,13 +328,17 @@ def _write_dense(root: Path, version: int, enc: Encoder, docs: list[Document], k
 
 
 def add_to_index(paths: Sequence[str | Path] | str | Path, index_dir: str | Path, cache: EmbeddingCache | None = None,
-                 progress: Progress | None = None) -> Manifest:
+                 progress: Progress | None = None, workers: int | None = None) -> Manifest:
     """Add (or replace, by document id) documents: only they are read, tokenized and embedded."""
+    from .parallel import WorkerPool, prepare_inputs, resolve_workers, select_inputs
+
     paths = layout.as_path_list(paths)
     index_dir = Path(index_dir)
     _begin(index_dir, paths, "update")
-    docs = load_documents(paths)
-    return _update(index_dir, paths, docs, [], cache, progress)
+    sel = select_inputs(paths)
+    with WorkerPool(resolve_workers(workers, sel.files)) as pool:
+        prepared = prepare_inputs(paths, pool, progress, sel=sel)
+        return _update(index_dir, paths, prepared, [], cache, progress, pool)
 
 
 def remove_from_index(doc_ids: Sequence[str], index_dir: str | Path) -> Manifest:
@@ -342,7 +347,9 @@ def remove_from_index(doc_ids: Sequence[str], index_dir: str | Path) -> Manifest
         doc_ids = [doc_ids]
     if not doc_ids:
         raise InputError("name the document ids to remove")
-    return _update(Path(index_dir), [], [], list(dict.fromkeys(doc_ids)), None, None)
+    from .parallel import Prepared, WorkerPool
+
+    return _update(Path(index_dir), [], Prepared([]), list(dict.fromkeys(doc_ids)), None, None, WorkerPool(1))
 
 
 def _ranges(rows: Sequence[int]) -> list[list[int]]:
@@ -365,7 +372,7 @@ def _merge_ranges(ranges: list[list[int]]) -> list[list[int]]:
     return out
 
 
-def _update(index_dir: Path, paths: Sequence[Path], docs: list[Document], remove: list[str], cache, progress) -> Manifest:
+def _update(index_dir: Path, paths: Sequence[Path], prepared, remove: list[str], cache, progress, pool) -> Manifest:
     with write_lock(index_dir) as root:
         layout.check_target(index_dir, paths, "update")
         layout.clean_stale(root)
@@ -378,7 +385,8 @@ def _update(index_dir: Path, paths: Sequence[Path], docs: list[Document], remove
             stored = {d["doc_id"]: d["sha256"] for d in old.store.documents()}
             known = set(stored)
             # a document added again unchanged (same bytes) is left as it is
-            docs = [d for d in docs if stored.get(d.doc_id) != d.sha256]
+            prepared = type(prepared)([p for p in prepared.docs if stored.get(p.doc.doc_id) != p.doc.sha256])
+            docs = prepared.documents
             if not docs and not remove:
                 return dataclasses.replace(old.manifest, embedded=0)  # nothing written, nothing embedded
             unknown = [d for d in remove if d not in known]
@@ -403,14 +411,14 @@ def _update(index_dir: Path, paths: Sequence[Path], docs: list[Document], remove
                 remap[[r["row"] for r in keep_rows]] = np.arange(len(keep_rows))
                 kept = (np.asarray(old.sentence_vectors[live], dtype=np.float32), remap[owner[live]])
                 old.close()
-                return _write_dense(root, version, enc, docs, keep_rows, keep_docs, kept, cache, progress)
-            return _write_incremental(root, version, old, enc, docs, gone, dead_rows, dead, cache, progress)
+                return _write_dense(root, version, enc, prepared, keep_rows, keep_docs, kept, cache, progress, pool)
+            return _write_incremental(root, version, old, enc, prepared, gone, dead_rows, dead, cache, progress, pool)
         finally:
             old.close()
 
 
-def _write_incremental(root: Path, version: int, old: "ClauseIndex", enc: Encoder, docs: list[Document], gone: set[str],
-                       dead_rows: list[int], dead: list[list[int]], cache, progress) -> Manifest:
+def _write_incremental(root: Path, version: int, old: ClauseIndex, enc: Encoder, prepared, gone: set[str],
+                       dead_rows: list[int], dead: list[list[int]], cache, progress, pool) -> Manifest:
     """A new version from the current one: copies of its SQLite (one transaction of deletes and
     inserts), FAISS (remove and add by id), vector and unit files (appended), hard links to its
     BM25 segments, and one new segment for the added documents' units."""
@@ -419,13 +427,14 @@ def _write_incremental(root: Path, version: int, old: "ClauseIndex", enc: Encode
     m0 = old.manifest
     tmp = layout.new_building_dir(root, name)
     try:
+        from .parallel import embed_prepared
+
         start = m0.rows
+        docs = prepared.documents
         doc_rows = [_doc_row(d) for d in docs]
-        new_rows: list[dict] = []
-        for d in docs:
-            new_rows.extend(_clause_rows(d, start + len(new_rows)))
-        tick = (lambda done, total: progress("embedding", done, total)) if progress else None
-        new_vecs, new_owner, embedded = embed_sentences(enc, [r["text"] for r in new_rows], cache=cache, progress=tick)
+        new_rows = prepared.rows(start)
+        texts, keys, new_owner = prepared.pieces()
+        new_vecs, embedded = embed_prepared(enc, texts, keys, cache, pool, progress)
         n_rows = start + len(new_rows)
         sid0 = m0.sentence_ids
         new_sids = np.arange(sid0, sid0 + len(new_vecs), dtype=np.int64)
@@ -447,7 +456,7 @@ def _write_incremental(root: Path, version: int, old: "ClauseIndex", enc: Encode
                 layout.link_or_copy(old.path / f, tmp / f)
         u0 = m0.unit_ids
         new_lex = [_lexicon(r) for r in new_rows]
-        new_units = unit_table([r["row"] for r in new_rows], new_lex)
+        new_units = prepared.unit_table(start)
         if len(new_units):
             _append_npy(old.path / "units.npy", tmp / "units.npy", new_units)
         else:
@@ -457,7 +466,7 @@ def _write_incremental(root: Path, version: int, old: "ClauseIndex", enc: Encode
         if len(dead_sids):
             fi.remove_ids(dead_sids.astype(np.int64))
         if len(new_vecs):
-            fi.add_with_ids(np.ascontiguousarray(new_vecs, dtype=np.float32), new_sids)
+            fi.add_with_ids(as_stored(new_vecs), new_sids)
         faiss.write_index(fi, str(tmp / "vectors.faiss"))
 
         segments = list(m0.segments)
@@ -472,12 +481,16 @@ def _write_incremental(root: Path, version: int, old: "ClauseIndex", enc: Encode
             for old_seg in m0.segments[1:]:
                 for rel in _segment_files(old_seg):
                     (tmp / rel).unlink()
-        else:
-            seg_ids, seg_lex = new_uids, new_lex
+        elif new_uids:  # the postings computed with the rows (per document), numbered from u0
+            seg_ids, seg_lex = [], []
             segments.append(seg)
+            for fld, arrays in prepared.segments(u0).items():
+                save_segment(tmp / fld, seg, arrays)
+        else:
+            seg_ids, seg_lex = [], []
         if seg_ids:
             _write_segments(tmp, seg, seg_ids, seg_lex)
-        else:
+        elif seg in segments and not new_uids:
             segments.remove(seg)
         documents = m0.documents - len(gone) + len(docs)
         live_clauses = n_rows - sum(b - a for a, b in dead)
@@ -532,7 +545,7 @@ def _append_npy(src: Path, dst: Path, extra: np.ndarray) -> None:
         os.close(fout)
 
 
-def _live_units_of(vdir: Path, old: "ClauseIndex", segments: Sequence[str], dead: list[list[int]]) -> tuple[list[int], list[ClauseLexicon]]:
+def _live_units_of(vdir: Path, old: ClauseIndex, segments: Sequence[str], dead: list[list[int]]) -> tuple[list[int], list[ClauseLexicon]]:
     """Unit ids and stored lexicons of the live clauses of ``segments``, to rebuild them as one
     (read back from ``units.npy`` and the stored tokens: nothing is cut again)."""
     units: list[int] = []

@@ -24,6 +24,7 @@ scores as its best unit.)
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -34,14 +35,15 @@ from ..errors import IndexStoreError
 PARTS = ("keys", "indptr", "rows", "tf", "docrows", "doclen")
 
 
+@lru_cache(maxsize=1 << 19)  # a collection has a few hundred thousand distinct terms; each document repeats them
 def term_key(term: str) -> int:
     return int.from_bytes(hashlib.blake2b(term.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
-def write_segment(directory: Path, name: str, rows: Sequence[int], docs_tokens: Sequence[Sequence[str]]) -> list[str]:
-    """Postings of ``docs_tokens`` (clause ``rows[i]`` has tokens ``docs_tokens[i]``); returns the
-    file names written, relative to the version directory."""
-    directory.mkdir(parents=True, exist_ok=True)
+def segment_arrays(rows: Sequence[int], docs_tokens: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:
+    """The arrays of one segment (see the module docstring) for clause ``rows[i]`` with tokens
+    ``docs_tokens[i]``. Segments computed apart (in worker processes, on other machines) combine
+    into the same arrays with :func:`merge_segment_arrays`."""
     vocab: dict[str, int] = {}
     ids: list[int] = []
     lengths = np.empty(len(docs_tokens), dtype=np.int64)
@@ -63,23 +65,71 @@ def write_segment(directory: Path, name: str, rows: Sequence[int], docs_tokens: 
     term, doc = pair // n, pair % n
     indptr = np.searchsorted(term, np.arange(len(terms) + 1)).astype(np.int64)
     row_arr = np.asarray(rows, dtype=np.int32)
-    arrays = {
+    return {
         "keys": keys, "indptr": indptr, "rows": row_arr[doc] if len(doc) else np.zeros(0, np.int32),
         "tf": tf.astype(np.int32), "docrows": row_arr,
         # bm25s indexes an empty clause as one empty token: keep its length at 1 so scores agree
         "doclen": np.maximum(lengths, 1).astype(np.int32),
     }
+
+
+def merge_segment_arrays(parts: Sequence[dict], row_maps: Sequence[np.ndarray | int] | None = None) -> dict[str, np.ndarray]:
+    """One segment's arrays from several (their rows disjoint once mapped), equal to what
+    :func:`segment_arrays` gives for all their clauses at once: keys sorted, each term's postings
+    in row order. ``row_maps[i]`` moves part ``i``'s rows: an int is added, an array is indexed
+    by the old row (a shard's rows into the merged index)."""
+    keys, rows, tf, docrows, doclen = [], [], [], [], []
+    for i, a in enumerate(parts):
+        m = 0 if row_maps is None else row_maps[i]
+        move = (lambda r, m=m: np.asarray(r, dtype=np.int64) + m) if np.isscalar(m) else (lambda r, m=m: np.asarray(m)[np.asarray(r, dtype=np.int64)])
+        counts = np.diff(np.asarray(a["indptr"], dtype=np.int64))
+        keys.append(np.repeat(np.asarray(a["keys"], dtype=np.uint64), counts))
+        rows.append(move(a["rows"]))
+        tf.append(np.asarray(a["tf"], dtype=np.int32))
+        docrows.append(move(a["docrows"]))
+        doclen.append(np.asarray(a["doclen"], dtype=np.int32))
+    if not parts:
+        return segment_arrays([], [])
+    k, r, t = np.concatenate(keys), np.concatenate(rows), np.concatenate(tf)
+    d, dl = np.concatenate(docrows), np.concatenate(doclen)
+    if np.all(np.diff(d) > 0):
+        # parts already in row order: a stable sort by key keeps each term's rows ascending
+        order = np.argsort(k, kind="stable")
+        dorder = np.arange(len(d))
+    else:
+        order = np.lexsort((r, k))  # by key, then row
+        dorder = np.argsort(d, kind="stable")
+        if np.any(np.diff(d[dorder]) == 0):
+            raise IndexStoreError("two lexical segments hold the same clause row: the shards overlap")
+    k, r, t = k[order], r[order], t[order]
+    first = np.flatnonzero(np.concatenate([[True], k[1:] != k[:-1]])) if len(k) else np.zeros(0, np.int64)
+    return {"keys": k[first], "indptr": np.append(first, len(k)).astype(np.int64), "rows": r.astype(np.int32), "tf": t,
+            "docrows": d[dorder].astype(np.int32), "doclen": dl[dorder]}
+
+
+def save_segment(directory: Path, name: str, arrays: dict[str, np.ndarray]) -> list[str]:
+    """Write a segment's arrays; returns the file names written, relative to the version directory."""
+    directory.mkdir(parents=True, exist_ok=True)
     out = []
     for part in PARTS:
-        rel = f"{directory.name}/{name}.{part}.npy"
         np.save(directory / f"{name}.{part}.npy", arrays[part])
-        out.append(rel)
+        out.append(f"{directory.name}/{name}.{part}.npy")
     return out
 
 
+def write_segment(directory: Path, name: str, rows: Sequence[int], docs_tokens: Sequence[Sequence[str]]) -> list[str]:
+    """Postings of ``docs_tokens`` (clause ``rows[i]`` has tokens ``docs_tokens[i]``); returns the
+    file names written, relative to the version directory."""
+    return save_segment(directory, name, segment_arrays(rows, docs_tokens))
+
+
 class Segment:
-    def __init__(self, version_dir: Path, field: str, name: str):
+    """One segment on disk, memory-mapped. ``offset`` is added to its rows: the segments of several
+    shards are then scored as one row space (:class:`~.sharded.ShardedIndex`)."""
+
+    def __init__(self, version_dir: Path, field: str, name: str, offset: int = 0):
         self.name = name
+        self.offset = offset
         try:
             self.arrays = {p: np.load(version_dir / field / f"{name}.{p}.npy", mmap_mode="r", allow_pickle=False) for p in PARTS}
         except (OSError, ValueError) as exc:
@@ -95,7 +145,13 @@ class Segment:
         if j >= len(keys) or int(keys[j]) != key:
             return None
         a, b = int(self.arrays["indptr"][j]), int(self.arrays["indptr"][j + 1])
-        return self.arrays["rows"][a:b], self.arrays["tf"][a:b]
+        rows = self.arrays["rows"][a:b]
+        return (rows if not self.offset else rows.astype(np.int64) + self.offset), self.arrays["tf"][a:b]
+
+    @property
+    def docrows(self) -> np.ndarray:
+        rows = np.asarray(self.arrays["docrows"])
+        return rows if not self.offset else rows.astype(np.int64) + self.offset
 
 
 class SegmentedBM25:
@@ -110,7 +166,7 @@ class SegmentedBM25:
         self.k1, self.b = k1, b
         doclen = np.zeros(n_rows, dtype=np.float32)
         for s in segments:
-            rows = np.asarray(s.arrays["docrows"])
+            rows = s.docrows
             if len(rows) and (rows.min() < 0 or rows.max() >= n_rows):
                 raise IndexStoreError(f"lexical segment {s.name} names rows outside the index: rebuild the index")
             doclen[rows] = s.arrays["doclen"]

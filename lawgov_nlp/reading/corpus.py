@@ -5,7 +5,7 @@ import logging
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..errors import InputError
 from .document import Document, doc_id_for, iter_paths, load_document
@@ -82,35 +82,55 @@ def _selection(paths: list[str | Path]) -> FileSelection:
     return select_files(list(paths), SUPPORTED_SUFFIXES)
 
 
-def _read_selection(sel: FileSelection, paths, read: Callable[[Path], Document]) -> list[Document]:
+def _read_selection(sel: FileSelection, paths, read: Callable[[Path], Document], unique: bool = False) -> list[Document]:
     """Read the selected files: a named file that fails raises, a file found in a folder is
     skipped and named in the one summary line logged at the end."""
-    docs = []
-    for f in sel.files:
+    def attempt(f: Path):
         try:
-            docs.append(read(f))
+            return read(f)
         except InputError as exc:
+            return exc
+
+    return collect_read(sel, paths, (attempt(f) for f in sel.files), unique=unique)
+
+
+def collect_read(sel: FileSelection, paths, results: Iterable, doc_of: Callable = lambda r: r, unique: bool = True) -> list:
+    """The results of reading ``sel.files`` (one per file, in order: a result, or the
+    ``InputError`` reading it raised), under the rules of :func:`load_documents`: a named file
+    that failed raises, a walked one is skipped and summarised; no documents at all, or two with
+    one id, are refused. ``doc_of`` gives a result's :class:`Document` (results read elsewhere,
+    e.g. on other cores, carry more than the document)."""
+    out = []
+    for f, res in zip(sel.files, results):
+        if isinstance(res, InputError):
             if f not in sel.walked:
-                raise
-            sel.skip_unreadable(f, exc)
+                raise res
+            sel.skip_unreadable(f, res)
+        else:
+            out.append(res)
     summary = sel.summary()
     if summary:
         log.warning(summary)
-    if not docs:
+    if not out:
         detail = f" ({summary})" if summary else ""
         raise InputError(f"{', '.join(map(str, paths))}: no documents found ({FORMATS_READ}){detail}")
-    return docs
+    seen: dict[str, Path] = {}
+    for res in out if unique else ():
+        doc = doc_of(res)
+        if doc.doc_id in seen:
+            raise InputError(f"{doc.path}: document id '{doc.doc_id}' is already used by {seen[doc.doc_id]}")
+        seen[doc.doc_id] = doc.path
+    return out
+
+
+def select_inputs(paths) -> FileSelection:
+    """The files :func:`load_documents` would read under ``paths``, in order."""
+    return _selection(paths)
 
 
 def load_documents(paths: list[str | Path]) -> list[Document]:
     """Every document under ``paths``; refuses an empty selection and duplicate document ids."""
-    docs = _read_selection(_selection(paths), paths, load_path)
-    seen: dict[str, Path] = {}
-    for doc in docs:
-        if doc.doc_id in seen:
-            raise InputError(f"{doc.path}: document id '{doc.doc_id}' is already used by {seen[doc.doc_id]}")
-        seen[doc.doc_id] = doc.path
-    return docs
+    return _read_selection(_selection(paths), paths, load_path, unique=True)
 
 
 def load_corpus(directory: str | Path | None = None) -> list[Document]:
