@@ -31,3 +31,19 @@ def test_readme_gives_the_two_commands():
     assert "make demo" in first_screen and "make test" in first_screen
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in ci
+
+
+def test_no_merge_conflict_markers_are_committed():
+    # A merge once left <<<<<<< markers in BENCHMARKS.md; a reader would have seen both halves raw.
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if not shutil.which("git") or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    marker = re.compile(r"^(<{7} |>{7} |={7}$)", re.M)
+    found = [f for f in files if f.endswith((".md", ".py", ".toml", ".html", ".js", ".css", ".txt"))
+             and (ROOT / f).is_file() and marker.search((ROOT / f).read_text(encoding="utf-8", errors="replace"))]
+    assert not found, f"conflict markers in {found}"
