@@ -34,8 +34,23 @@ from .signals import document_terms, signals, term_incidence
 from .target import TargetView, normalized_pieces, target_units
 from .terms import data_versions, not_applicable_reason
 
-__all__ = ["Aligner", "diff_plans", "resolve_documents", "DiffReport", "DocAlignment", "ItemResult", "Match", "Status", "STATUSES",
-           "Unit", "reference_items", "not_applicable_reason", "shared_phrases", "target_units", "DEFAULT_DIFF_ENCODER"]
+__all__ = [
+    "DEFAULT_DIFF_ENCODER",
+    "STATUSES",
+    "Aligner",
+    "DiffReport",
+    "DocAlignment",
+    "ItemResult",
+    "Match",
+    "Status",
+    "Unit",
+    "diff_plans",
+    "not_applicable_reason",
+    "reference_items",
+    "resolve_documents",
+    "shared_phrases",
+    "target_units",
+]
 
 # e5 reads Chinese paraphrase far better than USE; files are embedded with it unless told otherwise
 DEFAULT_DIFF_ENCODER = "e5"

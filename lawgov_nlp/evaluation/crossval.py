@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from ..config import SearchConfig
-from .search import Judgment, KINDS, scored
+from .search import KINDS, Judgment, scored
 
 
 @dataclass

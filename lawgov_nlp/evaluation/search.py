@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..reading.normalize import normalize
-from .baselines import CharTfidf, LineBM25  # noqa: F401  (CharTfidf re-exported: notebooks use it)
+from .baselines import CharTfidf, LineBM25
 
 KINDS = ("term", "plain", "paraphrase")
 

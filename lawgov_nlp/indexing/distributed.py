@@ -35,7 +35,7 @@ from ..errors import IndexStoreError, InputError, MissingDependency
 from . import layout
 from .encoders import EmbeddingCache, Encoder, available_cores, get_encoder
 from .layout import display
-from .manifest import FIELDS, Manifest, stamp_verified, write_manifest
+from .manifest import FIELDS, Manifest, publish_version, write_manifest, writing_version
 
 log = logging.getLogger(__name__)
 
@@ -212,8 +212,7 @@ def _write_merged(root: Path, version: int, parts: list[_Part], where: dict, ord
     m0 = parts[0].index.manifest
     name = f"v{version:06d}"
     tmp = layout.new_building_dir(root, name)
-    try:
-        # rows and sentence ids of the merged index, document by document in ``order``
+    with writing_version(root, tmp):
         # rows, sentence ids and unit ids of the merged index, document by document in ``order``
         row_maps = [np.full(p.index.n_rows, -1, dtype=np.int64) for p in parts]
         sent_maps = [np.full(p.index.manifest.sentence_ids, -1, dtype=np.int64) for p in parts]
@@ -295,13 +294,8 @@ def _write_merged(root: Path, version: int, parts: list[_Part], where: dict, ord
         tick("checksums", 0, 1)
         manifest = write_manifest(tmp, m0.encoder, m0.encoder_spec, dim, factory, nprobe, n_docs, n_rows, n_sent, corpus_hash(shas),
                                   embedded, version=version, segments=[seg])
-        layout.publish(root, tmp, name)
-        stamp_verified(root / name, manifest.files)
+        publish_version(root, tmp, name, manifest)
         tick("checksums", 1, 1)
-    except BaseException:
-        layout.remove_ours(tmp)
-        raise
-    layout.prune_versions(root)
     return manifest
 
 

@@ -98,7 +98,7 @@ class USEEncoder:
             model = USE(threads=self._threads)
             try:
                 _warm_use(model)
-            except Exception as exc:  # a cache we cannot use: the package's own (slower) loading
+            except Exception as exc:  # noqa: BLE001 -- a cache we cannot use: the package's own (slower) loading
                 log.debug("USE fast load unavailable (%s)", exc)
             self._model = model
         return self._model

@@ -38,7 +38,7 @@ from . import layout
 from .encoders import EmbeddingCache, Encoder, default_index_encoder, get_encoder, mean_pool
 from .ivf import FLAT_MAX, as_stored, build_faiss, faiss_factory_for, trained_dir  # noqa: F401  (re-exported)
 from .layout import FORMAT, FORMAT_VERSION, display, write_lock  # noqa: F401  (re-exported)
-from .manifest import FIELDS, Manifest, _segment_files, stamp_verified, validate_manifest, write_manifest  # noqa: F401  (re-exported)
+from .manifest import FIELDS, Manifest, _segment_files, publish_version, stamp_verified, validate_manifest, write_manifest, writing_version  # noqa: F401  (re-exported)
 from .postings import save_segment, write_segment
 from .reader import ClauseIndex, IndexedDocument, open_index, read_manifest  # noqa: F401  (re-exported)
 from .rows import clause_rows as _clause_rows  # noqa: F401  (used by workers too)
@@ -287,7 +287,7 @@ def _write_dense(root: Path, version: int, enc: Encoder, prepared, keep_rows: li
     name = f"v{version:06d}"
     tmp = layout.new_building_dir(root, name)
     tick = progress or (lambda *a: None)
-    try:
+    with writing_version(root, tmp):
         for i, r in enumerate(keep_rows):
             r["row"] = i
         docs = prepared.documents
@@ -317,13 +317,8 @@ def _write_dense(root: Path, version: int, enc: Encoder, prepared, keep_rows: li
         shas = [d["sha256"] for d in keep_docs] + [d.sha256 for d in docs]
         manifest = write_manifest(tmp, enc.id, getattr(enc, "spec", enc.id), enc.dim, factory, nprobe, len(keep_docs) + len(docs),
                                   len(rows), len(svecs), _corpus_hash(shas), embedded, version=version, segments=[f"s{version:06d}"])
-        layout.publish(root, tmp, name)
-        stamp_verified(root / name, manifest.files)
+        publish_version(root, tmp, name, manifest)
         tick("checksums", 1, 1)
-    except BaseException:
-        layout.remove_ours(tmp)
-        raise
-    layout.prune_versions(root)
     return manifest
 
 
@@ -426,7 +421,7 @@ def _write_incremental(root: Path, version: int, old: ClauseIndex, enc: Encoder,
     name = f"v{version:06d}"
     m0 = old.manifest
     tmp = layout.new_building_dir(root, name)
-    try:
+    with writing_version(root, tmp):
         from .parallel import embed_prepared
 
         start = m0.rows
@@ -501,12 +496,7 @@ def _write_incremental(root: Path, version: int, old: ClauseIndex, enc: Encoder,
                                   int(fi.ntotal), _corpus_hash(shas), embedded, version=version, rows=n_rows,
                                   sentence_ids=sid0 + len(new_vecs), unit_ids=u0 + len(new_units), segments=segments, deleted=dead,
                                   known=(old.path, m0.files))
-        layout.publish(root, tmp, name)
-        stamp_verified(root / name, manifest.files)
-    except BaseException:
-        layout.remove_ours(tmp)
-        raise
-    layout.prune_versions(root)
+        publish_version(root, tmp, name, manifest)
     return manifest
 
 

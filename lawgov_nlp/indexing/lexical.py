@@ -203,7 +203,7 @@ def _tokenizer_for(folded: str):
     if _tokenizer is None and len(folded) <= SHORT_TEXT:
         try:
             tok = _short_tokenizer(folded)
-        except Exception as exc:  # a damaged copy: fall back to the full dictionary
+        except Exception as exc:  # noqa: BLE001 -- a damaged copy: fall back to the full dictionary
             log.debug("short tokenizer unavailable (%s)", exc)
             tok = None
         if tok is not None:

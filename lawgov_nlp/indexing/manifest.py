@@ -9,6 +9,7 @@ report any other file.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import json
@@ -275,3 +276,21 @@ def stamp_verified(vdir: Path, files: dict) -> None:
     except OSError:
         return
     stamps.save()
+
+
+def publish_version(root: Path, tmp: Path, name: str, manifest: Manifest) -> None:
+    """Switch readers to the complete version in ``tmp`` and stamp its checksums as verified."""
+    layout.publish(root, tmp, name)
+    stamp_verified(root / name, manifest.files)
+
+
+@contextlib.contextmanager
+def writing_version(root: Path, tmp: Path):
+    """Around writing one new version: a failure (Ctrl-C included) removes what this process
+    wrote in ``tmp`` and nothing else; success prunes old versions, never the current one."""
+    try:
+        yield
+    except BaseException:
+        layout.remove_ours(tmp)
+        raise
+    layout.prune_versions(root)

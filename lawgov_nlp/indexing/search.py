@@ -174,7 +174,7 @@ def _background(fn, *args):
     def run():
         try:
             box["value"] = fn(*args)
-        except BaseException as exc:  # re-raised in the caller's thread
+        except BaseException as exc:  # noqa: BLE001 -- re-raised in the caller's thread
             box["error"] = exc
 
     t = threading.Thread(target=run, daemon=True)

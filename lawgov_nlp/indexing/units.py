@@ -124,7 +124,7 @@ class LexicalIndex:
         self._one_each = self.n_units == n_rows and bool(self._has_units.all())
 
     @classmethod
-    def fit(cls, lexicons: Sequence[ClauseLexicon], directory: Path | None = None, k1: float = 1.2, b: float = 0.75) -> "LexicalIndex":
+    def fit(cls, lexicons: Sequence[ClauseLexicon], directory: Path | None = None, k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
         """A lexical index of clauses ``0..n-1`` (all live) with these lexicons, its segments
         written under ``directory`` (a temporary one, removed once mapped, when None): for tests
         and for evaluating other unit sizes over an index's clauses."""
