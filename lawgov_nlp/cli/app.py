@@ -109,6 +109,25 @@ def index_dir(index: str | None) -> Path:
     return resolve_index_dir(index)
 
 
+def index_inputs(index: str | None) -> list[Path]:
+    """The index directory and the files of the documents it holds: ``-o`` may never overwrite
+    them, ``--force`` or not (a search result written over the plan it was found in)."""
+    from ..errors import LawgovError
+    from ..indexing.index import open_index, resolve_index_dir
+
+    root = resolve_index_dir(index)
+    out = [root]
+    try:
+        idx = open_index(root)
+    except (LawgovError, OSError):
+        return out  # no index: the command itself will say so
+    try:
+        out += [Path(d["path"]) for d in idx.store.documents() if d.get("path")]
+    finally:
+        idx.close()
+    return out
+
+
 def embedding_cache():
     """The on-disk embedding cache, or ``False`` (with a warning) where it cannot be written."""
     from ..indexing.encoders import resolve_cache

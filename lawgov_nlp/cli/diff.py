@@ -7,11 +7,12 @@ from typing import Optional
 import typer
 
 from ..views.output import output_options
-from .app import app, embedding_cache, handle_errors, index_dir
+from .app import app, embedding_cache, handle_errors, index_dir, index_inputs
 
 
 def _diff_inputs(kw) -> list[Path]:
-    return [Path(x) for x in [kw["reference"], *(kw["targets"] or [])] if Path(x).exists()]
+    files = [Path(x) for x in [kw["reference"], *(kw["targets"] or [])] if Path(x).exists()]
+    return files + (index_inputs(kw["index"]) if kw.get("index") else [])
 
 
 @app.command("diff-plans")

@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from ..views.output import output_options
-from .app import app, embedding_cache, handle_errors, index_dir
+from .app import app, embedding_cache, handle_errors, index_dir, index_inputs
 
 FORMATS = ("table", "json", "csv", "html")
 
@@ -20,6 +20,8 @@ def _inputs(*names: str):
             for x in (v if isinstance(v, (list, tuple)) else [v]):
                 if x and Path(str(x)).exists():
                     out.append(Path(str(x)))
+        if "index" in kw:  # the documents behind --index (or the default index) are inputs too
+            out += index_inputs(kw["index"])
         return out
     return get
 

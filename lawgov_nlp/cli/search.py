@@ -7,12 +7,12 @@ from typing import Optional
 import typer
 
 from ..views.output import output_options
-from .app import IndexOpt, app, handle_errors, index_dir, utf8_arg, warn
+from .app import IndexOpt, app, handle_errors, index_dir, index_inputs, utf8_arg, warn
 
 
 @app.command()
 @handle_errors
-@output_options("table", "json", "csv", "xlsx")
+@output_options("table", "json", "csv", "xlsx", inputs=lambda kw: index_inputs(kw["index"]))
 def search(
     query: str = typer.Argument(..., help="What to look for, in plain Chinese or policy terms."),
     index: Optional[str] = IndexOpt,

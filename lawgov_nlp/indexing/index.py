@@ -101,8 +101,12 @@ def resolve_index_dir(name_or_path: str | Path | None) -> Path:
     """``--index`` takes a name under ``indexes/`` or a directory path."""
     if name_or_path is None:
         return INDEX_ROOT / "default"
-    p = Path(name_or_path)
-    if p.is_absolute() or len(p.parts) > 1 or str(name_or_path).startswith("."):
+    if isinstance(name_or_path, Path):  # already a directory (resolving twice turned ./idx into indexes/idx)
+        return name_or_path
+    text = str(name_or_path)
+    p = Path(text).expanduser()
+    # "./idx", "idx/", "a/b", "~/x": the user typed a path; a bare word is a name under indexes/
+    if p.is_absolute() or len(p.parts) > 1 or text.startswith((".", "~")) or text.endswith(("/", os.sep)):
         return p
     return INDEX_ROOT / p
 

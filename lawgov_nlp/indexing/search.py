@@ -155,6 +155,9 @@ def adaptive_fuse(signals: dict[str, np.ndarray], strength: float, config: Searc
     return (1 - lam) * lex + lam * minmax(signals["dense"].astype(np.float64))
 
 
+_WORD = re.compile(r"\w")
+
+
 def _top(scores: np.ndarray, n: int, allowed: np.ndarray | None) -> np.ndarray:
     s = scores if allowed is None else np.where(allowed, scores, -np.inf)
     n = min(n, int(np.isfinite(s).sum()) if allowed is not None else len(s))
@@ -339,19 +342,24 @@ class Searcher:
             qs = self.signal_scores(query, allowed, use_dense=(mode == "hybrid"))
         cands, signals = qs.rows, qs.signals
         fused = qs.fused(self.config, mode)
-        order = np.argsort(-fused, kind="stable")[: 2 * k]
+        order = np.argsort(-fused, kind="stable")
         results = SearchResults(query=query, mode=mode, config=self.config, strength=qs.strength, thesaurus=qs.thesaurus,
                                 dense_share=dense_share(qs.strength, self.config) if mode == "hybrid" and self.config.method == "adaptive" else None)
-        meta = self.index.store.clauses_by_rows(cands[order])
         extra = [t for terms in qs.thesaurus.values() for t in terms]
         seen: set[str] = set()
-        for j in order:
+        meta: dict[int, dict] = {}
+        fetched = 0
+        for pos, j in enumerate(order):
+            if pos >= fetched:  # metadata in chunks: duplicates and empty clauses can eat into the first 2k
+                chunk = order[fetched: fetched + max(2 * k, 20)]
+                meta.update(self.index.store.clauses_by_rows(cands[chunk]))
+                fetched += len(chunk)
             row = int(cands[j])
             c = meta[row]
             # a task-table row restating a body clause is one answer, not two: keep the better-ranked
             key = c["duplicate_of"] or c["clause_id"]
-            if key in seen:
-                continue
+            if key in seen or not _WORD.search(c["text"] or ""):
+                continue  # (a clause of punctuation alone, e.g. a stray "。" in a footer, answers nothing)
             seen.add(key)
             terms = matched_terms(query, c["text"], extra)
             results.append(SearchResult(

@@ -274,12 +274,34 @@ def emit(obj, fmt: str = "table", output: Path | None = None, *, inputs: Sequenc
             write_text(render(obj, fmt, **options))  # type: ignore[arg-type]
         return
     path = check_output_path(output, inputs, force)
-    write_file_atomic(path, render(obj, fmt, **options))
+    data = render(obj, fmt, **options)
+    if fmt == "csv" and isinstance(data, str) and not data.startswith("\ufeff"):
+        data = "\ufeff" + data  # a CSV file opened in Excel is read as the locale's code page without a BOM
+    write_file_atomic(path, data)
     if stderr_note:
         console(stderr=True).print(f"wrote {path}", markup=False)
 
 
 # -- the decorator ---------------------------------------------------------------------------------
+
+EXTENSION_FORMATS = {".json": "json", ".csv": "csv", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+
+
+def format_for(fmt: str | None, output: Path | None, formats: Sequence[str], default: str) -> str:
+    """The format to write: the one asked for, else the one ``-o``'s extension names (a table
+    written into ``out.xlsx`` is a file no spreadsheet opens), else the command's default."""
+    named = EXTENSION_FORMATS.get(Path(output).suffix.lower()) if output is not None else None
+    if fmt is None:
+        if named is None:
+            return default
+        if named not in formats:
+            raise InputError(f"{output}: this command writes {', '.join(formats)}, not {named}; "
+                             "choose another extension or give --format")
+        return named
+    if named is not None and named != fmt:
+        raise InputError(f"{output}: the extension says {named} but --format is {fmt}; make them agree")
+    return fmt
+
 
 def output_options(*formats: str, default: str = "table", inputs: Callable[[dict], Sequence[Path]] | None = None):
     """Give a typer command ``--format/-f``, ``--output/-o`` and ``--force``; the command returns a
@@ -300,7 +322,8 @@ def output_options(*formats: str, default: str = "table", inputs: Callable[[dict
         params = [p for p in sig.parameters.values()]
         params += [
             inspect.Parameter("fmt", inspect.Parameter.KEYWORD_ONLY, annotation=enum,
-                              default=typer.Option(default, "--format", "-f", help=f"Output format: {', '.join(formats)}.")),
+                              default=typer.Option(None, "--format", "-f", show_default=False,
+                                                   help=f"Output format: {', '.join(formats)} [default: {default}, or what -o's extension names].")),
             inspect.Parameter("output", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[Path],
                               default=typer.Option(None, "--output", "-o", help="Write to this file instead of stdout (never over an input).")),
             inspect.Parameter("force", inspect.Parameter.KEYWORD_ONLY, annotation=bool,
@@ -309,7 +332,7 @@ def output_options(*formats: str, default: str = "table", inputs: Callable[[dict
 
         @functools.wraps(fn)
         def wrapper(*args, fmt, output, force, **kwargs):
-            fmt_value = fmt.value if isinstance(fmt, Enum) else str(fmt)
+            fmt_value = format_for(fmt.value if isinstance(fmt, Enum) else fmt, output, formats, default)
             if output is not None:
                 # refuse before the work is done, not after an hour of it
                 check_output_path(output, list(inputs(kwargs)) if inputs else [], force)
