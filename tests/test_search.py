@@ -29,6 +29,7 @@ def test_bad_queries(query, message):
 def test_years():
     assert parse_years("2021-2023") == (2021, 2023)
     assert parse_years("2023") == (2023, 2023)
+    assert parse_years("2021—2025年") == parse_years("2021年至2025年") == parse_years("2021－2025") == (2021, 2025)  # as documents write them
     with pytest.raises(QueryError, match="not a year"):
         parse_years("last year")
 

@@ -381,7 +381,8 @@ def search(query: str, index: str | Path | None = None, k: int = 10, mode: str =
 def parse_years(value: str | None) -> tuple[int, int] | None:
     if not value:
         return None
-    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–~至]\s*(\d{4})\s*)?", value)
+    # as documents write periods too: 2021—2025年, 2021－2025, 2021年至2025年
+    m = re.fullmatch(r"\s*(\d{4})\s*年?\s*(?:[-–—―－~～至到]+\s*(\d{4})\s*年?\s*)?", value)
     if not m:
         raise QueryError(f"--year '{value}' is not a year or a range like 2021-2023")
     a = int(m.group(1))
