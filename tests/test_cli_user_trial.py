@@ -61,3 +61,14 @@ def test_a_doc_filter_still_returns_k_results_when_there_are_k(user_index):
     r = run_cli(["search", "法治政府建设", "--index", "./idx", "--mode", "lexical", "--doc", "mydoc", "-k", "5", "-f", "json"])
     assert r.exit_code == 0, r.stderr
     assert len(json.loads(r.stdout)["results"]) == 5
+
+
+def test_the_web_app_shows_the_weights_explain_states(user_index):
+    from lawgov_nlp.indexing.search import Searcher
+    from lawgov_nlp.web.adapter import search_weights
+
+    folder, _ = user_index
+    res = Searcher(folder / "idx").search("行政复议", k=3)
+    w = search_weights(res)
+    assert res.dense_share is not None and w["dense"] == round(res.dense_share, 3) > 0  # the app showed ×0
+    assert abs(sum(w.values()) - 1.0) < 0.01

@@ -344,8 +344,15 @@ def run_search(snap: Snapshot, req: SearchRequest, k: int):
 
 
 def search_weights(results) -> dict[str, float]:
+    """The weight each signal had in this query's score, as ``--explain`` states it."""
     cfg = results.config
     if results.mode == "hybrid":
+        if cfg.method == "adaptive" and results.dense_share is not None:
+            # adaptive fusion: lexical weights share (1 - dense share), dense gets the share itself
+            lex = {k: w for k, w in cfg.weights.items() if k != "dense"}
+            total = sum(lex.values()) or 1.0
+            lam = float(results.dense_share)
+            return {**{k: round((1 - lam) * w / total, 3) for k, w in lex.items()}, "dense": round(lam, 3)}
         return dict(cfg.weights)
     if results.mode == "lexical":
         return dict(cfg.lexical_weights)
