@@ -147,15 +147,43 @@ def stage_progress():
     prog = Progress(TextColumn("{task.description:<15}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]:>10}"),
                     TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=console(stderr=True), transient=True)
     tasks: dict[str, int] = {}
+    lazy = _LazyProgress(prog)
 
     def cb(stage: str, done: int, total: int) -> None:
+        lazy.start()
         if stage not in tasks:
             tasks[stage] = prog.add_task(stage, total=total, rate="")
         task = next((t for t in prog.tasks if t.id == tasks[stage]), None)
         speed = task.speed if task is not None else None
         prog.update(tasks[stage], completed=done, total=total, rate=f"{speed:,.0f}/s" if speed else "")
 
-    return prog, cb
+    return lazy, cb
+
+
+class _LazyProgress:
+    """Shown from the first progress report on, and only on a terminal: an error is its one line,
+    with no blank line from a bar that never drew."""
+
+    def __init__(self, prog):
+        self.prog, self.started = prog, False
+
+    def start(self) -> None:
+        # not on a terminal (a pipe, a log file, CI): a bar is never drawn there, and rich would
+        # still write a blank line when it stops
+        if not self.started and self.prog.console.is_interactive:
+            self.started = True
+            self.prog.start()
+
+    def stop(self) -> None:
+        if self.started:
+            self.started = False
+            self.prog.stop()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
 
 class _WarningLines:

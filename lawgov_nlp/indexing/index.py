@@ -390,7 +390,9 @@ def _update(index_dir: Path, paths: Sequence[Path], prepared, remove: list[str],
                 return dataclasses.replace(old.manifest, embedded=0)  # nothing written, nothing embedded
             unknown = [d for d in remove if d not in known]
             if unknown:
-                raise InputError(f"document id '{unknown[0]}' is not in index {display(index_dir)}")
+                names = ", ".join(f"'{d}'" for d in unknown)
+                verb = f"ids {names} are" if len(unknown) > 1 else f"id {names} is"
+                raise InputError(f"document {verb} not in index {display(index_dir)}")
             gone = set(remove) | ({d.doc_id for d in docs} & known)
             if remove and not docs and gone == known:
                 raise InputError(f"removing {len(gone)} document(s) would leave {display(index_dir)} empty; delete the index instead")
