@@ -140,3 +140,27 @@ def test_collection_accuracy_does_not_regress():
         assert ok / n >= floor, (f, ok, n)
     ok, n = table[("govcn2019", "held-out")]["title"]
     assert ok == n
+
+
+def test_region_is_read_off_the_issuer_or_title_in_the_manifest_form():
+    from lawgov_nlp.reading.regions import infer_region
+
+    assert infer_region("秦皇岛市抚宁区人民政府") == "河北省/秦皇岛市/抚宁区"  # so --region 河北 finds it
+    assert infer_region("", "柳州市柳江区2017年法治政府建设工作要点") == "广西壮族自治区/柳州市/柳江区"
+    assert infer_region("常德市行政审批服务局") == "湖南省/常德市"  # a department: no county guessed
+    assert infer_region("北京市朝阳区人民政府") == "北京市/朝阳区"  # not 辽宁省/朝阳市
+    assert infer_region("海南藏族自治州人民政府") == "青海省/海南藏族自治州"  # not 海南省
+    assert infer_region("邯郸市某区法治政府建设实施方案") == "河北省/邯郸市"  # an unnamed district stays unnamed
+    assert infer_region("国务院办公厅") == "" and infer_region("2023年法治政府建设") == ""
+
+
+def test_a_folder_without_manifest_gets_regions(tmp_path):
+    import shutil
+
+    from lawgov_nlp.reading.corpus import load_corpus
+
+    for name in ("hebei-funing-report-2023.txt", "guangxi-liujiang-workpoints-2017.txt"):
+        shutil.copyfile(CORPUS / name, tmp_path / name)
+    regions = {d.doc_id: d.meta.region for d in load_corpus(tmp_path)}
+    assert regions["hebei-funing-report-2023"].startswith("河北省/秦皇岛市")
+    assert regions["guangxi-liujiang-workpoints-2017"].startswith("广西壮族自治区/柳州市")

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, fields
 
 from .clean import Line
 from .doctype import GENRE_WORDS, announced_title, doc_type_of_text, doc_type_of_title, infer_level
+from .regions import infer_region
 from .numbering import match_marker
 
 __all__ = ["DocMeta", "extract_meta", "infer_doc_type", "infer_level", "parse_date", "parse_doc_number", "parse_period"]
@@ -234,6 +235,7 @@ def extract_meta(lines: list[Line], chrome: dict[str, str], html_meta: dict[str,
         meta.year_from = meta.year_to = meta.year
 
     meta.level = infer_level(meta.issuer) or infer_level(title)
+    meta.region = infer_region(meta.issuer, title) or ("全国" if meta.level == "national" else "")
     if meta.issuer:
         meta.issuer_type = "department" if _is_department(meta.issuer) else "government"
     if period == (2021, 2025) or "2021" in title and "2025" in title:
