@@ -55,6 +55,8 @@ class ClauseIndex:
     def __init__(self, path: Path, manifest: Manifest, store: ClauseStore, faiss_index, lexical: LexicalIndex, encoder: Encoder | None,
                  arrays: dict[str, np.ndarray], live: np.ndarray):
         self.path = path  # the version directory
+        # what the user named: the index, not its version inside (messages name this)
+        self.root = path.parent if (path.parent / layout.POINTER).exists() else path
         self.manifest = manifest
         self.store = store
         self.faiss = faiss_index
@@ -117,7 +119,7 @@ class ClauseIndex:
             self._docs = {d["doc_id"]: d for d in self.store.documents()}
         docs = self._docs
         if doc_id not in docs:
-            raise IndexStoreError(f"document id '{doc_id}' is not in index {self.path}")
+            raise IndexStoreError(f"document id '{doc_id}' is not in index {display(self.root)}")
         d = docs[doc_id]
         meta = DocMeta(**{k: v for k, v in json.loads(d["meta"]).items() if k in DocMeta.__dataclass_fields__})
         rows = self.store.clauses_by_rows(self.store.rows_for_doc(doc_id))

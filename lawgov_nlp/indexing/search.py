@@ -25,6 +25,7 @@ from ..config import SearchConfig
 from ..errors import QueryError
 from ..reading.normalize import find_spans, strip_punct
 from .index import resolve_index_dir
+from .layout import display as show_path
 from .lexical import fold_chars, matched_terms, query_bigrams, thesaurus_hits, tokenize
 from .reader import ClauseIndex, open_index
 
@@ -327,7 +328,8 @@ class Searcher:
             known = {d["doc_id"] for d in self.index.store.documents()}
             missing = [d for d in doc_ids if d not in known]
             if missing:
-                raise QueryError(f"document id '{missing[0]}' is not in index {self.index.path}")
+                where = show_path(getattr(self.index, "root", self.index.path))
+                raise QueryError(f"document id '{missing[0]}' is not in index {where}")
         if allowed is not None and not allowed:
             return SearchResults(query=query, mode=mode, config=self.config)
         if mode == "dense":

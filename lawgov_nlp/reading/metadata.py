@@ -25,8 +25,8 @@ from dataclasses import asdict, dataclass, fields
 
 from .clean import Line
 from .doctype import GENRE_WORDS, announced_title, doc_type_of_text, doc_type_of_title, infer_level
-from .regions import infer_region
 from .numbering import match_marker
+from .regions import infer_region
 
 __all__ = ["DocMeta", "extract_meta", "infer_doc_type", "infer_level", "parse_date", "parse_doc_number", "parse_period"]
 

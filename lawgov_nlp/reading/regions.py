@@ -12,7 +12,7 @@ import re
 import tomllib
 from importlib import resources
 
-__all__ = ["infer_region", "gazetteer_version"]
+__all__ = ["gazetteer_version", "infer_region"]
 
 _SUFFIXED = ("盟", "地区", "自治州", "林区")  # written in full in the gazetteer; the rest take 市
 # a county-level unit written right after its city; 市 only for county-level cities (…市辛集市 is rare)
