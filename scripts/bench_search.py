@@ -219,7 +219,11 @@ def query_size(index_dir: Path, base_file: Path, exact_dir: Path | None) -> None
     t = time.perf_counter()
     s = Searcher(index_dir)
     load_s = time.perf_counter() - t
+    from lawgov_nlp.indexing.lexical import fold_chars
+
+    # the searcher encodes the query folded to simplified characters: key by both forms
     lookup = {q: qv[i:i + 1] for i, q in enumerate(queries)}
+    lookup.update({fold_chars(q): qv[i:i + 1] for i, q in enumerate(queries)})
 
     class Cached:  # the query's own encoding is excluded from the latency
         id, dim = s.index.encoder.id, s.index.encoder.dim
