@@ -113,19 +113,19 @@ def index_inputs(index: str | None) -> list[Path]:
     """The index directory and the files of the documents it holds: ``-o`` may never overwrite
     them, ``--force`` or not (a search result written over the plan it was found in)."""
     from ..errors import LawgovError
-    from ..indexing.index import open_index, resolve_index_dir
+    from ..indexing.index import resolve_index_dir
+    from ..indexing.reader import version_dir
+    from ..indexing.store import ClauseStore
 
     root = resolve_index_dir(index)
-    out = [root]
     try:
-        idx = open_index(root)
+        store = ClauseStore(version_dir(root) / "clauses.sqlite")
     except (LawgovError, OSError):
-        return out  # no index: the command itself will say so
+        return [root]  # no index: the command itself will say so
     try:
-        out += [Path(d["path"]) for d in idx.store.documents() if d.get("path")]
+        return [root] + [Path(d["path"]) for d in store.documents() if d.get("path")]
     finally:
-        idx.close()
-    return out
+        store.close()
 
 
 def embedding_cache():

@@ -55,8 +55,6 @@ class ClauseIndex:
     def __init__(self, path: Path, manifest: Manifest, store: ClauseStore, faiss_index, lexical: LexicalIndex, encoder: Encoder | None,
                  arrays: dict[str, np.ndarray], live: np.ndarray):
         self.path = path  # the version directory
-        # what the user named: the index, not its version inside (messages name this)
-        self.root = path.parent if (path.parent / layout.POINTER).exists() else path
         self.manifest = manifest
         self.store = store
         self.faiss = faiss_index
@@ -135,11 +133,16 @@ class ClauseIndex:
     def doc_ids(self) -> list[str]:
         return [d["doc_id"] for d in self.store.documents()]
 
+    @property
+    def root(self) -> Path:
+        """What the user named: the index, not its version inside (messages name this)."""
+        return self.path.parent if (self.path.parent / layout.POINTER).exists() else self.path
+
     def close(self) -> None:
         self.store.close()
 
 
-def _version_dir(index_dir: Path) -> Path:
+def version_dir(index_dir: Path) -> Path:
     """The version directory ``index_dir`` stands for: its current version, or itself when it is
     a version (or a flat index written by the benchmark scripts)."""
     if (index_dir / layout.POINTER).exists():
@@ -152,7 +155,7 @@ def _version_dir(index_dir: Path) -> Path:
 
 
 def read_manifest(index_dir: Path) -> Manifest:
-    vdir = _version_dir(Path(index_dir))
+    vdir = version_dir(Path(index_dir))
     return _read_version_manifest(Path(index_dir), vdir)
 
 
@@ -179,13 +182,13 @@ def open_index(index_dir: str | Path, encoder: str | Encoder | None = None, load
     ``full`` (every checksum), ``False`` (sizes and structure only)."""
     index_dir = Path(index_dir)
     for attempt in range(5):
-        vdir = _version_dir(index_dir)
+        vdir = version_dir(index_dir)
         try:
             return _open_version(index_dir, vdir, encoder, load_encoder, verify)
         except FileNotFoundError:
             # a writer published a new version and removed this one between our reading the
             # pointer and opening its files: read the pointer again
-            if attempt == 4 or _version_dir(index_dir) == vdir:
+            if attempt == 4 or version_dir(index_dir) == vdir:
                 raise IndexStoreError(f"{display(index_dir)}: files of version {vdir.name} are missing: rebuild the index") from None
             time.sleep(0.05)
     raise AssertionError("unreachable")

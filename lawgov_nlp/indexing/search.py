@@ -328,8 +328,7 @@ class Searcher:
             known = {d["doc_id"] for d in self.index.store.documents()}
             missing = [d for d in doc_ids if d not in known]
             if missing:
-                where = show_path(getattr(self.index, "root", self.index.path))
-                raise QueryError(f"document id '{missing[0]}' is not in index {where}")
+                raise QueryError(f"document id '{missing[0]}' is not in index {show_path(self.index.root)}")
         if allowed is not None and not allowed:
             return SearchResults(query=query, mode=mode, config=self.config)
         if mode == "dense":

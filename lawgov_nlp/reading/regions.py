@@ -12,7 +12,7 @@ import re
 import tomllib
 from importlib import resources
 
-__all__ = ["gazetteer_version", "infer_region"]
+__all__ = ["infer_region"]
 
 _SUFFIXED = ("盟", "地区", "自治州", "林区")  # written in full in the gazetteer; the rest take 市
 # a county-level unit written right after its city; 市 only for county-level cities (…市辛集市 is rare)
@@ -23,10 +23,6 @@ _NOT_COUNTY = ("市辖区", "城区", "开发区", "新区", "园区", "行政�
 @functools.lru_cache(maxsize=1)
 def _data() -> dict:
     return tomllib.loads(resources.files("lawgov_nlp.data").joinpath("regions.toml").read_text(encoding="utf-8"))
-
-
-def gazetteer_version() -> str:
-    return str(_data().get("version", ""))
 
 
 @functools.lru_cache(maxsize=1)

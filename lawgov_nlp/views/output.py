@@ -333,15 +333,17 @@ def output_options(*formats: str, default: str = "table", inputs: Callable[[dict
         @functools.wraps(fn)
         def wrapper(*args, fmt, output, force, **kwargs):
             fmt_value = format_for(fmt.value if isinstance(fmt, Enum) else fmt, output, formats, default)
+            # named once: for --index this reads the index's document list
+            sources = list(inputs(kwargs)) if inputs and output is not None else []
             if output is not None:
                 # refuse before the work is done, not after an hour of it
-                check_output_path(output, list(inputs(kwargs)) if inputs else [], force)
+                check_output_path(output, sources, force)
             kwargs["_fmt"] = fmt_value
             result = fn(*args, **kwargs)
             if result is None:
                 return
             obj, options = result if isinstance(result, tuple) else (result, {})
-            emit(obj, fmt_value, output, inputs=list(inputs(kwargs)) if inputs else [], force=force, **options)
+            emit(obj, fmt_value, output, inputs=sources, force=force, **options)
 
         # the wrapped function takes `_fmt` (so it can adapt, e.g. skip work a format does not show)
         wrapper.__signature__ = sig.replace(parameters=[p for p in params if p.name != "_fmt"])  # type: ignore[attr-defined]
