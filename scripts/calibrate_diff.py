@@ -35,9 +35,20 @@ CONTROLS = {  # file in tests/data/controls (or the English fixture) → other (
     "digigov-0001.txt": "report", "digigov-0002.txt": "report", "zizheng-0001.txt": "report", "wikisource-0018.txt": "report",
 }
 THRESHOLDS = {
-    "headings": ("implemented_at", [2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0], "partial_at", [0.25, 0.5, 0.75, 1.0, 1.5]),
+    "headings": ("implemented_at", [2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0], "partial_at", [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5]),
     "body": ("body_implemented_at", [0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3], "body_partial_at", [0.02, 0.03, 0.04, 0.06, 0.08, 0.1, 0.12]),
 }
+
+
+def _setting(kv: str) -> tuple[str, object]:
+    key, _, value = kv.partition("=")
+    parsed = {"true": True, "false": False}.get(value.lower())
+    if parsed is None:
+        try:
+            parsed = float(value)
+        except ValueError:
+            parsed = value
+    return key, parsed
 
 
 def main() -> None:
@@ -45,6 +56,8 @@ def main() -> None:
     ap.add_argument("gold", nargs="*")
     ap.add_argument("--body", action="store_true", help="calibrate the body-text reference thresholds (local gold files)")
     ap.add_argument("--encoder", default="e5")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="a DiffConfig value the reference model is built with (e.g. term_parts=false), to compare variants")
     args = ap.parse_args()
     from lawgov_nlp.analysis.align import Aligner
     from lawgov_nlp.analysis.decide import document_focus, item_scores, item_statuses, thresholds
@@ -60,8 +73,8 @@ def main() -> None:
     paths = args.gold or [p for p in sorted(glob.glob(str(ROOT / "tests" / "data" / pattern))) if args.body or "_local_" not in p]
     golds = [load_gold(p) for p in paths]
     ref_id = golds[0].get("reference", "gangyao-2021-2025-outline")
-    base = DiffConfig()
-    al = Aligner(load_path(find_target(ref_id, [ROOT / "corpus"], Path(paths[0]))), args.encoder, EmbeddingCache())
+    base = DiffConfig().replace(**dict(_setting(kv) for kv in args.set))
+    al = Aligner(load_path(find_target(ref_id, [ROOT / "corpus"], Path(paths[0]))), args.encoder, EmbeddingCache(), config=base)
     m = al.model
     docs = []
     for p, g in zip(paths, golds):

@@ -30,6 +30,16 @@ def test_item_terms_generic_words_never_carry_an_item():
     assert df.idf("行政调解") > 2 * df.idf("政务服务")  # weighted by rarity across the collection
 
 
+def test_words_inside_a_policy_term_support_its_item_and_no_word_spans_two():
+    t = outline_terms()[strip_punct("全面加强依法行政能力建设")]
+    c = item_concepts("全面加强依法行政能力建设", "", t)
+    assert c["学法用法"] == ANCHOR and c["学法"] == HEADING  # 学法计划 names the item only beside more of it
+    t15 = outline_terms()[strip_punct("完善行政执法程序")]
+    c15 = item_concepts("完善行政执法程序", "", t15)
+    assert c15["文书"] == HEADING and "法文" not in c15  # 执法文书 is 执法 + 文书, never 法文
+    assert "学法" not in item_concepts("全面加强依法行政能力建设", "", t, parts=False)
+
+
 def _two_items_three_passages(cfg):
     # item 0 has anchor terms t0 (idf 2.5) and t1 (2.0); item 1 has context terms c0, c1 (0.5 each)
     A = np.array([[2.5, 2.0, 0, 0], [0, 0, 0, 0]], float)
@@ -43,7 +53,8 @@ def _two_items_three_passages(cfg):
 
 
 def test_context_terms_count_only_together_and_statuses_follow_thresholds():
-    cfg = DiffConfig(dense_weight=0.0)
+    # thresholds stated here: the fixture's masses are built around them, not around the shipped defaults
+    cfg = DiffConfig(dense_weight=0.0, implemented_at=3.5, partial_at=0.25)
     sig, dt, passages = _two_items_three_passages(cfg)
     assert sig["mass"][0].tolist() == [4.5, 0, 0, 0]
     assert sig["mass"][1].tolist() == [0, 0, 1.0, 0]  # c0 alone carries nothing; c0 + c1 do

@@ -83,7 +83,7 @@ class ReferenceModel:
         lists = outline_terms() if expand else {}
         per_item = [lists.get(strip_punct(u.heading)) for u in items]
         bodies = [_body(u) for u in items]
-        concepts = [item_concepts(u.heading, b, t) for u, b, t in zip(items, bodies, per_item)]
+        concepts = [item_concepts(u.heading, b, t, cfg.term_parts) for u, b, t in zip(items, bodies, per_item)]
         df = term_df()
         idf = {t: df.idf(t) for c in concepts for t in c}
         # statistically generic terms (in most documents) carry nothing either

@@ -166,10 +166,10 @@ def words(text: str, search: bool = False) -> list[str]:
     return out
 
 
-def item_concepts(heading: str, body: str = "", terms: OutlineTerms | None = None) -> dict[str, str]:
+def item_concepts(heading: str, body: str = "", terms: OutlineTerms | None = None, parts: bool = True) -> dict[str, str]:
     """The terms that can carry an item and their role: the heading itself, the item's policy terms
-    and (with body text) the body's words are anchors; the heading's words and context terms only
-    support. Generic words are dropped."""
+    and (with body text) the body's words are anchors; the heading's words, context terms and (with
+    ``parts``) the words inside the policy terms only support. Generic words are dropped."""
     generic = generic_terms()
     out: dict[str, str] = {}
 
@@ -192,4 +192,13 @@ def item_concepts(heading: str, body: str = "", terms: OutlineTerms | None = Non
     if terms is not None:
         for t in terms.context:
             add(t, CONTEXT)
+        # local texts rarely quote a term whole: 学法计划 for 学法用法, 大督查 for 政府督查, 拖欠企业的
+        # 款项 for 拖欠账款. The words a term is made of support the item like its heading words, and
+        # carry it only together: each of its words, and the dictionary words each begins or ends with
+        # (执法 and 文书 of 执法文书, never the 法文 straddling them)
+        for t in terms.terms if parts else ():
+            for w in words(t):
+                for p in words(w, search=True):
+                    if w.startswith(p) or w.endswith(p):
+                        add(p, HEADING)
     return out
