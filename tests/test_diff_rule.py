@@ -6,7 +6,7 @@ import numpy as np
 from lawgov_nlp.analysis.decide import decide, item_statuses, thresholds
 from lawgov_nlp.analysis.results import Status
 from lawgov_nlp.analysis.signals import document_terms, signals, term_incidence
-from lawgov_nlp.analysis.terms import ANCHOR, CONTEXT, HEADING, generic_terms, item_concepts, outline_terms, term_df
+from lawgov_nlp.analysis.terms import ANCHOR, CONTEXT, HEADING, PART, generic_terms, item_concepts, outline_terms, term_df, term_parts
 from lawgov_nlp.config import DiffConfig
 from lawgov_nlp.reading.normalize import strip_punct
 
@@ -33,11 +33,23 @@ def test_item_terms_generic_words_never_carry_an_item():
 def test_words_inside_a_policy_term_support_its_item_and_no_word_spans_two():
     t = outline_terms()[strip_punct("全面加强依法行政能力建设")]
     c = item_concepts("全面加强依法行政能力建设", "", t)
-    assert c["学法用法"] == ANCHOR and c["学法"] == HEADING  # 学法计划 names the item only beside more of it
-    t15 = outline_terms()[strip_punct("完善行政执法程序")]
-    c15 = item_concepts("完善行政执法程序", "", t15)
-    assert c15["文书"] == HEADING and "法文" not in c15  # 执法文书 is 执法 + 文书, never 法文
+    assert c["学法用法"] == ANCHOR and c["学法"] == PART  # 学法计划 names the item only beside more of it
     assert "学法" not in item_concepts("全面加强依法行政能力建设", "", t, parts=False)
+    assert set(term_parts("执法文书")) == {"执法", "文书"}  # never the 法文 straddling them
+    assert term_parts("数据库") == []  # 数据 + 库: no two-word halves, so no 据库 either
+    assert set(term_parts("政务失信记录")) >= {"政务", "失信", "记录"}
+
+
+def test_parts_of_terms_never_back_each_other():
+    """Two parts in one passage (记录, 追究: everywhere) carry nothing, nor does a part beside one context
+    term; beside two context terms (or an anchor) it adds its weight."""
+    A = np.zeros((1, 4))
+    C = np.array([[0.5, 0.5, 0.5, 0.5]])
+    backers = np.array([[0.0, 0.0, 1.0, 1.0]])  # terms 0, 1 are parts; terms 2, 3 context terms
+    pieces = term_incidence(["p0 p1", "p0 c2", "p0 c2 c3"], ["p0", "p1", "c2", "c3"])
+    sig = signals(A, C, np.zeros(1), np.array([False]), np.eye(1, 3, dtype=np.float32), pieces, np.eye(3, 3, dtype=np.float32),
+                  np.array([[0, 1], [1, 2], [2, 3]]), DiffConfig(dense_weight=0.0), backers=backers)
+    assert sig["mass"][0].tolist() == [0.0, 0.0, 1.5]
 
 
 def _two_items_three_passages(cfg):
