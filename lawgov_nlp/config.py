@@ -166,6 +166,7 @@ class DiffConfig(_Config):
     cap_report_outlook: bool = True  # in an annual report, plans and shortcomings earn at most partial
     match_share: float = 0.6  # further matches must score at least this share of the best one
     max_matches: int = 4
+    max_near_misses: int = 3  # an item with no match shows this many nearest passages, for a reviewer to check the omission
     addition_min_chars: int = 30
     long_clause_chars: int = 1500  # a clause longer than this makes the report warn about segmentation
     related_focus: float = 0.25  # below this share of passages carrying any item, a document is mostly about other things…

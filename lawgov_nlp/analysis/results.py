@@ -102,13 +102,15 @@ class ItemResult:
     score: float
     matches: list[Match]
     reason: str
-    nearest: Match | None = None
+    nearest: Match | None = None  # the first of near_misses
     expanded_terms: list[str] = field(default_factory=list)
+    near_misses: list[Match] = field(default_factory=list)  # an item with no match: where a reviewer checks the omission
 
     def to_dict(self) -> dict:
         return {"ref": self.ref.to_dict(), "status": self.status.value, "status_zh": self.status.zh, "score": self.score,
                 "reason": self.reason, "matches": [m.to_dict() for m in self.matches],
-                "nearest": self.nearest.to_dict() if self.nearest else None, "expanded_terms": self.expanded_terms}
+                "nearest": self.nearest.to_dict() if self.nearest else None, "expanded_terms": self.expanded_terms,
+                "near_misses": [m.to_dict() for m in self.near_misses]}
 
 
 @dataclass

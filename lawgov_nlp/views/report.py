@@ -65,6 +65,8 @@ def print_report(report: DiffReport, out: Console, verbose: bool = False) -> Non
                 ev = Text(it.reason, style="dim")
             elif it.nearest is not None:
                 ev = Text(f"nearest: {it.nearest.path_label} — {it.reason}", style="dim")
+                if len(it.near_misses) > 1:
+                    ev.append("\nalso near: " + "; ".join(x.path_label.split(" › ")[-1][:20] for x in it.near_misses[1:]), style="dim")
             else:
                 ev = Text(it.reason, style="dim")
             t.add_row(Text(f"{marker}{it.ref.heading}"), status, f"{it.score:.2f}", ev)

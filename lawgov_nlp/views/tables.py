@@ -104,7 +104,7 @@ EVIDENCE_COLUMNS = ["doc_id", "title", "item", "part", "heading", "status", "sta
 
 
 def evidence_rows(d: dict) -> tuple[list[str], list[dict]]:
-    """One row per (document, item, evidence clause); an omitted item gets one row with its nearest miss."""
+    """One row per (document, item, evidence clause); an omitted item gets a row per near miss."""
     rows = []
     for doc in d["documents"]:
         for it in doc["items"]:
@@ -112,8 +112,9 @@ def evidence_rows(d: dict) -> tuple[list[str], list[dict]]:
                     "heading": it["ref"].get("heading", ""), "status": it["status"], "status_zh": STATUS_LABELS.get(it["status"], it["status"]),
                     "score": it["score"], "reason": it.get("reason", "")}
             found = [("match", k, m) for k, m in enumerate(it.get("matches") or [], start=1)]
-            if not found and it.get("nearest"):
-                found = [("nearest miss", 1, it["nearest"])]
+            if not found:
+                misses = it.get("near_misses") or ([it["nearest"]] if it.get("nearest") else [])
+                found = [("nearest miss", k, m) for k, m in enumerate(misses, start=1)]
             if not found:
                 rows.append({**base, "evidence": "none"})
             for kind, k, m in found:
