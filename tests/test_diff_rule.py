@@ -99,3 +99,18 @@ def test_status_vocabulary_lives_in_one_place():
     assert [s.zh for s in Status] == ["落实", "部分落实", "未涉及", "不适用"]
     assert plots.STATUS_LABELS == [s.zh for s in Status] and plots.STATUS_COLORS == [s.color for s in Status]
     assert Status("partial") == "partial" and Status.PARTIAL.credit == 0.5
+
+
+def test_report_sections_on_shortcomings_and_plans_are_told_from_work_done():
+    from lawgov_nlp.analysis.results import Unit
+    from lawgov_nlp.analysis.target import outlook_unit
+
+    def part(label):
+        return Unit("d#1", ["一、"], label, "", "正文", "body", label)
+
+    for label in ("二、2021年法治政府建设不足和原因", "三、存在的问题及下一步工作打算", "四、2022年推进法治政府建设的主要思路和打算",
+                  "三、主要问题和原因", "四、今后工作计划", "五、努力方向"):
+        assert outlook_unit(part(label), 2021), label
+    for label in ("四、着力解决群众反映强烈的问题", "三、完善立法计划", "二、创新执法思路", "一、2021年工作开展情况"):
+        assert not outlook_unit(part(label), 2021), label
+    assert outlook_unit(part("五、2022年工作安排"), 2021) and not outlook_unit(part("五、2021年工作安排"), 2022)
