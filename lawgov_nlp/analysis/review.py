@@ -181,6 +181,8 @@ def _entries(review: Review, rows: Iterable[tuple[str, str, str, str, str]]) -> 
 
 
 def _shown(value: str) -> str:
+    # a cell may hold a line break or a whole paragraph: the message stays one short line
+    value = " ".join(value.split())
     return value if len(value) <= 40 else value[:40] + "…"
 
 
