@@ -114,3 +114,24 @@ def test_report_sections_on_shortcomings_and_plans_are_told_from_work_done():
     for label in ("四、着力解决群众反映强烈的问题", "三、完善立法计划", "二、创新执法思路", "一、2021年工作开展情况"):
         assert not outlook_unit(part(label), 2021), label
     assert outlook_unit(part("五、2022年工作安排"), 2021) and not outlook_unit(part("五、2021年工作安排"), 2022)
+
+
+def test_second_reader_gold_files_are_complete_and_their_evidence_is_verbatim():
+    """The inter-annotator files (scripts/agreement_diff.py): all 34 items, known statuses, and every
+    evidence string found in the document as written."""
+    import json
+    from pathlib import Path
+
+    from lawgov_nlp.evaluation.diff import load_gold
+
+    root = Path(__file__).resolve().parent
+    files = sorted((root / "data" / "diff_gold2").glob("*.json"))
+    assert len(files) == 3
+    for f in files:
+        g = load_gold(f)
+        text = (root.parent / "corpus" / f"{g['target']}.txt").read_text(encoding="utf-8")
+        assert [it["ref"] for it in g["items"]] == [it["ref"] for it in json.loads(next((root / "data").glob("diff_gold_handan_plan.json")).read_text(encoding="utf-8"))["items"]]
+        for it in g["items"]:
+            assert it["status"] in {"implemented", "partial", "omitted", "not_applicable"}
+            assert all(e["contains"] in text for e in it["evidence"]), (f.name, it["ref"])
+            assert bool(it["evidence"]) == (it["status"] in ("implemented", "partial")), (f.name, it["ref"])
