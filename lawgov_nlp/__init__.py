@@ -9,6 +9,7 @@ The public API, for scripts and Jupyter::
     s = lg.Searcher("indexes/default")
     s.search("行政复议体制改革怎么推进")                # SearchResults: .to_frame(), rich HTML in notebooks
     report = lg.diff_plans(outline, docs)           # DiffReport: .to_frame(), .matrix(), HTML
+    signed = lg.apply_review(report, lg.load_review("review.csv"))  # a reviewer's statuses beside the tool's
     lg.plots.coverage_heatmap(report)
     lg.extract_commitments(docs).matrix()           # targets, deadlines, results; indicator × document
     lg.extract_citations(docs).graph()              # citation edges, networkx graph, diffusion lags
@@ -32,6 +33,7 @@ _EXPORTS = {
     "build_distributed": "indexing.distributed", "merge_shards": "indexing.distributed",
     "Searcher": "indexing.search", "search": "indexing.search", "SearchResult": "indexing.search", "SearchResults": "indexing.search",
     "Aligner": "analysis.align", "diff_plans": "analysis.align", "DiffReport": "analysis.align", "Status": "analysis.results",
+    "load_review": "analysis.review", "apply_review": "analysis.review", "ReviewError": "errors",
     "get_encoder": "indexing.encoders", "EmbeddingCache": "indexing.encoders",
     "load_judgments": "evaluation.search", "search_eval": "evaluation.search", "evaluate_search": "evaluation.search",
     "load_gold": "evaluation.diff", "score_diff": "evaluation.diff", "evaluate_diff": "evaluation.diff",

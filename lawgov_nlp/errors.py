@@ -19,3 +19,9 @@ class QueryError(LawgovError):
 
 class MissingDependency(LawgovError):
     """An optional package is not installed; the message names the extra to install."""
+
+
+class ReviewError(InputError):
+    """A reviewer's file cannot be applied: unreadable or unsupported, an unknown status, an item or
+    document the report does not have, two rows of one item that disagree. The message names the
+    file, the row and the value."""

@@ -27,6 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+MODEL_GRID = {"term_parts": [False, True], "min_idf": [0.5, 0.8]}  # reference-model knobs: the model is rebuilt for each
 SIGNAL_GRID = {"dense_z": [1.5, 2.0, 2.5]}
 SCORE_GRID = {"shared_discount": [0.5, 0.75, 1.0], "support_weight": [0.0, 0.5, 1.0, 1.5]}
 CONTROLS = {  # file in tests/data/controls (or the English fixture) → other (near 0%) | report (below 法治政府 documents)
@@ -35,9 +36,20 @@ CONTROLS = {  # file in tests/data/controls (or the English fixture) → other (
     "digigov-0001.txt": "report", "digigov-0002.txt": "report", "zizheng-0001.txt": "report", "wikisource-0018.txt": "report",
 }
 THRESHOLDS = {
-    "headings": ("implemented_at", [2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0], "partial_at", [0.25, 0.5, 0.75, 1.0, 1.5]),
+    "headings": ("implemented_at", [2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0], "partial_at", [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5]),
     "body": ("body_implemented_at", [0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3], "body_partial_at", [0.02, 0.03, 0.04, 0.06, 0.08, 0.1, 0.12]),
 }
+
+
+def _setting(kv: str) -> tuple[str, object]:
+    key, _, value = kv.partition("=")
+    parsed = {"true": True, "false": False}.get(value.lower())
+    if parsed is None:
+        try:
+            parsed = float(value)
+        except ValueError:
+            parsed = value
+    return key, parsed
 
 
 def main() -> None:
@@ -45,6 +57,9 @@ def main() -> None:
     ap.add_argument("gold", nargs="*")
     ap.add_argument("--body", action="store_true", help="calibrate the body-text reference thresholds (local gold files)")
     ap.add_argument("--encoder", default="e5")
+    ap.add_argument("--no-model-grid", action="store_true", help="keep the reference model's knobs at their defaults (or --set)")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="a DiffConfig value the reference model is built with (e.g. term_parts=false), to compare variants")
     args = ap.parse_args()
     from lawgov_nlp.analysis.align import Aligner
     from lawgov_nlp.analysis.decide import document_focus, item_scores, item_statuses, thresholds
@@ -60,57 +75,66 @@ def main() -> None:
     paths = args.gold or [p for p in sorted(glob.glob(str(ROOT / "tests" / "data" / pattern))) if args.body or "_local_" not in p]
     golds = [load_gold(p) for p in paths]
     ref_id = golds[0].get("reference", "gangyao-2021-2025-outline")
-    base = DiffConfig()
-    al = Aligner(load_path(find_target(ref_id, [ROOT / "corpus"], Path(paths[0]))), args.encoder, EmbeddingCache())
-    m = al.model
-    docs = []
-    for p, g in zip(paths, golds):
-        view = al.view(load_path(find_target(g["target"], [ROOT / "corpus"], Path(p))))
-        pieces = term_incidence(normalized_pieces(view), m.vocab)
-        meta = view.doc.meta.to_dict()
-        na = np.array([bool(not_applicable_reason(u.heading, meta)) for u in m.items])
-        docs.append((g, view, pieces, document_terms(m.anchor_w, m.context_w, pieces), na))
-    controls = []
-    if not args.body:
-        cdir = ROOT / "tests" / "data" / "controls"
-        for name, kind in CONTROLS.items():
-            view = al.view(load_path(cdir / name if name != "english.txt" else ROOT / "tests" / "data" / "fixtures" / name))
+    base = DiffConfig().replace(**dict(_setting(kv) for kv in args.set))
+    reference = load_path(find_target(ref_id, [ROOT / "corpus"], Path(paths[0])))
+    cache = EmbeddingCache()
+    al0 = Aligner(reference, args.encoder, cache, config=base)
+    # targets' passages and embeddings do not depend on the reference model: read and embed them once
+    targets = [(g, al0.view(load_path(find_target(g["target"], [ROOT / "corpus"], Path(p))))) for p, g in zip(paths, golds)]
+    cdir = ROOT / "tests" / "data" / "controls"
+    control_views = [] if args.body else [
+        (kind, al0.view(load_path(cdir / name if name != "english.txt" else ROOT / "tests" / "data" / "fixtures" / name)))
+        for name, kind in CONTROLS.items()]
+    fzzf = [k for k, (g, _) in enumerate(targets) if (ROOT / "corpus" / f"{g['target']}.txt").exists()]
+    ik, iv, pk, pv = THRESHOLDS["body" if args.body else "headings"]
+    combos = [dict(zip(list(SIGNAL_GRID) + list(SCORE_GRID), v)) for v in itertools.product(*SIGNAL_GRID.values(), *SCORE_GRID.values())]
+    model_grid = {} if args.no_model_grid else MODEL_GRID
+    model_combos = [dict(zip(model_grid, v)) for v in itertools.product(*model_grid.values())]
+    aligners, per_model = [], []  # per model setting: its aligner and the target rows (gold, view, pieces, doc terms, n/a)
+    settings, results, eligible, setting_model = [], [], [], []  # results[s][k] = (accuracy, omitted F1)
+    for mi, mcombo in enumerate(model_combos):
+        al = Aligner(reference, al0.encoder, cache, config=base.replace(**mcombo)) if mcombo else al0
+        m = al.model
+        rows = []
+        for g, view in targets + [(None, v) for _, v in control_views]:
             pieces = term_incidence(normalized_pieces(view), m.vocab)
             meta = view.doc.meta.to_dict()
             na = np.array([bool(not_applicable_reason(u.heading, meta)) for u in m.items])
-            controls.append((kind, view, pieces, document_terms(m.anchor_w, m.context_w, pieces), na))
-    fzzf = [k for k, (g, *_ ) in enumerate(docs) if (ROOT / "corpus" / f"{g['target']}.txt").exists()]
-    ik, iv, pk, pv = THRESHOLDS["body" if args.body else "headings"]
-    combos = [dict(zip(list(SIGNAL_GRID) + list(SCORE_GRID), v)) for v in itertools.product(*SIGNAL_GRID.values(), *SCORE_GRID.values())]
-    settings, results, eligible = [], [], []  # results[s][k] = (accuracy, omitted F1)
-    for combo in combos:
-        cfg = base.replace(**combo)
-        scored = []
-        for g, view, pieces, dt, na in docs + [(None, *c[1:]) for c in controls]:
-            sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named)
-            sc = item_scores(sig, view.outlook, dt, m.has_body, m.totals, cfg, na)[:2] if len(view.passages) else (np.zeros(len(m.items)),) * 2
-            scored.append((*sc, sig["mass"]))
-        for ti, tp in itertools.product(iv, pv):
-            if ti <= tp:
-                continue
-            full = base.replace(**combo, **{ik: ti, pk: tp})
-            th = thresholds(m.has_body, full)
-            row, cov = [], []
-            for (g, view, _, _, na), (score, done, ev) in zip(docs + [(None, *c[1:]) for c in controls], scored):
-                st, _ = item_statuses(score, done, th, na, full, document_focus(ev, m.has_body, m.totals, full))
-                app = [x for x in st if x.value != "not_applicable"]
-                cov.append(sum(x.credit for x in app) / max(len(app), 1))
-                if g is not None:
-                    acc, _, _, f1, _ = score_statuses(g, {u.path[-1]: s.value for u, s in zip(m.items, st)})
-                    row.append((acc, f1))
-            ok = True
-            if controls:
-                floor = min(cov[k] for k in fzzf)
-                for (kind, *_), c in zip(controls, cov[len(docs):]):
-                    ok &= c <= 0.10 if kind == "other" else c <= floor - 0.10
-            settings.append({**combo, ik: ti, pk: tp})
-            results.append(row)
-            eligible.append(ok)
+            rows.append((g, view, pieces, document_terms(m.anchor_w, m.context_w, pieces), na))
+        aligners.append(al)
+        per_model.append(rows)
+        docs, controls = rows[:len(targets)], [(kind, *r[1:]) for (kind, _), r in zip(control_views, rows[len(targets):])]
+        for combo in combos:
+            cfg = base.replace(**mcombo, **combo)
+            scored = []
+            for g, view, pieces, dt, na in rows:
+                sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named, m.backers)
+                sc = item_scores(sig, view.outlook, dt, m.has_body, m.totals, cfg, na)[:2] if len(view.passages) else (np.zeros(len(m.items)),) * 2
+                scored.append((*sc, sig["mass"]))
+            for ti, tp in itertools.product(iv, pv):
+                if ti <= tp:
+                    continue
+                full = base.replace(**mcombo, **combo, **{ik: ti, pk: tp})
+                th = thresholds(m.has_body, full)
+                row, cov = [], []
+                for (g, view, _, _, na), (score, done, ev) in zip(rows, scored):
+                    st, _ = item_statuses(score, done, th, na, full, document_focus(ev, m.has_body, m.totals, full))
+                    app = [x for x in st if x.value != "not_applicable"]
+                    cov.append(sum(x.credit for x in app) / max(len(app), 1))
+                    if g is not None:
+                        acc, _, _, f1, _ = score_statuses(g, {u.path[-1]: s.value for u, s in zip(m.items, st)})
+                        row.append((acc, f1))
+                ok = True
+                if controls:
+                    floor = min(cov[k] for k in fzzf)
+                    for (kind, *_), c in zip(controls, cov[len(docs):]):
+                        ok &= c <= 0.10 if kind == "other" else c <= floor - 0.10
+                settings.append({**mcombo, **combo, ik: ti, pk: tp})
+                setting_model.append(mi)
+                results.append(row)
+                eligible.append(ok)
+    controls = control_views
+    docs = per_model[0][:len(targets)]
     R = np.array(results)
     objective = R[:, :, 0] + 0.5 * R[:, :, 1]
     if controls:
@@ -118,15 +142,18 @@ def main() -> None:
         print(f"{n_ok} of {len(settings)} settings pass the negative controls")
         if n_ok:
             objective[~np.array(eligible)] = -1.0
-    print(f"reference {ref_id}, {len(settings)} settings × {len(docs)} documents, encoder {al.encoder.id}\n")
+    print(f"reference {ref_id}, {len(settings)} settings ({len(model_combos)} reference models) × {len(docs)} documents, encoder {al0.encoder.id}\n")
     print("| left-out document | accuracy | omitted F1 | evidence@3 | chosen on the others |")
     print("|---|---|---|---|---|")
     accs, f1s, evs = [], [], []
-    for k, (g, view, pieces, dt, _) in enumerate(docs):
+    for k in range(len(docs)):
         others = [j for j in range(len(docs)) if j != k]
         best = int(objective[:, others].mean(axis=1).argmax())
         cfg = base.replace(**settings[best])
-        sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named)
+        al = aligners[setting_model[best]]
+        m = al.model
+        g, view, pieces, dt, _ = per_model[setting_model[best]][k]
+        sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named, m.backers)
         e = score_diff(g, al.explain(view, sig, al.decide(view, sig, dt, cfg)))
         accs.append(e.accuracy), f1s.append(e.omitted_f1), evs.append(e.evidence_hit3)
         chosen = ", ".join(f"{k_}={v}" for k_, v in settings[best].items())

@@ -1,6 +1,7 @@
 """Shared test helpers: paths of the corpus and fixtures, structure oracles, a CLI runner."""
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import sys
@@ -8,6 +9,9 @@ import unicodedata
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -138,3 +142,26 @@ def http_get(base: str, path: str, params=None, headers=None, method: str = "GET
             return HttpResult(res.status, {k.lower(): v for k, v in res.headers.items()}, res.read())
     except urllib.error.HTTPError as exc:
         return HttpResult(exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read())
+
+
+class BigramEncoder:
+    """Character bigrams hashed into 256 dimensions: texts sharing words share directions. Written only
+    to the ``Encoder`` protocol, so a test that needs embeddings but not their quality loads no model."""
+
+    id = "test-bigram-256"
+    spec = "test-bigram-256"
+    dim = 256
+
+    def __init__(self):
+        self.calls = 0
+
+    def encode(self, texts: Sequence[str], *, is_query: bool = False, progress=None) -> np.ndarray:
+        self.calls += 1
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for a, b in zip(t, t[1:]):
+                out[i, hashlib.blake2b((a + b).encode(), digest_size=2).digest()[0]] += 1.0
+            if progress:
+                progress(i + 1, len(texts))
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)

@@ -137,7 +137,7 @@ def test_report_outputs(outline_aligner):
     docs = [outline_aligner.align(load_path(CORPUS / n)) for n in ("hebei-funing-report-2023.txt", "hunan-changde-approval-bureau-report-2021.txt")]
     report = DiffReport(outline_aligner.reference_info(), docs)
     d = report.to_dict()
-    assert set(d) == {"reference", "documents"}
+    assert set(d) == {"reference", "review", "documents"} and d["review"] is None
     # everything that moved the result is recorded: encoder, thresholds, term lists' versions
     ref = d["reference"]
     assert ref["encoder"].startswith("e5") and ref["config"]["implemented_at"] == outline_aligner.config.implemented_at

@@ -86,13 +86,13 @@ def test_a_plan_that_copies_the_outline_is_nearly_complete(results):
 def test_no_addition_carries_an_item_it_is_said_to_omit(aligner, results):
     """A clause that carries an item's distinctive term is never a local addition (Funing, Tongliao)."""
     from lawgov_nlp.analysis.explain import terms_in
-    from lawgov_nlp.analysis.terms import CONTEXT
+    from lawgov_nlp.analysis.terms import CONTEXT, PART
 
     for name in FZZF:
         r = results[name]
         for a in r.additions:
             for i, concepts in enumerate(aligner.model.concepts):
-                found = [t for t in terms_in(a.text, concepts) if concepts[t] != CONTEXT]
+                found = [t for t in terms_in(a.text, concepts) if concepts[t] not in (CONTEXT, PART)]
                 assert not found, (name, a.path_label, r.items[i].ref.heading, found)
     funing = results["hebei-funing-report-2023.txt"]
     labels = " ".join(a.path_label for a in funing.additions)
@@ -108,3 +108,19 @@ def test_a_2015_period_document_is_noted(results):
     notes = " ".join(results["guangxi-liujiang-workpoints-2017.txt"].notes)
     assert "2015-2020 period" in notes
     assert not any("period" in n for n in results["hebei-funing-report-2023.txt"].notes)
+
+
+def test_an_omitted_item_shows_where_a_reviewer_checks_the_omission(aligner, results):
+    """Up to max_near_misses passages from distinct clauses: the item's best-scoring ones, then the
+    closest in meaning; the first is the report's nearest miss. Matched items have none."""
+    from lawgov_nlp.analysis.results import Status
+
+    r = results["hebei-funing-report-2023.txt"]
+    omitted = [it for it in r.items if it.status is Status.OMITTED]
+    assert omitted
+    for it in omitted:
+        assert 1 <= len(it.near_misses) <= aligner.config.max_near_misses
+        assert it.nearest is it.near_misses[0]
+        assert len({m.clause_id for m in it.near_misses}) == len(it.near_misses)
+    assert all(not it.near_misses for it in r.items if it.matches)
+    assert max(len(it.near_misses) for it in omitted) == aligner.config.max_near_misses

@@ -6,7 +6,7 @@ import numpy as np
 from lawgov_nlp.analysis.decide import decide, item_statuses, thresholds
 from lawgov_nlp.analysis.results import Status
 from lawgov_nlp.analysis.signals import document_terms, signals, term_incidence
-from lawgov_nlp.analysis.terms import ANCHOR, CONTEXT, HEADING, generic_terms, item_concepts, outline_terms, term_df
+from lawgov_nlp.analysis.terms import ANCHOR, CONTEXT, HEADING, PART, generic_terms, item_concepts, outline_terms, term_df, term_parts
 from lawgov_nlp.config import DiffConfig
 from lawgov_nlp.reading.normalize import strip_punct
 
@@ -30,6 +30,28 @@ def test_item_terms_generic_words_never_carry_an_item():
     assert df.idf("行政调解") > 2 * df.idf("政务服务")  # weighted by rarity across the collection
 
 
+def test_words_inside_a_policy_term_support_its_item_and_no_word_spans_two():
+    t = outline_terms()[strip_punct("全面加强依法行政能力建设")]
+    c = item_concepts("全面加强依法行政能力建设", "", t)
+    assert c["学法用法"] == ANCHOR and c["学法"] == PART  # 学法计划 names the item only beside more of it
+    assert "学法" not in item_concepts("全面加强依法行政能力建设", "", t, parts=False)
+    assert set(term_parts("执法文书")) == {"执法", "文书"}  # never the 法文 straddling them
+    assert term_parts("数据库") == []  # 数据 + 库: no two-word halves, so no 据库 either
+    assert set(term_parts("政务失信记录")) >= {"政务", "失信", "记录"}
+
+
+def test_parts_of_terms_never_back_each_other():
+    """Two parts in one passage (记录, 追究: everywhere) carry nothing, nor does a part beside one context
+    term; beside two context terms (or an anchor) it adds its weight."""
+    A = np.zeros((1, 4))
+    C = np.array([[0.5, 0.5, 0.5, 0.5]])
+    backers = np.array([[0.0, 0.0, 1.0, 1.0]])  # terms 0, 1 are parts; terms 2, 3 context terms
+    pieces = term_incidence(["p0 p1", "p0 c2", "p0 c2 c3"], ["p0", "p1", "c2", "c3"])
+    sig = signals(A, C, np.zeros(1), np.array([False]), np.eye(1, 3, dtype=np.float32), pieces, np.eye(3, 3, dtype=np.float32),
+                  np.array([[0, 1], [1, 2], [2, 3]]), DiffConfig(dense_weight=0.0), backers=backers)
+    assert sig["mass"][0].tolist() == [0.0, 0.0, 1.5]
+
+
 def _two_items_three_passages(cfg):
     # item 0 has anchor terms t0 (idf 2.5) and t1 (2.0); item 1 has context terms c0, c1 (0.5 each)
     A = np.array([[2.5, 2.0, 0, 0], [0, 0, 0, 0]], float)
@@ -43,7 +65,8 @@ def _two_items_three_passages(cfg):
 
 
 def test_context_terms_count_only_together_and_statuses_follow_thresholds():
-    cfg = DiffConfig(dense_weight=0.0)
+    # thresholds stated here: the fixture's masses are built around them, not around the shipped defaults
+    cfg = DiffConfig(dense_weight=0.0, implemented_at=3.5, partial_at=0.25)
     sig, dt, passages = _two_items_three_passages(cfg)
     assert sig["mass"][0].tolist() == [4.5, 0, 0, 0]
     assert sig["mass"][1].tolist() == [0, 0, 1.0, 0]  # c0 alone carries nothing; c0 + c1 do
@@ -76,3 +99,39 @@ def test_status_vocabulary_lives_in_one_place():
     assert [s.zh for s in Status] == ["落实", "部分落实", "未涉及", "不适用"]
     assert plots.STATUS_LABELS == [s.zh for s in Status] and plots.STATUS_COLORS == [s.color for s in Status]
     assert Status("partial") == "partial" and Status.PARTIAL.credit == 0.5
+
+
+def test_report_sections_on_shortcomings_and_plans_are_told_from_work_done():
+    from lawgov_nlp.analysis.results import Unit
+    from lawgov_nlp.analysis.target import outlook_unit
+
+    def part(label):
+        return Unit("d#1", ["一、"], label, "", "正文", "body", label)
+
+    for label in ("二、2021年法治政府建设不足和原因", "三、存在的问题及下一步工作打算", "四、2022年推进法治政府建设的主要思路和打算",
+                  "三、主要问题和原因", "四、今后工作计划", "五、努力方向"):
+        assert outlook_unit(part(label), 2021), label
+    for label in ("四、着力解决群众反映强烈的问题", "三、完善立法计划", "二、创新执法思路", "一、2021年工作开展情况"):
+        assert not outlook_unit(part(label), 2021), label
+    assert outlook_unit(part("五、2022年工作安排"), 2021) and not outlook_unit(part("五、2021年工作安排"), 2022)
+
+
+def test_second_reader_gold_files_are_complete_and_their_evidence_is_verbatim():
+    """The inter-annotator files (scripts/agreement_diff.py): all 34 items, known statuses, and every
+    evidence string found in the document as written."""
+    import json
+    from pathlib import Path
+
+    from lawgov_nlp.evaluation.diff import load_gold
+
+    root = Path(__file__).resolve().parent
+    files = sorted((root / "data" / "diff_gold2").glob("*.json"))
+    assert len(files) == 3
+    for f in files:
+        g = load_gold(f)
+        text = (root.parent / "corpus" / f"{g['target']}.txt").read_text(encoding="utf-8")
+        assert [it["ref"] for it in g["items"]] == [it["ref"] for it in json.loads(next((root / "data").glob("diff_gold_handan_plan.json")).read_text(encoding="utf-8"))["items"]]
+        for it in g["items"]:
+            assert it["status"] in {"implemented", "partial", "omitted", "not_applicable"}
+            assert all(e["contains"] in text for e in it["evidence"]), (f.name, it["ref"])
+            assert bool(it["evidence"]) == (it["status"] in ("implemented", "partial")), (f.name, it["ref"])

@@ -2,42 +2,18 @@
 ``Encoder`` protocol: no model is loaded, so these run in ``make test-fast``."""
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pytest
-from helpers import CORPUS
+from helpers import CORPUS, BigramEncoder
 
 import lawgov_nlp
-from lawgov_nlp.indexing.encoders import Encoder, Progress, embed_texts
+from lawgov_nlp.indexing.encoders import Encoder, embed_texts
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-class BigramEncoder:
-    """Character bigrams hashed into 256 dimensions: texts sharing words share directions."""
-
-    id = "test-bigram-256"
-    spec = "test-bigram-256"
-    dim = 256
-
-    def __init__(self):
-        self.calls = 0
-
-    def encode(self, texts: Sequence[str], *, is_query: bool = False, progress: Progress | None = None) -> np.ndarray:
-        self.calls += 1
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, t in enumerate(texts):
-            for a, b in zip(t, t[1:]):
-                out[i, hashlib.blake2b((a + b).encode(), digest_size=2).digest()[0]] += 1.0
-            if progress:
-                progress(i + 1, len(texts))
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1.0, norms)
 
 
 def test_the_fake_satisfies_the_protocol_and_the_real_encoders_declare_it():

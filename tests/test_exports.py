@@ -65,10 +65,12 @@ def test_diff_report_sheets(report):
     assert sum(row[s] for s in ("implemented", "partial", "omitted", "not_applicable")) == 3
     docs = {r[0].value: r for r in wb["documents"].iter_rows(min_row=2)}
     assert set(docs) == {d.doc_id for d in report.documents}
-    ev = list(wb["evidence"].iter_rows(min_row=2, values_only=True))
-    kinds = {r[8] for r in ev}
+    ev_header, *ev = list(wb["evidence"].iter_rows(values_only=True))
+    col = {name: k for k, name in enumerate(ev_header)}  # by name: the review columns moved the others
+    kinds = {r[col["evidence"]] for r in ev}
     assert kinds <= {"match", "nearest miss", "none"} and "match" in kinds
-    assert any(r[14] and "证照分离" in r[14] for r in ev)  # clause text is there, whole
+    assert any(r[col["clause_text"]] and "证照分离" in r[col["clause_text"]] for r in ev)  # clause text is there, whole
+    assert all(not r[col["review_status"]] and r[col["tool_status"]] == r[col["status"]] for r in ev)  # the blank review form
     settings = {r[0]: r[1] for r in wb["settings"].iter_rows(min_row=2, values_only=True)}
     assert "config.implemented_at" in settings and settings["reference.doc_id"] == OUTLINE
 

@@ -77,6 +77,11 @@ def test_type_rules():
     assert doc_type_of_title("2014年坪山新区管委会工作报告") == "政府工作报告"
     assert doc_type_of_title("关于2023年法治政府建设情况的报告") == "年度报告"
     assert doc_type_of_title("关于2023年国有资产管理情况的报告") == "报告"
+    # the year's 法治政府建设 work as a summary or a 汇报 is read as an annual report too
+    assert doc_type_of_title("某县2023年法治政府建设工作总结") == "年度报告"
+    assert doc_type_of_title("关于2022年依法行政工作情况的汇报") == "年度报告"
+    assert doc_type_of_title("2023年招商引资工作总结") == "总结"
+    assert doc_type_of_title("过去五年国内工作的基本总结") == ""  # a section heading of a 1988 work report
     assert doc_type_of_title("关于印发《某市法治政府建设实施方案（2021—2025年）》的通知") == "实施方案"
     assert announced_title("国务院办公厅关于印发国务院2019年立法工作计划的通知") == "国务院2019年立法工作计划"
     assert doc_type_of_title("国务院关于同意建立某某部际联席会议制度的批复") == "批复"

@@ -97,7 +97,7 @@ class Aligner:
         """items × passages signal matrices, and each item's distinctive mass over the document."""
         m = self.model
         pieces = term_incidence(normalized_pieces(view), m.vocab)
-        sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, self.config, m.named)
+        sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, self.config, m.named, m.backers)
         return sig, document_terms(m.anchor_w, m.context_w, pieces)
 
     def decide(self, view: TargetView, sig: dict[str, np.ndarray], doc_terms: np.ndarray, config: DiffConfig | None = None) -> Decision:
@@ -122,11 +122,10 @@ class Aligner:
             status = dec.status[i]
             matches = [self._match(i, view, sig, p, dec) for p in dec.evidence[i]]
             best = int(dec.best[i])
-            nearest = None
+            near_misses = []
             if not matches and best >= 0 and status is not Status.NOT_APPLICABLE:
-                # the nearest miss: the best-scoring passage, or where nothing scores, the one closest in meaning
-                near = best if float(sig["evidence"][i, best]) > 0 else int(sig["dense"][i].argmax())
-                nearest = self._match(i, view, sig, near, dec)
+                near_misses = [self._match(i, view, sig, p, dec) for p in self._near_misses(i, view, sig)]
+            nearest = near_misses[0] if near_misses else None
             terms = matches[0].terms if matches else (nearest.terms if nearest else [])
             discounted = self.config.shared_discount < 1 and best >= 0 and int(sig["evidence"][:, best].argmax()) != i
             impl, part = dec.thresholds[i]
@@ -134,7 +133,7 @@ class Aligner:
             why = reason(dec.rule[i], float(dec.score[i]), float(impl), float(part), terms, float(sig["dense_z"][i, best]) if best >= 0 else 0.0, discounted, na)
             if na and status is not Status.NOT_APPLICABLE:
                 why = f"{why}; note: {na}, but the document does address it"
-            results.append(ItemResult(item, status, float(dec.score[i]), matches, why, nearest, m.expansions[i]))
+            results.append(ItemResult(item, status, float(dec.score[i]), matches, why, nearest, m.expansions[i], near_misses))
         additions = []
         for u in dec.additions:
             unit = view.units[u]
@@ -150,6 +149,21 @@ class Aligner:
         if period:
             align.notes.append(period)
         return align
+
+    def _near_misses(self, i: int, view: TargetView, sig) -> list[int]:
+        """Where a reviewer checks an omission: the passages scoring highest for the item, then the
+        ones closest in meaning, one per clause, up to ``max_near_misses``."""
+        order = np.lexsort((-sig["dense"][i], -sig["evidence"][i]))
+        picked: list[int] = []
+        units: set[int] = set()
+        for p in order:
+            u = int(view.passage_unit[p])
+            if u not in units:
+                units.add(u)
+                picked.append(int(p))
+                if len(picked) >= self.config.max_near_misses:
+                    break
+        return picked
 
     def _match(self, i: int, view: TargetView, sig, p: int, dec: Decision) -> Match:
         unit = view.units[int(view.passage_unit[p])]

@@ -20,7 +20,7 @@ from ..reading.document import Document
 from ..reading.normalize import strip_punct
 from ..reading.segment import Clause
 from .results import Unit
-from .terms import ANCHOR, CONTEXT, item_concepts, outline_terms, term_df
+from .terms import ANCHOR, CONTEXT, PART, item_concepts, outline_terms, term_df
 
 
 def reference_items(doc: Document) -> list[Clause]:
@@ -65,6 +65,7 @@ class ReferenceModel:
     anchor_w: np.ndarray  # items × vocab: idf weight of each anchor term (0 elsewhere)
     context_w: np.ndarray  # items × vocab: idf weight of each context term, already scaled by context_weight
     named: np.ndarray  # items × vocab: 1 for the terms that name the item (anchors and heading words)
+    backers: np.ndarray  # items × vocab: 1 for the supporting terms of which two back each other (context and heading words, not parts)
     totals: np.ndarray  # per item: weight of all its anchors (for body-text references: the share carried)
     has_body: np.ndarray  # per item: bool
     item_vecs: np.ndarray
@@ -83,7 +84,7 @@ class ReferenceModel:
         lists = outline_terms() if expand else {}
         per_item = [lists.get(strip_punct(u.heading)) for u in items]
         bodies = [_body(u) for u in items]
-        concepts = [item_concepts(u.heading, b, t) for u, b, t in zip(items, bodies, per_item)]
+        concepts = [item_concepts(u.heading, b, t, cfg.term_parts) for u, b, t in zip(items, bodies, per_item)]
         df = term_df()
         idf = {t: df.idf(t) for c in concepts for t in c}
         # statistically generic terms (in most documents) carry nothing either
@@ -93,15 +94,17 @@ class ReferenceModel:
         A = np.zeros((len(items), len(vocab)))
         C = np.zeros((len(items), len(vocab)))
         H = np.zeros((len(items), len(vocab)))
+        B = np.zeros((len(items), len(vocab)))
         for i, (u, c) in enumerate(zip(items, concepts)):
             heading = strip_punct(u.heading)
             for t, role in c.items():
                 w = min(idf[t], cfg.term_cap) * (cfg.heading_weight if t == heading else 1.0)
                 (A if role == ANCHOR else C)[i, col[t]] = w * (1.0 if role == ANCHOR else cfg.context_weight)
-                H[i, col[t]] = float(role != CONTEXT)
+                H[i, col[t]] = float(role not in (CONTEXT, PART))
+                B[i, col[t]] = float(role != PART and role != ANCHOR)
         expansions = [list(t.terms) + list(t.context) if t else [] for t in per_item]
         # the text an item is embedded by: its own text and its policy terms
         match_texts = [u.text + ("\n" + "；".join(e) if e else "") for u, e in zip(items, expansions)]
         vecs, _ = embed_texts(encoder, match_texts, cache)
-        return cls(reference, items, expansions, concepts, vocab, A, C, H, A.sum(axis=1), np.array([bool(b) for b in bodies]),
+        return cls(reference, items, expansions, concepts, vocab, A, C, H, B, A.sum(axis=1), np.array([bool(b) for b in bodies]),
                    vecs, match_texts, cfg)

@@ -41,11 +41,19 @@ class Status(str, Enum):
     def __str__(self) -> str:
         return self.value
 
+    @classmethod
+    def parse(cls, text: str) -> Status | None:
+        """The status a person wrote: the English value (any case, ``not applicable`` with a space
+        too) or the Chinese label; None when it is neither. Reviewers type whichever they read."""
+        t = " ".join(str(text).split())
+        return _BY_LABEL.get(t) or _BY_LABEL.get(t.lower().replace(" ", "_").replace("-", "_"))
+
 
 _ZH = {Status.IMPLEMENTED: "落实", Status.PARTIAL: "部分落实", Status.OMITTED: "未涉及", Status.NOT_APPLICABLE: "不适用"}
 _COLOR = {Status.IMPLEMENTED: "#2e7d32", Status.PARTIAL: "#f9a825", Status.OMITTED: "#c62828", Status.NOT_APPLICABLE: "#9e9e9e"}
 _STYLE = {Status.IMPLEMENTED: "bold green", Status.PARTIAL: "yellow", Status.OMITTED: "bold red", Status.NOT_APPLICABLE: "dim"}
 STATUSES: tuple[Status, ...] = tuple(Status)
+_BY_LABEL = {**{st.value: st for st in STATUSES}, **{_ZH[st]: st for st in STATUSES}}
 
 
 @dataclass
@@ -98,17 +106,32 @@ class Match:
 @dataclass
 class ItemResult:
     ref: Unit
-    status: Status
+    status: Status  # the tool's own status; a reviewer's is ``review_status`` and wins in ``final_status``
     score: float
     matches: list[Match]
     reason: str
-    nearest: Match | None = None
+    nearest: Match | None = None  # the first of near_misses
     expanded_terms: list[str] = field(default_factory=list)
+    near_misses: list[Match] = field(default_factory=list)  # an item with no match: where a reviewer checks the omission
+    review_status: Status | None = None  # set by analysis.review.apply_review
+    review_note: str = ""
+
+    @property
+    def final_status(self) -> Status:
+        """The status the report stands by: the reviewer's where there is one, else the tool's."""
+        return self.review_status or self.status
+
+    @property
+    def overridden(self) -> bool:
+        return self.review_status is not None and self.review_status is not self.status
 
     def to_dict(self) -> dict:
-        return {"ref": self.ref.to_dict(), "status": self.status.value, "status_zh": self.status.zh, "score": self.score,
-                "reason": self.reason, "matches": [m.to_dict() for m in self.matches],
-                "nearest": self.nearest.to_dict() if self.nearest else None, "expanded_terms": self.expanded_terms}
+        final = self.final_status
+        return {"ref": self.ref.to_dict(), "status": final.value, "status_zh": final.zh, "tool_status": self.status.value,
+                "review_status": self.review_status.value if self.review_status else None, "review_note": self.review_note,
+                "score": self.score, "reason": self.reason, "matches": [m.to_dict() for m in self.matches],
+                "nearest": self.nearest.to_dict() if self.nearest else None, "expanded_terms": self.expanded_terms,
+                "near_misses": [m.to_dict() for m in self.near_misses]}
 
 
 @dataclass
@@ -123,46 +146,87 @@ class DocAlignment:
     warnings: list[str] = field(default_factory=list)  # about the target's segmentation (e.g. very long clauses)
     focus: float = 0.0  # share of the document's passages that carry some reference item
 
+    # Counts and coverage are those of the final (signed) statuses: a reviewed report is the one a
+    # 法制机构 stands by. The tool's own figures stay available as tool_counts / tool_coverage.
     def counts(self) -> dict[str, int]:
-        out = {s.value: 0 for s in STATUSES}
-        for it in self.items:
-            out[it.status.value] += 1
-        return out
+        return _counts([it.final_status for it in self.items])
+
+    def tool_counts(self) -> dict[str, int]:
+        return _counts([it.status for it in self.items])
 
     @property
     def coverage(self) -> float:
-        """(implemented + ½ partial) / applicable items."""
-        app = [it for it in self.items if it.status is not Status.NOT_APPLICABLE]
-        return round(sum(it.status.credit for it in app) / len(app), 4) if app else 0.0
+        """(implemented + ½ partial) / applicable items, by the final statuses."""
+        return _coverage([it.final_status for it in self.items]) or 0.0
+
+    @property
+    def tool_coverage(self) -> float:
+        """The coverage the tool gave, before any review."""
+        return _coverage([it.status for it in self.items]) or 0.0
+
+    @property
+    def reviewed(self) -> int:
+        return sum(1 for it in self.items if it.review_status is not None or it.review_note)
+
+    @property
+    def changed(self) -> int:
+        return sum(1 for it in self.items if it.overridden)
 
     def coverage_by_part(self) -> dict[str, float | None]:
-        parts: dict[str, list[ItemResult]] = {}
+        parts: dict[str, list[Status]] = {}
         for it in self.items:
-            parts.setdefault(it.ref.part, []).append(it)
-        out: dict[str, float | None] = {}
-        for part, items in parts.items():
-            app = [i for i in items if i.status is not Status.NOT_APPLICABLE]
-            out[part] = round(sum(i.status.credit for i in app) / len(app), 4) if app else None
-        return out
+            parts.setdefault(it.ref.part, []).append(it.final_status)
+        return {part: _coverage(statuses) for part, statuses in parts.items()}
 
     def to_dict(self) -> dict:
         return {
             "doc_id": self.doc_id, "title": self.title, "meta": self.meta, "coverage": self.coverage,
-            "coverage_by_part": self.coverage_by_part(), "counts": self.counts(), "unrelated": self.unrelated,
+            "tool_coverage": self.tool_coverage, "coverage_by_part": self.coverage_by_part(), "counts": self.counts(),
+            "tool_counts": self.tool_counts(), "reviewed": self.reviewed, "changed": self.changed, "unrelated": self.unrelated,
             "focus": self.focus, "notes": self.notes, "warnings": self.warnings,
             "items": [it.to_dict() for it in self.items], "additions": [m.to_dict() for m in self.additions],
         }
+
+
+def _counts(statuses: list[Status]) -> dict[str, int]:
+    out = {s.value: 0 for s in STATUSES}
+    for st in statuses:
+        out[st.value] += 1
+    return out
+
+
+def _coverage(statuses: list[Status]) -> float | None:
+    app = [st for st in statuses if st is not Status.NOT_APPLICABLE]
+    return round(sum(st.credit for st in app) / len(app), 4) if app else None
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """Which review file signed a report: what a reader needs to find the very file again."""
+
+    path: str
+    sha256: str
+    reviewed: int  # items with a reviewer's status or note
+    changed: int  # items whose reviewed status differs from the tool's
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 @dataclass
 class DiffReport:
     reference: dict  # doc_id, title, items, headings_only, encoder, config, data versions
     documents: list[DocAlignment]
+    review: ReviewRecord | None = None  # set by analysis.review.apply_review
 
     def to_dict(self) -> dict:
-        return {"reference": self.reference, "documents": [d.to_dict() for d in self.documents]}
+        return {"reference": self.reference, "review": self.review.to_dict() if self.review else None,
+                "documents": [d.to_dict() for d in self.documents]}
 
-    CSV_COLUMNS = ["doc_id", "title", "ref", "part", "heading", "status", "status_zh", "score", "matches", "match_paths", "shared", "evidence", "reason"]
+    # review_status / review_note are the reviewer's form: an exported CSV is filled in and read back
+    # by ``diff-plans --review``; status is the final one, tool_status the tool's
+    CSV_COLUMNS = ["doc_id", "title", "ref", "part", "heading", "status", "status_zh", "tool_status", "review_status", "review_note",
+                   "score", "matches", "match_paths", "shared", "evidence", "reason"]
 
     def to_rows(self) -> tuple[list[str], list[dict]]:
         """One row per (document, reference item), for CSV."""
@@ -171,8 +235,9 @@ class DiffReport:
             for it in d.items:
                 rows.append({
                     "doc_id": d.doc_id, "title": d.title, "ref": "/".join(it.ref.path), "part": it.ref.part,
-                    "heading": it.ref.heading, "status": it.status.value, "status_zh": it.status.zh, "score": it.score,
-                    "matches": " ".join(m.clause_id for m in it.matches), "match_paths": " | ".join(m.path_label for m in it.matches),
+                    "heading": it.ref.heading, "status": it.final_status.value, "status_zh": it.final_status.zh,
+                    "tool_status": it.status.value, "review_status": it.review_status.value if it.review_status else "",
+                    "review_note": it.review_note, "score": it.score, "matches": " ".join(m.clause_id for m in it.matches), "match_paths": " | ".join(m.path_label for m in it.matches),
                     "shared": "、".join(it.matches[0].shared) if it.matches else "",
                     "evidence": it.matches[0].passage if it.matches else "", "reason": it.reason,
                 })
@@ -188,7 +253,8 @@ class DiffReport:
                 best = it.matches[0] if it.matches else it.nearest
                 rows.append({
                     "doc_id": d.doc_id, "title": d.title, "ref": "/".join(it.ref.path) or it.ref.clause_id,
-                    "part": it.ref.part, "heading": it.ref.heading, "status": it.status.value, "score": it.score,
+                    "part": it.ref.part, "heading": it.ref.heading, "status": it.final_status.value, "tool_status": it.status.value,
+                    "review_note": it.review_note, "score": it.score,
                     "best_clause": best.clause_id if best else None, "best_path": best.path_label if best else None,
                     "year": d.meta.get("year"), "level": d.meta.get("level"),
                 })

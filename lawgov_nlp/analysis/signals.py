@@ -5,7 +5,7 @@ matrix product, so a thousand documents cost a thousand small products.
 
 - ``anchor`` / ``context``: idf mass of the item's anchor / context terms found in the passage;
 - ``mass``: anchor mass plus context mass where the context is backed (an anchor, or a second
-  context term of the item, in the same passage);
+  context term of the item, in the same passage; the parts of policy terms back nothing);
 - ``dense`` / ``dense_z``: cosine of item and passage embeddings, and its standard score within the
   document (reports paraphrase, plans copy: raw cosines are not comparable between documents);
 - ``evidence``: ``mass`` plus ``dense_weight`` per standard deviation above ``dense_z``, divided by the
@@ -55,9 +55,10 @@ def window_matrix(passages: np.ndarray, n_pieces: int) -> sparse.csr_matrix:
 
 def signals(anchor_w: np.ndarray, context_w: np.ndarray, totals: np.ndarray, has_body: np.ndarray, item_vecs: np.ndarray,
             piece_terms: sparse.csr_matrix, piece_vecs: np.ndarray, passages: np.ndarray, config: DiffConfig,
-            named: np.ndarray | None = None) -> dict[str, np.ndarray]:
+            named: np.ndarray | None = None, backers: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """items × passages matrices of every signal (see the module docstring); with ``named`` (items ×
-    vocab, 1 for the terms that name an item), also ``named``: how many such terms the passage holds."""
+    vocab, 1 for the terms that name an item), also ``named``: how many such terms the passage holds;
+    ``backers`` (items × vocab): the supporting terms two of which back each other (default: all)."""
     n_items = anchor_w.shape[0]
     if len(passages) == 0:
         z = np.zeros((n_items, 0))
@@ -67,7 +68,10 @@ def signals(anchor_w: np.ndarray, context_w: np.ndarray, totals: np.ndarray, has
     X.data[:] = 1.0
     anchor = np.asarray((X @ sparse.csr_matrix(anchor_w).T).todense()).T
     context = np.asarray((X @ sparse.csr_matrix(context_w).T).todense()).T
-    n_context = np.asarray((X @ sparse.csr_matrix((context_w > 0).astype(float)).T).todense()).T
+    # two supporting terms back each other; parts of policy terms back nothing (the stricter rule did
+    # better under leave-one-document-out than letting a part and one context term back each other)
+    backing = (context_w > 0) if backers is None else (np.asarray(backers) > 0)
+    n_context = np.asarray((X @ sparse.csr_matrix(backing.astype(float)).T).todense()).T
     backed = (anchor > 0) | (n_context >= 2)
     mass = anchor + np.where(backed, context, 0.0)
     pooled = np.asarray(W @ piece_vecs)

@@ -22,8 +22,11 @@ from ..reading.segment import sentences
 from .model import clause_unit
 from .results import Unit
 
-# headings of report sections that look back at shortcomings or forward to next year's plans
-_OUTLOOK = re.compile(r"不足|问题|短板|差距|思路|打算|计划|下一步|展望|努力方向")
+# headings of report sections that look back at shortcomings or forward to next year's plans. Bare
+# 问题 / 计划 / 思路 are not enough: a part on work done may be titled 着力解决群众反映强烈的问题 or
+# 完善立法计划; the section words come with 存在, 和不足, 下一步, 年度 …
+_OUTLOOK = re.compile(r"不足|短板|差距|存在(的)?(主要)?(问题|困难)|(主要)?问题(和|与|及)(原因|不足|困难|差距|建议)|下一步|下步|打算"
+                      r"|努力方向|展望|改进措施|(今后|明年|来年|下一年度?)(的)?(工作)?(思路|计划|安排|重点)")
 _LEADING_YEAR = re.compile(r"^\D{0,4}(20\d\d)年")
 
 

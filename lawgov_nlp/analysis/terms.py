@@ -148,7 +148,8 @@ def data_versions() -> dict[str, str]:
 
 # -- an item's distinctive terms ---------------------------------------------------------------
 
-ANCHOR, CONTEXT, HEADING = "anchor", "context", "heading"  # heading: a word of the item's heading (scored as context)
+ANCHOR, CONTEXT, HEADING, PART = "anchor", "context", "heading", "part"  # heading: a word of the item's heading (scored as
+# context); part: a word inside one of its policy terms (scored as context, backs nothing)
 
 
 def words(text: str, search: bool = False) -> list[str]:
@@ -166,16 +167,28 @@ def words(text: str, search: bool = False) -> list[str]:
     return out
 
 
-def item_concepts(heading: str, body: str = "", terms: OutlineTerms | None = None) -> dict[str, str]:
+def term_parts(term: str) -> list[str]:
+    """The words a policy term is made of: its jieba words when it has several, and the two halves of
+    any of them that is two words joined (学法用法 → 学法, 用法), never a piece that straddles two."""
+    ws = words(term)
+    out = ws if len(ws) > 1 else []
+    for w in ws:
+        subs = set(words(w, search=True))
+        out += [a for a in subs if a != w and w.startswith(a) and w[len(a):] in subs]
+        out += [b for b in subs if b != w and w.endswith(b) and w[:-len(b)] in subs]
+    return list(dict.fromkeys(out))
+
+
+def item_concepts(heading: str, body: str = "", terms: OutlineTerms | None = None, parts: bool = True) -> dict[str, str]:
     """The terms that can carry an item and their role: the heading itself, the item's policy terms
-    and (with body text) the body's words are anchors; the heading's words and context terms only
-    support. Generic words are dropped."""
+    and (with body text) the body's words are anchors; the heading's words, context terms and (with
+    ``parts``) the words inside the policy terms only support. Generic words are dropped."""
     generic = generic_terms()
     out: dict[str, str] = {}
 
     def add(term: str, role: str) -> None:
         t = strip_punct(term)
-        rank = {ANCHOR: 2, HEADING: 1, CONTEXT: 0}  # a term keeps the strongest role it is given
+        rank = {ANCHOR: 3, HEADING: 2, CONTEXT: 1, PART: 0}  # a term keeps the strongest role it is given
         if len(t) >= 2 and t not in generic and rank[role] > rank.get(out.get(t, ""), -1):
             out[t] = role
 
@@ -192,4 +205,12 @@ def item_concepts(heading: str, body: str = "", terms: OutlineTerms | None = Non
     if terms is not None:
         for t in terms.context:
             add(t, CONTEXT)
+        # local texts rarely quote a term whole: 学法计划 for 学法用法, 大督查 for 政府督查, 拖欠企业的
+        # 款项 for 拖欠账款. The words a term is made of support the item, but only beside an anchor or
+        # a context term of the item (two parts of its terms never back each other: 记录 and 追究 are
+        # everywhere): the term's words, and the halves of a word made of two (学法 + 用法; never the
+        # 法文 straddling 执法文书, nor 据库 of 数据库)
+        for t in terms.terms if parts else ():
+            for p in term_parts(t):
+                add(p, PART)
     return out

@@ -6,12 +6,14 @@ from typing import Optional
 
 import typer
 
+from ..errors import InputError
 from ..views.output import output_options
 from .app import app, embedding_cache, handle_errors, index_dir, index_inputs
 
 
 def _diff_inputs(kw) -> list[Path]:
     files = [Path(x) for x in [kw["reference"], *(kw["targets"] or [])] if Path(x).exists()]
+    files += [kw["review"]] if kw.get("review") is not None else []  # a signed report never replaces its review
     return files + (index_inputs(kw["index"]) if kw.get("index") else [])
 
 
@@ -28,6 +30,8 @@ def diff_plans_cmd(
     versions: bool = typer.Option(False, "--versions", help="REFERENCE and one TARGET are two versions of one document: "
                                   "list inserted, deleted, moved and changed clauses, word by word."),
     matrix: bool = typer.Option(False, "--matrix", help="Only the items × documents status matrix (e.g. -f csv for a spreadsheet)."),
+    review: Optional[Path] = typer.Option(None, "--review", help="Apply a reviewer's statuses and notes: the CSV or xlsx this command "
+                                          "exported with review_status/review_note filled in, or gold-format JSON."),
     _fmt: str = "table",
 ):
     """For each item of a reference plan: implemented, partial, omitted or not applicable, with evidence."""
@@ -39,10 +43,27 @@ def diff_plans_cmd(
 
         idx = open_index(index_dir(index))
     if versions:
+        if review is not None:
+            raise InputError("--review signs off a diff-plans report, not a --versions comparison")
         return _versions(reference, targets or [], idx, all_docs, verbose)
+    signed = None
+    if review is not None:
+        from ..analysis.review import load_review
+
+        signed = load_review(review)  # a bad file is refused before the documents are read
     ref_doc, docs = resolve_documents(reference, targets or [], idx, all_docs)
+    if signed is not None:
+        from ..analysis.model import reference_items
+        from ..analysis.review import resolve_review
+
+        # and a review of items or documents this diff does not have, before it is embedded
+        resolve_review(signed, [(c.id, c.path) for c in reference_items(ref_doc)], [d.doc_id for d in docs])
     enc = encoder or (idx.encoder if idx is not None else DEFAULT_DIFF_ENCODER)
     report = diff_plans(ref_doc, docs, encoder=enc, cache=embedding_cache(), index=idx)
+    if signed is not None:
+        from ..analysis.review import apply_review
+
+        report = apply_review(report, signed)
     if matrix:
         from ..views.tables import CoverageMatrix
 
@@ -53,7 +74,6 @@ def diff_plans_cmd(
 def _versions(old: str, targets: list[str], idx, all_docs: bool, verbose: bool):
     from ..analysis.align import resolve_documents
     from ..analysis.versions import compare_versions
-    from ..errors import InputError
 
     if all_docs or len(targets) != 1:
         raise InputError("--versions compares two versions: give OLD and exactly one NEW document")

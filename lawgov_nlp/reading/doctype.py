@@ -8,9 +8,10 @@ is typed by what it carries. The rules, in order (README "Document types"):
 2. A notice that 印发/转发 a document takes that document's type (and title).
 3. The title's last genre word decides, longest first: 实施纲要/纲要, 实施方案/工作方案 → 实施方案,
    方案, 工作要点, 要点, 决议, 决定, 意见, 通知, 通报, 批复, 复函/函, 答复, 规划, 计划, 办法, 规定,
-   条例, 细则, 指南, 清单, 倡议, 公告, 报告.
+   条例, 细则, 指南, 清单, 倡议, 公告, 报告 (and 工作汇报, …的汇报), 工作总结.
 4. Reports are split three ways: 政府工作报告 (also 管委会工作报告, 行署工作报告: reports of a
-   government to its people's congress), 年度报告 (a 法治政府建设 annual report: 法治政府建设 + 报告),
+   government to its people's congress), 年度报告 (a 法治政府建设 annual report: 法治政府建设 + 报告,
+   汇报 or 工作总结),
    报告 (any other report).
 5. Without a title the text names itself: "我代表…向大会报告工作" is a 政府工作报告, "制定本方案",
    "现提出如下意见", "特制定本办法" … name their genre.
@@ -29,6 +30,8 @@ _GENRES: list[tuple[str, str]] = [
     ("规划", "规划"), ("计划", "计划"), ("实施办法", "办法"), ("办法", "办法"), ("规定", "规定"),
     ("条例", "条例"), ("实施细则", "细则"), ("细则", "细则"), ("指南", "指南"), ("指引", "指南"), ("清单", "清单"),
     ("倡议", "倡议"), ("公告", "公告"), ("报告", "报告"),
+    # a bare 总结/汇报 ends section headings too (过去五年国内工作的基本总结, 向大会汇报): only as a genre phrase
+    ("工作总结", "总结"), ("工作汇报", "报告"), ("情况汇报", "报告"), ("的汇报", "报告"),
 ]
 GENRE_WORDS = tuple(w for w, _ in _GENRES)
 _TRAILING_BRACKETS = re.compile(r"([（(][^（()）]{1,30}[）)]|\s)+$")
@@ -78,9 +81,10 @@ def doc_type_of_title(title: str, follow: bool = True) -> str:
             return doc_type_of_title(inner, follow=False)
     for word, kind in _GENRES:
         if t.endswith(word):
-            if kind == "报告":
-                if _WORK_REPORT.search(t):
+            if kind in ("报告", "总结"):
+                if kind == "报告" and _WORK_REPORT.search(t):
                     return "政府工作报告"
+                # a year's 法治政府建设 work reported (情况报告, 工作汇报, 工作总结) is read as an annual report
                 if _FZZF.search(t):
                     return "年度报告"
             return kind

@@ -74,7 +74,7 @@ def coverage_heatmap(report, ax=None, title: str | None = None):
     with cjk() as plt:
         docs = report.documents
         items = docs[0].items
-        grid = np.array([[STATUS_ORDER.index(d.items[i].status) for d in docs] for i in range(len(items))])
+        grid = np.array([[STATUS_ORDER.index(d.items[i].final_status) for d in docs] for i in range(len(items))])
         if ax is None:
             _, ax = plt.subplots(figsize=(2.2 + 0.9 * len(docs), 0.32 * len(items) + 2.2))
         ax.imshow(grid, cmap=ListedColormap(STATUS_COLORS), vmin=0, vmax=3, aspect="auto")

@@ -32,14 +32,40 @@ def _passage(m, limit: int) -> Text:
     return Text("…").append_text(t) if a > 0 else t
 
 
+REVIEW_MARK = "✎"  # beside a status a reviewer set; the tool's follows in brackets when it differs
+
+
+def review_line(report: DiffReport) -> str:
+    """``reviewed: N items, M changed (file, sha256 prefix)``, or '' for a report nobody signed."""
+    r = report.review
+    if r is None:
+        return ""
+    return f"reviewed: {r.reviewed} items, {r.changed} changed ({r.path}, sha256 {r.sha256[:12]})"
+
+
+def _status_cell(it) -> Text:
+    final = it.final_status
+    t = Text(final.zh, style=final.style)
+    if it.review_status is not None:
+        t.append(f" {REVIEW_MARK}", style="bold magenta")
+        if it.overridden:
+            t.append(f" (tool: {it.status.zh})", style="dim")
+    return t
+
+
 @terminal_view(DiffReport)
 def print_report(report: DiffReport, out: Console, verbose: bool = False) -> None:
     ref = report.reference
     out.print(Text.assemble(("reference ", "bold"), f"{ref['title']} ({ref['items']} items" + (", headings only: expanded with policy terms" if ref.get("headings_only") else "") + ")"))
+    if report.review is not None:
+        out.print(Text(review_line(report), style="magenta"))
     for d in report.documents:
         c = d.counts()
         out.print()
-        line = Text.assemble((d.title, "bold"), " ", (d.doc_id, "dim"), "  coverage ", (f"{d.coverage:.0%}", "bold"), "  ")
+        line = Text.assemble((d.title, "bold"), " ", (d.doc_id, "dim"), "  coverage ", (f"{d.coverage:.0%}", "bold"))
+        if report.review is not None:
+            line.append(f" (tool {d.tool_coverage:.0%})", style="dim")
+        line.append("  ")
         for s in STATUSES:
             line.append(f"{s.zh} {c[s.value]}  ", style=s.style)
         out.print(line)
@@ -54,7 +80,7 @@ def print_report(report: DiffReport, out: Console, verbose: bool = False) -> Non
         t.add_column("evidence in the document (shared phrases highlighted)", overflow="fold", ratio=6)
         for it in d.items:
             marker = it.ref.path[-1] if it.ref.path else ""
-            status = Text(it.status.zh, style=it.status.style)
+            status = _status_cell(it)
             if it.matches:
                 m = it.matches[0]
                 ev = Text(f"{m.path_label or m.clause_id.split('#')[-1]}\n", style="cyan")
@@ -65,8 +91,13 @@ def print_report(report: DiffReport, out: Console, verbose: bool = False) -> Non
                 ev = Text(it.reason, style="dim")
             elif it.nearest is not None:
                 ev = Text(f"nearest: {it.nearest.path_label} — {it.reason}", style="dim")
+                if len(it.near_misses) > 1:
+                    ev.append("\nalso near: " + "; ".join(x.path_label.split(" › ")[-1][:20] for x in it.near_misses[1:]), style="dim")
             else:
                 ev = Text(it.reason, style="dim")
+            if it.review_note:
+                # the reviewer's words first: they are what the signed report stands on
+                ev = Text.assemble((f"{REVIEW_MARK} ", "bold magenta"), (it.review_note, "magenta"), "\n").append_text(ev)
             t.add_row(Text(f"{marker}{it.ref.heading}"), status, f"{it.score:.2f}", ev)
         out.print(t)
         parts = d.coverage_by_part()

@@ -83,7 +83,8 @@ class CoverageMatrix:
         return {"matrix": self.to_rows(), "documents": document_rows(self.documents)}
 
 
-DOCUMENT_COLUMNS = ["doc_id", "title", "issuer", "region", "level", "year", "doc_type", "coverage", *STATUS_KEYS, "unrelated", "notes"]
+DOCUMENT_COLUMNS = ["doc_id", "title", "issuer", "region", "level", "year", "doc_type", "coverage", "tool_coverage", *STATUS_KEYS,
+                    "reviewed", "changed", "unrelated", "notes"]
 
 
 def document_rows(docs: list[dict]) -> tuple[list[str], list[dict]]:
@@ -94,26 +95,32 @@ def document_rows(docs: list[dict]) -> tuple[list[str], list[dict]]:
         rows.append({
             "doc_id": d["doc_id"], "title": d["title"], "issuer": meta.get("issuer"), "region": meta.get("region"),
             "level": meta.get("level"), "year": meta.get("year"), "doc_type": meta.get("doc_type"), "coverage": d.get("coverage"),
-            **{s: counts.get(s) for s in STATUS_KEYS}, "unrelated": bool(d.get("unrelated")), "notes": " ".join(d.get("notes") or []),
+            "tool_coverage": d.get("tool_coverage", d.get("coverage")), **{s: counts.get(s) for s in STATUS_KEYS},
+            "reviewed": d.get("reviewed", 0), "changed": d.get("changed", 0), "unrelated": bool(d.get("unrelated")), "notes": " ".join(d.get("notes") or []),
         })
     return DOCUMENT_COLUMNS, rows
 
 
-EVIDENCE_COLUMNS = ["doc_id", "title", "item", "part", "heading", "status", "status_zh", "score", "evidence", "rank",
-                    "clause_id", "clause_path", "clause_score", "shared", "clause_text", "reason"]
+# review_status and review_note make the sheet the reviewer's form (read back by diff-plans --review):
+# blank in the tool's report, the reviewer's values in a signed one
+EVIDENCE_COLUMNS = ["doc_id", "title", "item", "part", "heading", "status", "status_zh", "tool_status", "review_status", "review_note",
+                    "score", "evidence", "rank", "clause_id", "clause_path", "clause_score", "shared", "clause_text", "reason"]
 
 
 def evidence_rows(d: dict) -> tuple[list[str], list[dict]]:
-    """One row per (document, item, evidence clause); an omitted item gets one row with its nearest miss."""
+    """One row per (document, item, evidence clause); an omitted item gets a row per near miss.
+    ``status`` is the final status (the reviewer's where a review was applied), ``tool_status`` the tool's."""
     rows = []
     for doc in d["documents"]:
         for it in doc["items"]:
             base = {"doc_id": doc["doc_id"], "title": doc["title"], "item": item_label(it["ref"]), "part": it["ref"].get("part", ""),
                     "heading": it["ref"].get("heading", ""), "status": it["status"], "status_zh": STATUS_LABELS.get(it["status"], it["status"]),
-                    "score": it["score"], "reason": it.get("reason", "")}
+                    "tool_status": it.get("tool_status", it["status"]), "review_status": it.get("review_status") or "",
+                    "review_note": it.get("review_note", ""), "score": it["score"], "reason": it.get("reason", "")}
             found = [("match", k, m) for k, m in enumerate(it.get("matches") or [], start=1)]
-            if not found and it.get("nearest"):
-                found = [("nearest miss", 1, it["nearest"])]
+            if not found:
+                misses = it.get("near_misses") or ([it["nearest"]] if it.get("nearest") else [])
+                found = [("nearest miss", k, m) for k, m in enumerate(misses, start=1)]
             if not found:
                 rows.append({**base, "evidence": "none"})
             for kind, k, m in found:

@@ -1,0 +1,263 @@
+"""A reviewer's sign-off on a diff-plans report: read their file, check it, and apply it.
+
+diff-plans agrees with careful readers on about 70% of items, so the staff who sign a report off
+check every status and overrule some. Their form is the report's own export (CSV, or the
+``evidence`` sheet of the workbook) with two columns filled in, ``review_status`` and
+``review_note``; the project's gold-label JSON (``{"target", "items": [{"ref", "status", "note"}]}``)
+is read too. :func:`load_review` reads a file into a :class:`Review`; :func:`apply_review` returns
+a new report whose items carry the reviewer's status beside the tool's (the inputs are unchanged)
+and which records the file it was signed with (path, sha256, counts).
+
+Every problem is a :class:`~lawgov_nlp.errors.ReviewError` naming the file, the row and the value:
+a review applied wrongly would sign off statuses nobody chose, so nothing is guessed or skipped.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import unicodedata
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from ..errors import MissingDependency, ReviewError
+from .results import DiffReport, ReviewRecord, Status
+
+SUFFIXES = (".csv", ".xlsx", ".json")
+# the columns an exported report names an item by: ``ref`` in the CSV, ``item`` in the evidence sheet
+_REF_COLUMNS = ("ref", "item")
+_ALLOWED = ", ".join([*(s.value for s in Status), *(s.zh for s in Status)])
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One row (or gold item) with something in it: a status, a note, or both."""
+
+    doc_id: str  # "" when the file names no document: then the report must have exactly one
+    ref: str  # as written: 二、/（五）, （五）, or a clause id
+    status: Status | None  # None: the reviewer agrees with the tool (or only wrote a note)
+    note: str
+    where: str  # "row 7", "sheet evidence, row 7", "item #3": for messages
+
+
+@dataclass(frozen=True)
+class Review:
+    path: str
+    sha256: str
+    entries: tuple[ReviewEntry, ...]
+
+    def error(self, entry: ReviewEntry | None, message: str) -> ReviewError:
+        return ReviewError(f"{self.path}{', ' + entry.where if entry else ''}: {message}")
+
+
+def load_review(path: str | Path) -> Review:
+    """Read a review file (.csv, .xlsx or gold-format .json). Statuses are checked here; items and
+    documents are checked against a report by :func:`resolve_review`."""
+    from ..config import limits
+
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ReviewError(f"{p}: unsupported review file '{suffix or p.name}' (give the .csv, .xlsx or .json of diff-plans)")
+    try:
+        size = p.stat().st_size
+        if size > limits().max_file_bytes:
+            raise ReviewError(f"{p}: {size:,} bytes, over the limit of {limits().max_file_bytes:,} bytes per file")
+        data = p.read_bytes()  # hashed and parsed from the same bytes: the hash names what was applied
+    except FileNotFoundError:
+        raise ReviewError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise ReviewError(f"{p}: is a directory, expected a review file") from None
+    except OSError as exc:
+        raise ReviewError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    review = Review(str(p), hashlib.sha256(data).hexdigest(), ())
+    reader = {".csv": _csv_rows, ".xlsx": _xlsx_rows, ".json": _json_rows}[suffix]
+    entries = tuple(_entries(review, reader(review, data)))
+    return replace(review, entries=entries)
+
+
+# -- readers: each yields (where, doc_id, ref, status text, note) --------------------------------
+
+def _csv_rows(review: Review, data: bytes) -> Iterable[tuple[str, str, str, str, str]]:
+    text = _decode(review, data)
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows, None)
+    if not header:
+        raise review.error(None, "empty file, expected the CSV diff-plans writes")
+    # rows as a spreadsheet numbers them (the header is row 1), not lines: a clause's text spans lines
+    yield from _table(review, header, rows, "row {}")
+
+
+def _decode(review: Review, data: bytes) -> str:
+    # Excel on a Chinese Windows saves "CSV (逗号分隔)" in the ANSI code page, GB18030, not UTF-8
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise review.error(None, "not UTF-8 or GB18030 text; save the sheet as CSV UTF-8")
+
+
+def _xlsx_rows(review: Review, data: bytes) -> Iterable[tuple[str, str, str, str, str]]:
+    try:
+        import openpyxl  # lazily: only a workbook review needs it
+    except ImportError:
+        raise MissingDependency("reading a .xlsx review needs openpyxl: pip install openpyxl") from None
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors for a damaged file
+        raise review.error(None, f"not a readable .xlsx workbook ({type(exc).__name__})") from None
+    try:
+        # diff-plans writes several sheets; the form is the evidence sheet (or any with review_status)
+        names = sorted(wb.sheetnames, key=lambda n: n != "evidence")
+        for name in names:
+            rows = wb[name].iter_rows(values_only=True)
+            header = [_text(c) for c in next(rows, ())]
+            if "review_status" in header:
+                yield from _table(review, header, ([_text(c) for c in r] for r in rows), f"sheet {name}, row {{}}")
+                return
+        raise review.error(None, "no sheet has a review_status column (export the report with -f xlsx and fill that column)")
+    finally:
+        wb.close()
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    return str(v)
+
+
+def _table(review: Review, header: Sequence[str], rows, where: str) -> Iterable[tuple[str, str, str, str, str]]:
+    cols = {str(h).strip().lstrip("\ufeff"): k for k, h in enumerate(header)}
+    ref_col = next((cols[c] for c in _REF_COLUMNS if c in cols), None)
+    if "review_status" not in cols or ref_col is None:
+        missing = "review_status" if "review_status" not in cols else "ref (or item)"
+        raise review.error(None, f"no {missing} column: give the CSV or xlsx diff-plans exported, with review_status filled in")
+    st, note, doc = cols["review_status"], cols.get("review_note"), cols.get("doc_id")
+
+    def get(row, k):
+        return row[k].strip() if k is not None and k < len(row) and row[k] is not None else ""
+
+    for n, row in enumerate(rows, start=2):
+        yield where.format(n), get(row, doc), get(row, ref_col), get(row, st), get(row, note)
+
+
+def _json_rows(review: Review, data: bytes) -> Iterable[tuple[str, str, str, str, str]]:
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise review.error(None, "not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise ReviewError(f"{review.path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
+        raise review.error(None, 'expected the gold format: {"target": DOC_ID, "items": [{"ref", "status", "note"}]}')
+    target = doc.get("target", "")
+    if not isinstance(target, str):
+        raise review.error(None, f"'target' must be a document id, got {json.dumps(target, ensure_ascii=False)[:60]}")
+    for k, it in enumerate(doc["items"], start=1):
+        where = f"item #{k}"
+        if not isinstance(it, dict) or not isinstance(it.get("ref"), str):
+            raise ReviewError(f"{review.path}, {where}: needs a 'ref' (the item's marker, e.g. （五）)")
+        status, note = it.get("status", ""), it.get("note", "")
+        if not isinstance(status, str) or not isinstance(note, str):
+            raise ReviewError(f"{review.path}, {where}: 'status' and 'note' must be text")
+        yield where, target, it["ref"], status, note
+
+
+def _entries(review: Review, rows: Iterable[tuple[str, str, str, str, str]]) -> Iterable[ReviewEntry]:
+    for where, doc_id, ref, status_text, note in rows:
+        if not status_text and not note:
+            continue  # an empty cell agrees with the tool
+        status = None
+        if status_text:
+            status = Status.parse(status_text)
+            if status is None:
+                raise ReviewError(f"{review.path}, {where}: unknown status '{_shown(status_text)}' (use one of {_ALLOWED}, or leave it empty)")
+        if not ref:
+            raise ReviewError(f"{review.path}, {where}: a review without the item it is about (the ref/item column is empty)")
+        yield ReviewEntry(doc_id, ref, status, note, where)
+
+
+def _shown(value: str) -> str:
+    # a cell may hold a line break or a whole paragraph: the message stays one short line
+    value = " ".join(value.split())
+    return value if len(value) <= 40 else value[:40] + "…"
+
+
+# -- checking against a report --------------------------------------------------------------------
+
+def _key(label: str) -> str:
+    # full-width/half-width and spaces differ between what people type and what the report writes
+    return "".join(unicodedata.normalize("NFKC", label).split())
+
+
+@dataclass(frozen=True)
+class ItemVerdict:
+    status: Status | None
+    note: str
+
+
+def resolve_review(review: Review, items: Sequence[tuple[str, Sequence[str]]], doc_ids: Sequence[str]) -> dict[str, dict[int, ItemVerdict]]:
+    """The review as ``{doc_id: {item index: verdict}}`` for a reference whose items are
+    ``(clause_id, marker path)`` and the targets ``doc_ids``. Raises on a document or item the
+    report does not have and on two rows of one item with different statuses.
+
+    Needs no diff, so the CLI checks a review before an hour of work, not after it."""
+    by_label: dict[str, int] = {}
+    by_marker: dict[str, list[int]] = {}
+    for i, (clause_id, path) in enumerate(items):
+        if path:
+            by_label[_key("/".join(path))] = i
+            by_marker.setdefault(_key(path[-1]), []).append(i)
+        by_label[_key(clause_id)] = i
+    known = set(doc_ids)
+    out: dict[str, dict[int, ItemVerdict]] = {}
+    first_row: dict[tuple[str, int], ReviewEntry] = {}
+    for e in review.entries:
+        doc_id = e.doc_id
+        if not doc_id:
+            if len(doc_ids) != 1:
+                raise review.error(e, f"names no document, and the report has {len(doc_ids)}: fill in doc_id")
+            doc_id = doc_ids[0]
+        if doc_id not in known:
+            raise review.error(e, f"document '{_shown(doc_id)}' is not among the targets ({', '.join(doc_ids)})")
+        i = by_label.get(_key(e.ref))
+        if i is None:
+            marker = by_marker.get(_key(e.ref), [])
+            if len(marker) > 1:
+                raise review.error(e, f"item '{_shown(e.ref)}' is ambiguous in the reference: give its full path (e.g. 二、/（五）)")
+            if not marker:
+                raise review.error(e, f"item '{_shown(e.ref)}' is not an item of the reference")
+            i = marker[0]
+        seen = out.setdefault(doc_id, {}).get(i)
+        if seen is None:
+            out[doc_id][i] = ItemVerdict(e.status, e.note)
+            first_row[doc_id, i] = e
+            continue
+        if e.status is not None and seen.status is not None and e.status is not seen.status:
+            raise review.error(e, f"item '{_shown(e.ref)}' is reviewed as {e.status.value} here and as {seen.status.value} "
+                                  f"in {first_row[doc_id, i].where}: keep one status per item")
+        notes = seen.note if not e.note or e.note == seen.note else "; ".join(x for x in (seen.note, e.note) if x)
+        out[doc_id][i] = ItemVerdict(seen.status or e.status, notes)
+    return out
+
+
+def apply_review(report: DiffReport, review: Review) -> DiffReport:
+    """A new report with ``review``'s statuses and notes on its items, the tool's statuses kept,
+    and the file recorded. A review replaces any applied before: the report carries one signature."""
+    if not report.documents:
+        raise review.error(None, "the report has no documents to review")
+    items = [(it.ref.clause_id, it.ref.path) for it in report.documents[0].items]
+    verdicts = resolve_review(review, items, [d.doc_id for d in report.documents])
+    docs = []
+    for d in report.documents:
+        mine = verdicts.get(d.doc_id, {})
+        new_items = []
+        for i, it in enumerate(d.items):
+            v = mine.get(i)
+            new_items.append(replace(it, review_status=v.status if v else None, review_note=v.note if v else ""))
+        docs.append(replace(d, items=new_items, notes=list(d.notes), warnings=list(d.warnings)))
+    record = ReviewRecord(review.path, review.sha256, sum(d.reviewed for d in docs), sum(d.changed for d in docs))
+    return replace(report, reference=dict(report.reference), documents=docs, review=record)

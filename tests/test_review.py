@@ -1,0 +1,206 @@
+"""A reviewer's sign-off (``diff-plans --review``): the exported form filled in and read back, the
+gold JSON as a review, and every way a review file is refused.
+
+The library tests diff the real outline against the real Funing report with a protocol-only
+encoder (``helpers.BigramEncoder``: no model loads; the term signals, the rule and the evidence are
+the real ones), so they run in ``make test-fast``. The CLI round trip embeds with USE and is slow;
+the CLI's refusals come before anything is embedded, so those are fast too.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+
+import pytest
+from helpers import CORPUS, DATA, BigramEncoder, run_cli
+
+from lawgov_nlp.analysis.results import Status
+from lawgov_nlp.analysis.review import apply_review, load_review
+from lawgov_nlp.errors import InputError, ReviewError
+
+OUTLINE = CORPUS / "gangyao-2021-2025-outline.txt"
+FUNING = CORPUS / "hebei-funing-report-2023.txt"
+DOC = "hebei-funing-report-2023"
+
+
+@pytest.fixture(scope="module")
+def report():
+    from lawgov_nlp.analysis.align import diff_plans
+    from lawgov_nlp.reading.corpus import load_path
+
+    return diff_plans(load_path(OUTLINE), [load_path(FUNING)], encoder=BigramEncoder(), cache=False)
+
+
+def _by_marker(doc):
+    return {it.ref.path[-1]: it for it in doc.items}
+
+
+def _fill(csv_text: str, cells: dict[str, tuple[str, str]], key: str = "ref") -> str:
+    """The exported CSV with the reviewer's cells filled in, as a spreadsheet saves it."""
+    rows = list(csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"))))
+    for r in rows:
+        marker = r[key].split("/")[-1]
+        if marker in cells:
+            r["review_status"], r["review_note"] = cells[marker]
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\r\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def test_the_exported_csv_filled_in_signs_the_report(report, tmp_path):
+    from lawgov_nlp.views.output import render
+
+    exported = render(report, "csv")
+    header = exported.splitlines()[0].split(",")
+    assert {"review_status", "review_note", "tool_status", "status"} <= set(header)
+    before = _by_marker(report.documents[0])
+    assert before["（五）"].status is Status.OMITTED and before["（十七）"].status is Status.OMITTED
+    tool_coverage = report.documents[0].coverage
+
+    form = tmp_path / "review.csv"
+    form.write_text("\ufeff" + _fill(exported, {"（五）": ("部分落实", "只有一句“放管服”，未见举措"),
+                                               "（十七）": ("implemented", "见第五部分应急演练"),
+                                               "（九）": ("", "核对过原文，同意")}), encoding="utf-8")
+    review = load_review(form)
+    assert review.sha256 == hashlib.sha256(form.read_bytes()).hexdigest()
+    signed = apply_review(report, review)
+
+    doc = signed.documents[0]
+    after = _by_marker(doc)
+    assert after["（五）"].final_status is Status.PARTIAL and after["（五）"].status is Status.OMITTED
+    assert after["（五）"].review_note == "只有一句“放管服”，未见举措"
+    assert after["（十七）"].final_status is Status.IMPLEMENTED and after["（十七）"].status is Status.OMITTED
+    assert after["（九）"].review_status is None and after["（九）"].final_status is before["（九）"].status
+    assert all(after[m].final_status is before[m].status for m in after if m not in ("（五）", "（十七）"))
+    applicable = sum(1 for it in doc.items if it.status is not Status.NOT_APPLICABLE)
+    tool_credit = sum(it.status.credit for it in doc.items)
+    assert doc.tool_coverage == tool_coverage == round(tool_credit / applicable, 4)
+    assert doc.coverage == round((tool_credit + 0.5 + 1.0) / applicable, 4) > tool_coverage  # omitted → partial, omitted → implemented
+    assert doc.counts()["omitted"] == report.documents[0].counts()["omitted"] - 2
+    assert (doc.reviewed, doc.changed) == (3, 2)
+    # the inputs are unchanged: the tool's report is still the tool's
+    assert before["（五）"].review_status is None and report.review is None and report.documents[0].coverage == tool_coverage
+
+    data = json.loads(json.dumps(signed.to_dict(), ensure_ascii=False))
+    assert data["review"] == {"path": str(form), "sha256": review.sha256, "reviewed": 3, "changed": 2}
+    item = next(it for it in data["documents"][0]["items"] if it["ref"]["path"][-1] == "（五）")
+    assert (item["status"], item["status_zh"], item["tool_status"], item["review_status"]) == ("partial", "部分落实", "omitted", "partial")
+    assert data["documents"][0]["coverage"] == doc.coverage and data["documents"][0]["tool_coverage"] == tool_coverage
+    # the signed report's CSV is itself a review form that gives the same signature
+    again = tmp_path / "signed.csv"
+    again.write_text(render(signed, "csv"), encoding="utf-8")
+    twice = apply_review(report, load_review(again))
+    assert [it.final_status for it in twice.documents[0].items] == [it.final_status for it in doc.items]
+
+
+def test_views_show_both_statuses_and_the_note_terminal_safe(report, tmp_path):
+    from lawgov_nlp.views.output import render
+
+    form = tmp_path / "r.csv"
+    form.write_text(f"doc_id,ref,review_status,review_note\n{DOC},（五）,partial,\"clear\x1b[2J screen\"\n", encoding="utf-8")
+    signed = apply_review(report, load_review(form))
+    table = render(signed, "table")
+    assert "部分落实 ✎ (tool: 未涉及)" in table
+    assert f"reviewed: 1 items, 1 changed ({form}, sha256 {signed.review.sha256[:12]})" in table
+    assert "clear␛[2J screen" in table and "\x1b" not in table  # a note is user text: never drives the terminal
+    page = render(signed, "html")
+    assert f"reviewed: 1 items, 1 changed ({form}, sha256" in page and signed.review.sha256[:12] in page
+    assert "tool 工具: <span class=\"badge s-omitted\">" in page and "screen" in page
+
+
+def test_xlsx_evidence_sheet_is_the_form(report, tmp_path):
+    from openpyxl import load_workbook
+
+    from lawgov_nlp.views.output import render
+
+    wb = load_workbook(io.BytesIO(render(report, "xlsx")))
+    ws = wb["evidence"]
+    cols = [c.value for c in ws[1]]
+    st, note, item = cols.index("review_status") + 1, cols.index("review_note") + 1, cols.index("item") + 1
+    rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, item).value.endswith("（一）")]
+    assert len(rows) > 1  # several evidence clauses: the reviewer fills any one of them
+    ws.cell(rows[-1], st, "部分落实")
+    ws.cell(rows[-1], note, "只是学习，没有落实")
+    path = tmp_path / "review.xlsx"
+    wb.save(path)
+    signed = apply_review(report, load_review(path))
+    it = _by_marker(signed.documents[0])["（一）"]
+    assert it.final_status is Status.PARTIAL and it.status is not Status.PARTIAL and it.review_note == "只是学习，没有落实"
+    ws.cell(rows[0], st, "omitted")  # another row of the same item disagrees
+    wb.save(path)
+    with pytest.raises(ReviewError, match=rf"review\.xlsx, sheet evidence, row {rows[-1]}: .*as partial here and as omitted in sheet evidence, row {rows[0]}"):
+        apply_review(report, load_review(path))
+
+
+def test_gold_json_is_a_review(report):
+    gold = json.loads((DATA / "diff_gold_funing_report.json").read_text(encoding="utf-8"))
+    signed = apply_review(report, load_review(DATA / "diff_gold_funing_report.json"))
+    doc = signed.documents[0]
+    by = _by_marker(doc)
+    assert all(by[g["ref"]].final_status.value == g["status"] for g in gold["items"])
+    disagree = sum(1 for g in gold["items"] if _by_marker(report.documents[0])[g["ref"]].status.value != g["status"])
+    assert signed.review.changed == doc.changed == disagree and signed.review.reviewed == len(gold["items"])
+    assert by["（一）"].review_note == gold["items"][0]["note"]
+
+
+@pytest.mark.parametrize("name, text, message", [
+    ("status.csv", f"doc_id,ref,review_status\n{DOC},（五）,partial\n{DOC},（六）,done\n", r"status\.csv, row 3: unknown status 'done'"),
+    ("item.csv", f"doc_id,ref,review_status\n{DOC},（九十九）,partial\n", r"item\.csv, row 2: item '（九十九）' is not an item of the reference"),
+    ("conflict.csv", f"doc_id,ref,review_status\n{DOC},二、/（五）,partial\n{DOC},（五）,落实\n",
+     r"conflict\.csv, row 3: item '（五）' is reviewed as implemented here and as partial in row 2"),
+    ("doc.csv", "doc_id,ref,review_status\nsomewhere-else,（五）,partial\n", r"doc\.csv, row 2: document 'somewhere-else' is not among the targets"),
+    ("bad.json", '{"target": "x", "items": [', r"bad\.json, line 1: not valid JSON"),
+    ("form.csv", "doc_id,heading,status\nx,y,z\n", r"form\.csv: no review_status column"),
+    ("notes.txt", "（五） partial", r"notes\.txt: unsupported review file '\.txt'"),
+])
+def test_bad_review_files_are_refused_in_one_line(report, tmp_path, name, text, message):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ReviewError, match=message) as exc:
+        apply_review(report, load_review(path))
+    assert isinstance(exc.value, InputError) and "\n" not in str(exc.value)
+    # the CLI refuses the same file in one line, before anything is embedded (no encoder named: e5 would load)
+    r = run_cli(["diff-plans", OUTLINE, FUNING, "--review", path])
+    assert r.exit_code == 1 and r.stdout == "" and r.stderr.count("\n") == 1
+    assert r.stderr.startswith("error: ") and name in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_refuses_a_missing_review_and_never_writes_over_one(tmp_path):
+    r = run_cli(["diff-plans", OUTLINE, FUNING, "--review", tmp_path / "nope.csv"])
+    assert r.exit_code == 1 and "nope.csv: no such file" in r.stderr and r.stderr.count("\n") == 1
+    form = tmp_path / "review.csv"
+    form.write_text(f"doc_id,ref,review_status\n{DOC},（五）,partial\n", encoding="utf-8")
+    before = form.read_bytes()
+    r = run_cli(["diff-plans", OUTLINE, FUNING, "--review", form, "-f", "csv", "-o", form, "--force"])
+    assert r.exit_code == 1 and "review.csv: is an input of this command" in r.stderr and form.read_bytes() == before
+    r = run_cli(["diff-plans", OUTLINE, FUNING, "--versions", "--review", form])
+    assert r.exit_code == 1 and "--review signs off a diff-plans report" in r.stderr
+
+
+@pytest.mark.slow  # embeds with USE through the CLI
+def test_cli_round_trip_export_edit_review(tmp_path):
+    form = tmp_path / "review.csv"
+    r = run_cli(["diff-plans", OUTLINE, FUNING, "-e", "use", "-f", "csv", "-o", form])
+    assert r.exit_code == 0, r.output
+    exported = form.read_text(encoding="utf-8-sig")
+    tool = {row["ref"].split("/")[-1]: row["status"] for row in csv.DictReader(io.StringIO(exported))}
+    assert all(row["review_status"] == "" for row in csv.DictReader(io.StringIO(exported)))
+    # as Excel on a Chinese Windows saves it: GB18030, no BOM
+    form.write_bytes(_fill(exported, {"（五）": ("部分落实", "只有一句"), "（二十三）": ("partial", "")}).encode("gb18030"))
+    r = run_cli(["diff-plans", OUTLINE, FUNING, "-e", "use", "--review", form, "-f", "json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["review"]["sha256"] == hashlib.sha256(form.read_bytes()).hexdigest() and data["review"]["reviewed"] == 2
+    items = {it["ref"]["path"][-1]: it for it in data["documents"][0]["items"]}
+    assert items["（五）"]["status"] == "partial" and items["（五）"]["tool_status"] == tool["（五）"] and items["（五）"]["review_note"] == "只有一句"
+    assert items["（二十三）"]["status"] == "partial" and items["（二十三）"]["tool_status"] == tool["（二十三）"]
+    assert data["review"]["changed"] == sum(tool[m] != "partial" for m in ("（五）", "（二十三）"))
+    signed = tmp_path / "signed.html"
+    r = run_cli(["diff-plans", OUTLINE, FUNING, "-e", "use", "--review", form, "-o", signed])
+    assert r.exit_code == 0, r.output
+    page = signed.read_text(encoding="utf-8")
+    assert f"reviewed: 2 items, {data['review']['changed']} changed ({form}, sha256" in page and "只有一句" in page
