@@ -105,10 +105,10 @@ def test_views_show_both_statuses_and_the_note_terminal_safe(report, tmp_path):
     signed = apply_review(report, load_review(form))
     table = render(signed, "table")
     assert "部分落实 ✎ (tool: 未涉及)" in table
-    assert f"reviewed: 1 items, 1 changed ({form}, sha256 {signed.review.sha256[:12]})" in table
+    assert f"reviewed: 1 item, 1 changed ({form}, sha256 {signed.review.sha256[:12]})" in table
     assert "clear␛[2J screen" in table and "\x1b" not in table  # a note is user text: never drives the terminal
     page = render(signed, "html")
-    assert f"reviewed: 1 items, 1 changed ({form}, sha256" in page and signed.review.sha256[:12] in page
+    assert f"reviewed: 1 item, 1 changed ({form}, sha256" in page and signed.review.sha256 in page  # the whole hash, visibly
     assert "tool 工具: <span class=\"badge s-omitted\">" in page and "screen" in page
 
 
@@ -130,6 +130,9 @@ def test_xlsx_evidence_sheet_is_the_form(report, tmp_path):
     signed = apply_review(report, load_review(path))
     it = _by_marker(signed.documents[0])["（一）"]
     assert it.final_status is Status.PARTIAL and it.status is not Status.PARTIAL and it.review_note == "只是学习，没有落实"
+    # the signed workbook names the review that signed it, as the JSON and HTML do
+    settings = {r[0]: r[1] for r in load_workbook(io.BytesIO(render(signed, "xlsx")))["settings"].iter_rows(min_row=2, values_only=True)}
+    assert settings["review.sha256"] == signed.review.sha256 and settings["review.changed"] == 1
     ws.cell(rows[0], st, "omitted")  # another row of the same item disagrees
     wb.save(path)
     with pytest.raises(ReviewError, match=rf"review\.xlsx, sheet evidence, row {rows[-1]}: .*as partial here and as omitted in sheet evidence, row {rows[0]}"):
@@ -156,6 +159,17 @@ def test_gold_json_is_a_review(report):
     ("bad.json", '{"target": "x", "items": [', r"bad\.json, line 1: not valid JSON"),
     ("form.csv", "doc_id,heading,status\nx,y,z\n", r"form\.csv: no review_status column"),
     ("notes.txt", "（五） partial", r"notes\.txt: unsupported review file '\.txt'"),
+    # found by a reviewer trying the tool: each had been accepted as a sign-off
+    ("header.csv", "doc_id,ref,review_status,review_note\n", r"header\.csv: a header and no rows"),
+    ("blank.csv", f"doc_id,ref,review_status,review_note\n{DOC},（五）,,\n", r"blank\.csv: nothing is filled in"),
+    ("other-doc.csv", f"doc_id,ref,review_status\nhebei-handan-district-plan-2021-2025,（五）,\n{DOC},（六）,partial\n",
+     r"other-doc\.csv, row 2: document 'hebei-handan-district-plan-2021-2025' is not among the targets"),
+    ("other-ref.csv", f"doc_id,ref,heading,review_status\n{DOC},一、/（三）,持续优化法治化营商环境,落实\n",
+     r"other-ref\.csv, row 2: item '一、/（三）' is '总体目标' in this reference, the file says '持续优化法治化营商环境'"),
+    ("status-col.csv", f"doc_id,ref,status,tool_status,review_status\n{DOC},（二十一）,partial,implemented,\n",
+     r"status-col\.csv, row 2: the status column was changed to 'partial' \(the tool said 'implemented'\): put your status in review_status"),
+    ("zh-col.csv", f"doc_id,ref,status,status_zh,tool_status,review_status\n{DOC},（二十一）,implemented,部分落实,implemented,\n",
+     r"zh-col\.csv, row 2: the status column was changed to '部分落实'"),
 ])
 def test_bad_review_files_are_refused_in_one_line(report, tmp_path, name, text, message):
     path = tmp_path / name

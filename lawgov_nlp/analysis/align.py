@@ -151,9 +151,10 @@ class Aligner:
         return align
 
     def _near_misses(self, i: int, view: TargetView, sig) -> list[int]:
-        """Where a reviewer checks an omission: the passages scoring highest for the item, then the
-        ones closest in meaning, one per clause, up to ``max_near_misses``."""
-        order = np.lexsort((-sig["dense"][i], -sig["evidence"][i]))
+        """Where a reviewer checks an omission: the passages scoring highest for the item, then those
+        holding its supporting terms without the backing that would count them (政务服务 in a sentence
+        on the 12345 hotline), then the closest in meaning; one per clause, up to ``max_near_misses``."""
+        order = np.lexsort((-sig["dense"][i], -(sig["anchor"][i] + sig["context"][i]), -sig["evidence"][i]))
         picked: list[int] = []
         units: set[int] = set()
         for p in order:

@@ -87,6 +87,10 @@ def reason(rule: str, score: float, impl: float, part: float, terms: list[str], 
         return f"evidence {score:.2f} is a passing mention ({found}) in a document mostly about other things: not counted"
     if rule == RULE_NA:
         return na or "does not apply to this document"
+    if rule == RULE_NONE and score <= 0 and terms:
+        # terms were found, but only supporting ones with nothing of the item beside them
+        return (f"no passage carries the item (evidence 0 < {part:g}): the nearest holds {'、'.join(terms[:4])}, supporting "
+                "terms that count only beside the item's own")
     if rule == RULE_NONE and score <= 0:
         return f"no passage carries a distinctive term of the item (evidence 0 < {part:g}); the nearest is the passage closest in meaning"
     if rule == RULE_NONE:

@@ -40,6 +40,8 @@ class ReviewEntry:
     status: Status | None  # None: the reviewer agrees with the tool (or only wrote a note)
     note: str
     where: str  # "row 7", "sheet evidence, row 7", "item #3": for messages
+    heading: str = ""  # the item heading the row was exported with: a form made for another reference shows here
+    blank: bool = False  # nothing filled in: the row agrees with the tool, but still names its document and item
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,9 @@ def load_review(path: str | Path) -> Review:
     return replace(review, entries=entries)
 
 
-# -- readers: each yields (where, doc_id, ref, status text, note) --------------------------------
+# -- readers: each yields (where, doc_id, ref, status text, note, heading) --------------------------------
 
-def _csv_rows(review: Review, data: bytes) -> Iterable[tuple[str, str, str, str, str]]:
+def _csv_rows(review: Review, data: bytes) -> Iterable[tuple[str, str, str, str, str, str]]:
     text = _decode(review, data)
     rows = csv.reader(io.StringIO(text, newline=""))
     header = next(rows, None)
@@ -136,12 +138,31 @@ def _table(review: Review, header: Sequence[str], rows, where: str) -> Iterable[
         missing = "review_status" if "review_status" not in cols else "ref (or item)"
         raise review.error(None, f"no {missing} column: give the CSV or xlsx diff-plans exported, with review_status filled in")
     st, note, doc = cols["review_status"], cols.get("review_note"), cols.get("doc_id")
+    heading, final, tool, final_zh = cols.get("heading"), cols.get("status"), cols.get("tool_status"), cols.get("status_zh")
 
     def get(row, k):
         return row[k].strip() if k is not None and k < len(row) and row[k] is not None else ""
 
+    n = 1
     for n, row in enumerate(rows, start=2):
-        yield where.format(n), get(row, doc), get(row, ref_col), get(row, st), get(row, note)
+        if not any(get(row, k) for k in range(len(row))):
+            continue  # a spreadsheet's trailing empty rows
+        where_n = where.format(n)
+        if not get(row, st):
+            _check_untouched(review, where_n, get(row, final), get(row, tool), get(row, final_zh))
+        yield where_n, get(row, doc), get(row, ref_col), get(row, st), get(row, note), get(row, heading)
+    if n == 1:
+        raise review.error(None, "a header and no rows: give the CSV or xlsx diff-plans exported, with review_status filled in")
+
+
+def _check_untouched(review: Review, where: str, final: str, tool: str, final_zh: str) -> None:
+    """A reviewer who typed into ``status`` (or ``status_zh``) instead of ``review_status`` would
+    otherwise sign off the tool's status believing it was theirs."""
+    f, t, z = Status.parse(final) if final else None, Status.parse(tool) if tool else None, Status.parse(final_zh) if final_zh else None
+    if (final and tool and f is not t) or (final and final_zh and z is not f):
+        changed = f"'{_shown(final_zh)}'" if final_zh and z is not f else f"'{_shown(final)}'"
+        raise ReviewError(f"{review.path}, {where}: the status column was changed to {changed} (the tool said "
+                          f"'{_shown(tool or final)}'): put your status in review_status and leave status as exported")
 
 
 def _json_rows(review: Review, data: bytes) -> Iterable[tuple[str, str, str, str, str]]:
@@ -163,13 +184,18 @@ def _json_rows(review: Review, data: bytes) -> Iterable[tuple[str, str, str, str
         status, note = it.get("status", ""), it.get("note", "")
         if not isinstance(status, str) or not isinstance(note, str):
             raise ReviewError(f"{review.path}, {where}: 'status' and 'note' must be text")
-        yield where, target, it["ref"], status, note
+        heading = it.get("heading", "")
+        yield where, target, it["ref"], status, note, heading if isinstance(heading, str) else ""
 
 
-def _entries(review: Review, rows: Iterable[tuple[str, str, str, str, str]]) -> Iterable[ReviewEntry]:
-    for where, doc_id, ref, status_text, note in rows:
+def _entries(review: Review, rows: Iterable[tuple[str, str, str, str, str, str]]) -> Iterable[ReviewEntry]:
+    for where, doc_id, ref, status_text, note, heading in rows:
         if not status_text and not note:
-            continue  # an empty cell agrees with the tool
+            # an empty cell agrees with the tool; the row is kept so that its document and item are
+            # checked too (an unedited form for another document must not pass as a sign-off)
+            if ref:
+                yield ReviewEntry(doc_id, ref, None, "", where, heading, blank=True)
+            continue
         status = None
         if status_text:
             status = Status.parse(status_text)
@@ -177,7 +203,7 @@ def _entries(review: Review, rows: Iterable[tuple[str, str, str, str, str]]) -> 
                 raise ReviewError(f"{review.path}, {where}: unknown status '{_shown(status_text)}' (use one of {_ALLOWED}, or leave it empty)")
         if not ref:
             raise ReviewError(f"{review.path}, {where}: a review without the item it is about (the ref/item column is empty)")
-        yield ReviewEntry(doc_id, ref, status, note, where)
+        yield ReviewEntry(doc_id, ref, status, note, where, heading)
 
 
 def _shown(value: str) -> str:
@@ -193,21 +219,31 @@ def _key(label: str) -> str:
     return "".join(unicodedata.normalize("NFKC", label).split())
 
 
+def _hkey(heading: str) -> str:
+    # a heading is compared without its punctuation (the outline writes 。 after it, gold files do not)
+    from ..reading.normalize import strip_punct
+
+    return strip_punct(unicodedata.normalize("NFKC", heading))
+
+
 @dataclass(frozen=True)
 class ItemVerdict:
     status: Status | None
     note: str
 
 
-def resolve_review(review: Review, items: Sequence[tuple[str, Sequence[str]]], doc_ids: Sequence[str]) -> dict[str, dict[int, ItemVerdict]]:
+def resolve_review(review: Review, items: Sequence[tuple], doc_ids: Sequence[str]) -> dict[str, dict[int, ItemVerdict]]:
     """The review as ``{doc_id: {item index: verdict}}`` for a reference whose items are
-    ``(clause_id, marker path)`` and the targets ``doc_ids``. Raises on a document or item the
-    report does not have and on two rows of one item with different statuses.
+    ``(clause_id, marker path[, heading])`` and the targets ``doc_ids``. Raises on a document or item
+    the report does not have (on every row, filled in or not), on a row whose item heading is not the
+    reference's (a form made against another reference), and on two rows of one item with different
+    statuses. A file with nothing filled in is refused: it would sign off what nobody checked.
 
     Needs no diff, so the CLI checks a review before an hour of work, not after it."""
     by_label: dict[str, int] = {}
     by_marker: dict[str, list[int]] = {}
-    for i, (clause_id, path) in enumerate(items):
+    headings = [_hkey(it[2]) if len(it) > 2 and it[2] else "" for it in items]
+    for i, (clause_id, path, *_) in enumerate(items):
         if path:
             by_label[_key("/".join(path))] = i
             by_marker.setdefault(_key(path[-1]), []).append(i)
@@ -231,6 +267,11 @@ def resolve_review(review: Review, items: Sequence[tuple[str, Sequence[str]]], d
             if not marker:
                 raise review.error(e, f"item '{_shown(e.ref)}' is not an item of the reference")
             i = marker[0]
+        if e.heading and headings[i] and _hkey(e.heading) != headings[i]:
+            raise review.error(e, f"item '{_shown(e.ref)}' is '{items[i][2]}' in this reference, the file says "
+                                  f"'{_shown(e.heading)}' (a form exported against another reference?)")
+        if e.blank:
+            continue
         seen = out.setdefault(doc_id, {}).get(i)
         if seen is None:
             out[doc_id][i] = ItemVerdict(e.status, e.note)
@@ -241,6 +282,9 @@ def resolve_review(review: Review, items: Sequence[tuple[str, Sequence[str]]], d
                                   f"in {first_row[doc_id, i].where}: keep one status per item")
         notes = seen.note if not e.note or e.note == seen.note else "; ".join(x for x in (seen.note, e.note) if x)
         out[doc_id][i] = ItemVerdict(seen.status or e.status, notes)
+    if not out:
+        raise review.error(None, "nothing is filled in (no review_status or review_note); to sign off the tool's statuses "
+                                 "as they are, write a note (e.g. 已核) in review_note of any row")
     return out
 
 
@@ -249,7 +293,7 @@ def apply_review(report: DiffReport, review: Review) -> DiffReport:
     and the file recorded. A review replaces any applied before: the report carries one signature."""
     if not report.documents:
         raise review.error(None, "the report has no documents to review")
-    items = [(it.ref.clause_id, it.ref.path) for it in report.documents[0].items]
+    items = [(it.ref.clause_id, it.ref.path, it.ref.heading) for it in report.documents[0].items]
     verdicts = resolve_review(review, items, [d.doc_id for d in report.documents])
     docs = []
     for d in report.documents:

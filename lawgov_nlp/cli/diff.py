@@ -57,7 +57,7 @@ def diff_plans_cmd(
         from ..analysis.review import resolve_review
 
         # and a review of items or documents this diff does not have, before it is embedded
-        resolve_review(signed, [(c.id, c.path) for c in reference_items(ref_doc)], [d.doc_id for d in docs])
+        resolve_review(signed, [(c.id, c.path, c.heading) for c in reference_items(ref_doc)], [d.doc_id for d in docs])
     enc = encoder or (idx.encoder if idx is not None else DEFAULT_DIFF_ENCODER)
     report = diff_plans(ref_doc, docs, encoder=enc, cache=embedding_cache(), index=idx)
     if signed is not None:

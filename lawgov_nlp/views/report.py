@@ -40,7 +40,7 @@ def review_line(report: DiffReport) -> str:
     r = report.review
     if r is None:
         return ""
-    return f"reviewed: {r.reviewed} items, {r.changed} changed ({r.path}, sha256 {r.sha256[:12]})"
+    return f"reviewed: {r.reviewed} item{'' if r.reviewed == 1 else 's'}, {r.changed} changed ({r.path}, sha256 {r.sha256[:12]})"
 
 
 def _status_cell(it) -> Text:

@@ -159,6 +159,9 @@ def settings_rows(d: dict) -> tuple[list[str], list[dict]]:
                         for ck, cv in v.items())
         else:
             rows.append({"setting": f"reference.{k}", "value": v})
+    # a signed workbook says which review signed it, as the JSON and HTML do
+    for k, v in (d.get("review") or {}).items():
+        rows.append({"setting": f"review.{k}", "value": v})
     return ["setting", "value"], rows
 
 
