@@ -35,6 +35,22 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_parts_mb() -> dict[str, float]:
+    """This process's resident memory now, split as Linux accounts it: anonymous (the heap: what
+    the process needs) and file-backed (memory-mapped index files: page cache the kernel can drop
+    and re-read under pressure). ru_maxrss counts both, so a memory-mapped index looks bigger there
+    than the memory it needs."""
+    out = {}
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("RssAnon", "RssFile", "RssShmem"):
+                out[key] = int(value.split()[0]) / 1024
+    except OSError:
+        pass
+    return out
+
+
 def pick_docs(n: int) -> list[Path]:
     files = sorted(COLLECTION.rglob("*.txt"))
     random.Random(0).shuffle(files)
@@ -219,6 +235,7 @@ def query_size(index_dir: Path, base_file: Path, exact_dir: Path | None) -> None
     t = time.perf_counter()
     s = Searcher(index_dir)
     load_s = time.perf_counter() - t
+    loaded = rss_parts_mb()
     from lawgov_nlp.indexing.lexical import fold_chars
 
     # the searcher encodes the query folded to simplified characters: key by both forms
@@ -240,6 +257,7 @@ def query_size(index_dir: Path, base_file: Path, exact_dir: Path | None) -> None
         s.search(q, k=10)
         lat.append((time.perf_counter() - t) * 1000)
     query_rss = rss_mb()  # before any recall check loads more
+    parts = rss_parts_mb()
     recall = None
     if exact_dir is not None:
         if (exact_dir / "vectors.faiss").exists():
@@ -257,7 +275,8 @@ def query_size(index_dir: Path, base_file: Path, exact_dir: Path | None) -> None
         _, got = s.index.faiss.search(qv, 10)
         recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(want, got)]))
     print(json.dumps({"p50_ms": float(np.percentile(lat, 50)), "p95_ms": float(np.percentile(lat, 95)), "load_s": load_s,
-                      "query_rss_mb": query_rss, "recall_at_10_vs_exact": recall, "queries": len(lat)}))
+                      "query_rss_mb": query_rss, "recall_at_10_vs_exact": recall, "queries": len(lat),
+                      "rss_after_load_mb": loaded, "rss_after_queries_mb": parts}))
 
 
 def prepare_base(n_docs: int, out: Path) -> dict:
@@ -351,7 +370,10 @@ def main() -> None:
             rows.append(row)
             out["sizes"].append(row)
             rec = "—" if q["recall_at_10_vs_exact"] is None else f"{q['recall_at_10_vs_exact']:.3f}"
-            print(f"| {n:,} | {b['factory']} | {b['build_s']:.0f} s | {b['build_rss_mb']:.0f} MB | {q['p50_ms']:.1f} ms | {q['p95_ms']:.1f} ms | {q['query_rss_mb']:.0f} MB | {rec} |", flush=True)
+            pa, pl = q.get("rss_after_queries_mb") or {}, q.get("rss_after_load_mb") or {}
+            split = (f" (anon {pa.get('RssAnon', 0):.0f} + file {pa.get('RssFile', 0):.0f}; after load: anon {pl.get('RssAnon', 0):.0f} "
+                     f"+ file {pl.get('RssFile', 0):.0f})") if pa else ""
+            print(f"| {n:,} | {b['factory']} | {b['build_s']:.0f} s | {b['build_rss_mb']:.0f} MB | {q['p50_ms']:.1f} ms | {q['p95_ms']:.1f} ms | {q['query_rss_mb']:.0f} MB{split} | {rec} |", flush=True)
         for variant in ("exact", "approx"):
             shutil.rmtree(work / f"{variant}-{n}", ignore_errors=True)
     shutil.rmtree(work, ignore_errors=True)
