@@ -9,6 +9,7 @@ the CLI's refusals come before anything is embedded, so those are fast too.
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 import json
@@ -86,7 +87,8 @@ def test_the_exported_csv_filled_in_signs_the_report(report, tmp_path):
     assert before["（五）"].review_status is None and report.review is None and report.documents[0].coverage == tool_coverage
 
     data = json.loads(json.dumps(signed.to_dict(), ensure_ascii=False))
-    assert data["review"] == {"path": str(form), "sha256": review.sha256, "reviewed": 3, "changed": 2}
+    assert data["review"] == {"path": str(form), "sha256": review.sha256, "reviewed": 3, "changed": 2, "reviewer": "",
+                              "signed_on": datetime.date.today().isoformat()}
     item = next(it for it in data["documents"][0]["items"] if it["ref"]["path"][-1] == "（五）")
     assert (item["status"], item["status_zh"], item["tool_status"], item["review_status"]) == ("partial", "部分落实", "omitted", "partial")
     assert data["documents"][0]["coverage"] == doc.coverage and data["documents"][0]["tool_coverage"] == tool_coverage
@@ -102,13 +104,13 @@ def test_views_show_both_statuses_and_the_note_terminal_safe(report, tmp_path):
 
     form = tmp_path / "r.csv"
     form.write_text(f"doc_id,ref,review_status,review_note\n{DOC},（五）,partial,\"clear\x1b[2J screen\"\n", encoding="utf-8")
-    signed = apply_review(report, load_review(form))
+    signed = apply_review(report, load_review(form), reviewer="李四\x1b[31m", signed_on="2026-12-01")
     table = render(signed, "table")
     assert "部分落实 ✎ (tool: 未涉及)" in table
-    assert f"reviewed: 1 item, 1 changed ({form}, sha256 {signed.review.sha256[:12]})" in table
+    assert f"reviewed by 李四␛[31m on 2026-12-01: 1 item, 1 changed ({form}, sha256 {signed.review.sha256[:12]})" in table
     assert "clear␛[2J screen" in table and "\x1b" not in table  # a note is user text: never drives the terminal
     page = render(signed, "html")
-    assert f"reviewed: 1 item, 1 changed ({form}, sha256" in page and signed.review.sha256 in page  # the whole hash, visibly
+    assert f"on 2026-12-01: 1 item, 1 changed ({form}, sha256" in page and "李四" in page and signed.review.sha256 in page  # the whole hash, visibly
     assert "tool 工具: <span class=\"badge s-omitted\">" in page and "screen" in page
 
 
@@ -193,6 +195,8 @@ def test_cli_refuses_a_missing_review_and_never_writes_over_one(tmp_path):
     assert r.exit_code == 1 and "review.csv: is an input of this command" in r.stderr and form.read_bytes() == before
     r = run_cli(["diff-plans", OUTLINE, FUNING, "--versions", "--review", form])
     assert r.exit_code == 1 and "--review signs off a diff-plans report" in r.stderr
+    r = run_cli(["diff-plans", OUTLINE, FUNING, "--reviewer", "张三"])
+    assert r.exit_code == 1 and "--reviewer names who signed a review" in r.stderr and r.stderr.count("\n") == 1
 
 
 @pytest.mark.slow  # embeds with USE through the CLI
@@ -214,7 +218,8 @@ def test_cli_round_trip_export_edit_review(tmp_path):
     assert items["（二十三）"]["status"] == "partial" and items["（二十三）"]["tool_status"] == tool["（二十三）"]
     assert data["review"]["changed"] == sum(tool[m] != "partial" for m in ("（五）", "（二十三）"))
     signed = tmp_path / "signed.html"
-    r = run_cli(["diff-plans", OUTLINE, FUNING, "-e", "use", "--review", form, "-o", signed])
+    r = run_cli(["diff-plans", OUTLINE, FUNING, "-e", "use", "--review", form, "--reviewer", "法制科 张三", "-o", signed])
     assert r.exit_code == 0, r.output
     page = signed.read_text(encoding="utf-8")
-    assert f"reviewed: 2 items, {data['review']['changed']} changed ({form}, sha256" in page and "只有一句" in page
+    today = datetime.date.today().isoformat()
+    assert f"reviewed by 法制科 张三 on {today}: 2 items, {data['review']['changed']} changed ({form}, sha256" in page and "只有一句" in page

@@ -208,6 +208,8 @@ class ReviewRecord:
     sha256: str
     reviewed: int  # items with a reviewer's status or note
     changed: int  # items whose reviewed status differs from the tool's
+    reviewer: str = ""  # who signed, as they gave it (--reviewer): a sign-off names a person
+    signed_on: str = ""  # ISO date the review was applied
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -288,9 +288,12 @@ def resolve_review(review: Review, items: Sequence[tuple], doc_ids: Sequence[str
     return out
 
 
-def apply_review(report: DiffReport, review: Review) -> DiffReport:
+def apply_review(report: DiffReport, review: Review, reviewer: str = "", signed_on: str | None = None) -> DiffReport:
     """A new report with ``review``'s statuses and notes on its items, the tool's statuses kept,
-    and the file recorded. A review replaces any applied before: the report carries one signature."""
+    and the file recorded, with who signed (``reviewer``) and when (``signed_on``, an ISO date;
+    today by default). A review replaces any applied before: the report carries one signature."""
+    import datetime as dt
+
     if not report.documents:
         raise review.error(None, "the report has no documents to review")
     items = [(it.ref.clause_id, it.ref.path, it.ref.heading) for it in report.documents[0].items]
@@ -303,5 +306,6 @@ def apply_review(report: DiffReport, review: Review) -> DiffReport:
             v = mine.get(i)
             new_items.append(replace(it, review_status=v.status if v else None, review_note=v.note if v else ""))
         docs.append(replace(d, items=new_items, notes=list(d.notes), warnings=list(d.warnings)))
-    record = ReviewRecord(review.path, review.sha256, sum(d.reviewed for d in docs), sum(d.changed for d in docs))
+    record = ReviewRecord(review.path, review.sha256, sum(d.reviewed for d in docs), sum(d.changed for d in docs),
+                          " ".join(reviewer.split()), signed_on or dt.date.today().isoformat())
     return replace(report, reference=dict(report.reference), documents=docs, review=record)

@@ -32,6 +32,7 @@ def diff_plans_cmd(
     matrix: bool = typer.Option(False, "--matrix", help="Only the items × documents status matrix (e.g. -f csv for a spreadsheet)."),
     review: Optional[Path] = typer.Option(None, "--review", help="Apply a reviewer's statuses and notes: the CSV or xlsx this command "
                                           "exported with review_status/review_note filled in, or gold-format JSON."),
+    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Who signs the review (recorded with today's date in the signed report)."),
     _fmt: str = "table",
 ):
     """For each item of a reference plan: implemented, partial, omitted or not applicable, with evidence."""
@@ -47,6 +48,8 @@ def diff_plans_cmd(
             raise InputError("--review signs off a diff-plans report, not a --versions comparison")
         return _versions(reference, targets or [], idx, all_docs, verbose)
     signed = None
+    if reviewer is not None and review is None:
+        raise InputError("--reviewer names who signed a review: give the review with --review")
     if review is not None:
         from ..analysis.review import load_review
 
@@ -63,7 +66,7 @@ def diff_plans_cmd(
     if signed is not None:
         from ..analysis.review import apply_review
 
-        report = apply_review(report, signed)
+        report = apply_review(report, signed, reviewer or "")
     if matrix:
         from ..views.tables import CoverageMatrix
 

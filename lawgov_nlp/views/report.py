@@ -36,11 +36,13 @@ REVIEW_MARK = "✎"  # beside a status a reviewer set; the tool's follows in bra
 
 
 def review_line(report: DiffReport) -> str:
-    """``reviewed: N items, M changed (file, sha256 prefix)``, or '' for a report nobody signed."""
+    """``reviewed [by NAME] on DATE: N items, M changed (file, sha256 prefix)``, or '' for a report nobody signed."""
     r = report.review
     if r is None:
         return ""
-    return f"reviewed: {r.reviewed} item{'' if r.reviewed == 1 else 's'}, {r.changed} changed ({r.path}, sha256 {r.sha256[:12]})"
+    by = f" by {r.reviewer}" if r.reviewer else ""
+    on = f" on {r.signed_on}" if r.signed_on else ""
+    return f"reviewed{by}{on}: {r.reviewed} item{'' if r.reviewed == 1 else 's'}, {r.changed} changed ({r.path}, sha256 {r.sha256[:12]})"
 
 
 def _status_cell(it) -> Text:
