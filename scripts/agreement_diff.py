@@ -8,7 +8,9 @@ and in tests/data/diff_gold2/README.md). Agreement between the two readers is th
 rule can be expected to reach on these labels. Prints, per document: items, raw agreement and Cohen's
 kappa between the readers, the tool's accuracy against each reader (DiffConfig defaults, e5: the
 defaults were fitted on the first readers' labels of all seven gold documents, so "tool vs first" is
-in-sample and "tool vs second" is not), and the tool's accuracy on the items the two readers agree on.
+in-sample and "tool vs second" is not), the tool's accuracy on the items the two readers agree on,
+and against the consensus (tests/data/diff_gold_consensus: the first labels with every disputed item
+decided by a third reader from the document, who saw both readers' notes but not the tool).
 """
 from __future__ import annotations
 
@@ -32,6 +34,13 @@ def kappa(a: list[str], b: list[str]) -> float:
     return (po - pe) / (1 - pe) if pe < 1 else 1.0
 
 
+def _vs(gold: dict | None, tool: dict[str, str], refs: list[str]) -> str:
+    if gold is None:
+        return "—"
+    g = {it["ref"]: it["status"] for it in gold["items"]}
+    return f"{sum(tool[r] == g[r] for r in refs) / len(refs):.3f}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("second", nargs="*", help="second-reader files (default tests/data/diff_gold2/*.json)")
@@ -46,8 +55,9 @@ def main() -> None:
     firsts = {load_gold(p)["target"]: (p, load_gold(p)) for p in glob.glob(str(ROOT / "tests" / "data" / "diff_gold_*.json"))
               if "_local_" not in p}
     al = None
-    print("| document | items | readers agree | kappa | tool vs first | tool vs second | tool where readers agree (n) |")
-    print("|---|---|---|---|---|---|---|")
+    consensus = {load_gold(p)["target"]: load_gold(p) for p in glob.glob(str(ROOT / "tests" / "data" / "diff_gold_consensus" / "*.json"))}
+    print("| document | items | readers agree | kappa | tool vs first | tool vs second | tool where readers agree (n) | tool vs consensus |")
+    print("|---|---|---|---|---|---|---|---|")
     confusion: Counter = Counter()
     for path in seconds:
         second = load_gold(path)
@@ -65,7 +75,7 @@ def main() -> None:
         n = len(refs)
         print(f"| {first['target']} | {n} | {len(agree) / n:.3f} | {kappa(la, lb):.2f} | "
               f"{sum(x == y for x, y in zip(lt, la)) / n:.3f} | {sum(x == y for x, y in zip(lt, lb)) / n:.3f} | "
-              f"{sum(lt[k] == la[k] for k in agree) / max(len(agree), 1):.3f} ({len(agree)}) |")
+              f"{sum(lt[k] == la[k] for k in agree) / max(len(agree), 1):.3f} ({len(agree)}) | {_vs(consensus.get(first['target']), tool, refs)} |")
     print("\nwhere the readers disagree (first → second): " + ", ".join(f"{x} → {y} {c}" for (x, y), c in confusion.most_common()))
 
 
