@@ -107,7 +107,7 @@ def main() -> None:
         for combo in combos:
             cfg = base.replace(**mcombo, **combo)
             scored = []
-            for g, view, pieces, dt, na in rows:
+            for _g, view, pieces, dt, na in rows:
                 sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named, m.backers)
                 sc = item_scores(sig, view.outlook, dt, m.has_body, m.totals, cfg, na)[:2] if len(view.passages) else (np.zeros(len(m.items)),) * 2
                 scored.append((*sc, sig["mass"]))
@@ -117,7 +117,7 @@ def main() -> None:
                 full = base.replace(**mcombo, **combo, **{ik: ti, pk: tp})
                 th = thresholds(m.has_body, full)
                 row, cov = [], []
-                for (g, view, _, _, na), (score, done, ev) in zip(rows, scored):
+                for (g, _view, _, _, na), (score, done, ev) in zip(rows, scored):
                     st, _ = item_statuses(score, done, th, na, full, document_focus(ev, m.has_body, m.totals, full))
                     app = [x for x in st if x.value != "not_applicable"]
                     cov.append(sum(x.credit for x in app) / max(len(app), 1))

@@ -109,7 +109,7 @@ def _xlsx_rows(review: Review, data: bytes) -> Iterable[tuple[str, str, str, str
         raise MissingDependency("reading a .xlsx review needs openpyxl: pip install openpyxl") from None
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError and its own errors for a damaged file
+    except Exception as exc:  # noqa: BLE001 — openpyxl raises zipfile, KeyError and its own errors for a damaged file
         raise review.error(None, f"not a readable .xlsx workbook ({type(exc).__name__})") from None
     try:
         # diff-plans writes several sheets; the form is the evidence sheet (or any with review_status)
