@@ -27,6 +27,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# where gold files' documents are: the corpus, and the control documents (govcn2019-0005, wikisource-0018)
+# for gold files kept elsewhere (tests/data/diff_gold_consensus)
+DOC_DIRS = [ROOT / "corpus", ROOT / "tests" / "data" / "controls"]
 MODEL_GRID = {"term_parts": [False, True], "min_idf": [0.5, 0.8]}  # reference-model knobs: the model is rebuilt for each
 SIGNAL_GRID = {"dense_z": [1.5, 2.0, 2.5]}
 SCORE_GRID = {"shared_discount": [0.5, 0.75, 1.0], "support_weight": [0.0, 0.5, 1.0, 1.5]}
@@ -76,11 +79,11 @@ def main() -> None:
     golds = [load_gold(p) for p in paths]
     ref_id = golds[0].get("reference", "gangyao-2021-2025-outline")
     base = DiffConfig().replace(**dict(_setting(kv) for kv in args.set))
-    reference = load_path(find_target(ref_id, [ROOT / "corpus"], Path(paths[0])))
+    reference = load_path(find_target(ref_id, DOC_DIRS, Path(paths[0])))
     cache = EmbeddingCache()
     al0 = Aligner(reference, args.encoder, cache, config=base)
     # targets' passages and embeddings do not depend on the reference model: read and embed them once
-    targets = [(g, al0.view(load_path(find_target(g["target"], [ROOT / "corpus"], Path(p))))) for p, g in zip(paths, golds)]
+    targets = [(g, al0.view(load_path(find_target(g["target"], DOC_DIRS, Path(p))))) for p, g in zip(paths, golds)]
     cdir = ROOT / "tests" / "data" / "controls"
     control_views = [] if args.body else [
         (kind, al0.view(load_path(cdir / name if name != "english.txt" else ROOT / "tests" / "data" / "fixtures" / name)))
