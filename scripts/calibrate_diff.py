@@ -88,6 +88,7 @@ def main() -> None:
     control_views = [] if args.body else [
         (kind, al0.view(load_path(cdir / name if name != "english.txt" else ROOT / "tests" / "data" / "fixtures" / name)))
         for name, kind in CONTROLS.items()]
+    kinds = [kind for kind, _ in control_views]
     fzzf = [k for k, (g, _) in enumerate(targets) if (ROOT / "corpus" / f"{g['target']}.txt").exists()]
     ik, iv, pk, pv = THRESHOLDS["body" if args.body else "headings"]
     combos = [dict(zip(list(SIGNAL_GRID) + list(SCORE_GRID), v)) for v in itertools.product(*SIGNAL_GRID.values(), *SCORE_GRID.values())]
@@ -106,7 +107,6 @@ def main() -> None:
             rows.append((g, view, pieces, document_terms(m.anchor_w, m.context_w, pieces), na))
         aligners.append(al)
         per_model.append(rows)
-        docs, controls = rows[:len(targets)], [(kind, *r[1:]) for (kind, _), r in zip(control_views, rows[len(targets):])]
         for combo in combos:
             cfg = base.replace(**mcombo, **combo)
             scored = []
@@ -128,29 +128,27 @@ def main() -> None:
                         acc, _, _, f1, _ = score_statuses(g, {u.path[-1]: s.value for u, s in zip(m.items, st)})
                         row.append((acc, f1))
                 ok = True
-                if controls:
+                if kinds:
                     floor = min(cov[k] for k in fzzf)
-                    for (kind, *_), c in zip(controls, cov[len(docs):]):
+                    for kind, c in zip(kinds, cov[len(targets):]):
                         ok &= c <= 0.10 if kind == "other" else c <= floor - 0.10
                 settings.append({**mcombo, **combo, ik: ti, pk: tp})
                 setting_model.append(mi)
                 results.append(row)
                 eligible.append(ok)
-    controls = control_views
-    docs = per_model[0][:len(targets)]
     R = np.array(results)
     objective = R[:, :, 0] + 0.5 * R[:, :, 1]
-    if controls:
+    if kinds:
         n_ok = int(np.sum(eligible))
         print(f"{n_ok} of {len(settings)} settings pass the negative controls")
         if n_ok:
             objective[~np.array(eligible)] = -1.0
-    print(f"reference {ref_id}, {len(settings)} settings ({len(model_combos)} reference models) × {len(docs)} documents, encoder {al0.encoder.id}\n")
+    print(f"reference {ref_id}, {len(settings)} settings ({len(model_combos)} reference models) × {len(targets)} documents, encoder {al0.encoder.id}\n")
     print("| left-out document | accuracy | omitted F1 | evidence@3 | chosen on the others |")
     print("|---|---|---|---|---|")
     accs, f1s, evs = [], [], []
-    for k in range(len(docs)):
-        others = [j for j in range(len(docs)) if j != k]
+    for k in range(len(targets)):
+        others = [j for j in range(len(targets)) if j != k]
         best = int(objective[:, others].mean(axis=1).argmax())
         cfg = base.replace(**settings[best])
         al = aligners[setting_model[best]]
@@ -163,8 +161,8 @@ def main() -> None:
         print(f"| {g['target']} | {e.accuracy:.3f} | {e.omitted_f1:.2f} | {e.evidence_hit3:.2f} | {chosen} |")
     print(f"| **mean** | **{np.mean(accs):.3f}** | **{np.mean(f1s):.2f}** | **{np.mean(evs):.2f}** | |")
     best = int(objective.mean(axis=1).argmax())
-    print(f"\nfitted on all {len(docs)}: {json.dumps(settings[best])}")
-    print("accuracy on each (in-sample): " + ", ".join(f"{d[0]['target']} {R[best, k, 0]:.3f}" for k, d in enumerate(docs)))
+    print(f"\nfitted on all {len(targets)}: {json.dumps(settings[best])}")
+    print("accuracy on each (in-sample): " + ", ".join(f"{g['target']} {R[best, k, 0]:.3f}" for k, (g, _) in enumerate(targets)))
 
 
 if __name__ == "__main__":

@@ -133,7 +133,7 @@ class Aligner:
             why = reason(dec.rule[i], float(dec.score[i]), float(impl), float(part), terms, float(sig["dense_z"][i, best]) if best >= 0 else 0.0, discounted, na)
             if na and status is not Status.NOT_APPLICABLE:
                 why = f"{why}; note: {na}, but the document does address it"
-            results.append(ItemResult(item, status, float(dec.score[i]), matches, why, nearest, m.expansions[i], near_misses))
+            results.append(ItemResult(item, status, float(dec.score[i]), matches, why, m.expansions[i], near_misses))
         additions = []
         for u in dec.additions:
             unit = view.units[u]

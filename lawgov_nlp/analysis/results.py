@@ -110,11 +110,15 @@ class ItemResult:
     score: float
     matches: list[Match]
     reason: str
-    nearest: Match | None = None  # the first of near_misses
     expanded_terms: list[str] = field(default_factory=list)
     near_misses: list[Match] = field(default_factory=list)  # an item with no match: where a reviewer checks the omission
     review_status: Status | None = None  # set by analysis.review.apply_review
     review_note: str = ""
+
+    @property
+    def nearest(self) -> Match | None:
+        """The first near miss (the report's "nearest")."""
+        return self.near_misses[0] if self.near_misses else None
 
     @property
     def final_status(self) -> Status:

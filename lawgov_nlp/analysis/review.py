@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..errors import MissingDependency, ReviewError
+from ..reading.normalize import strip_punct
 from .results import DiffReport, ReviewRecord, Status
 
 SUFFIXES = (".csv", ".xlsx", ".json")
@@ -82,7 +83,10 @@ def load_review(path: str | Path) -> Review:
 
 # -- readers: each yields (where, doc_id, ref, status text, note, heading) --------------------------------
 
-def _csv_rows(review: Review, data: bytes) -> Iterable[tuple[str, str, str, str, str, str]]:
+Row = tuple[str, str, str, str, str, str]
+
+
+def _csv_rows(review: Review, data: bytes) -> Iterable[Row]:
     text = _decode(review, data)
     rows = csv.reader(io.StringIO(text, newline=""))
     header = next(rows, None)
@@ -102,7 +106,7 @@ def _decode(review: Review, data: bytes) -> str:
     raise review.error(None, "not UTF-8 or GB18030 text; save the sheet as CSV UTF-8")
 
 
-def _xlsx_rows(review: Review, data: bytes) -> Iterable[tuple[str, str, str, str, str]]:
+def _xlsx_rows(review: Review, data: bytes) -> Iterable[Row]:
     try:
         import openpyxl  # lazily: only a workbook review needs it
     except ImportError:
@@ -131,7 +135,7 @@ def _text(v) -> str:
     return str(v)
 
 
-def _table(review: Review, header: Sequence[str], rows, where: str) -> Iterable[tuple[str, str, str, str, str]]:
+def _table(review: Review, header: Sequence[str], rows, where: str) -> Iterable[Row]:
     cols = {str(h).strip().lstrip("\ufeff"): k for k, h in enumerate(header)}
     ref_col = next((cols[c] for c in _REF_COLUMNS if c in cols), None)
     if "review_status" not in cols or ref_col is None:
@@ -165,7 +169,7 @@ def _check_untouched(review: Review, where: str, final: str, tool: str, final_zh
                           f"'{_shown(tool or final)}'): put your status in review_status and leave status as exported")
 
 
-def _json_rows(review: Review, data: bytes) -> Iterable[tuple[str, str, str, str, str]]:
+def _json_rows(review: Review, data: bytes) -> Iterable[Row]:
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -188,7 +192,7 @@ def _json_rows(review: Review, data: bytes) -> Iterable[tuple[str, str, str, str
         yield where, target, it["ref"], status, note, heading if isinstance(heading, str) else ""
 
 
-def _entries(review: Review, rows: Iterable[tuple[str, str, str, str, str, str]]) -> Iterable[ReviewEntry]:
+def _entries(review: Review, rows: Iterable[Row]) -> Iterable[ReviewEntry]:
     for where, doc_id, ref, status_text, note, heading in rows:
         if not status_text and not note:
             # an empty cell agrees with the tool; the row is kept so that its document and item are
@@ -221,8 +225,6 @@ def _key(label: str) -> str:
 
 def _hkey(heading: str) -> str:
     # a heading is compared without its punctuation (the outline writes 。 after it, gold files do not)
-    from ..reading.normalize import strip_punct
-
     return strip_punct(unicodedata.normalize("NFKC", heading))
 
 

@@ -206,10 +206,10 @@ def item_concepts(heading: str, body: str = "", terms: OutlineTerms | None = Non
         for t in terms.context:
             add(t, CONTEXT)
         # local texts rarely quote a term whole: 学法计划 for 学法用法, 大督查 for 政府督查, 拖欠企业的
-        # 款项 for 拖欠账款. The words a term is made of support the item, but only beside an anchor or
-        # a context term of the item (two parts of its terms never back each other: 记录 and 追究 are
-        # everywhere): the term's words, and the halves of a word made of two (学法 + 用法; never the
-        # 法文 straddling 执法文书, nor 据库 of 数据库)
+        # 款项 for 拖欠账款. The words a term is made of support the item like context terms, but back
+        # nothing: they count only in a passage an anchor or two other supporting terms back (记录 and
+        # 追究 are everywhere). Parts are the term's words and the halves of a word made of two
+        # (学法 + 用法; never the 法文 straddling 执法文书, nor 据库 of 数据库)
         for t in terms.terms if parts else ():
             for p in term_parts(t):
                 add(p, PART)
