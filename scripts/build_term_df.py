@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--collection", default=str(ROOT.parent.parent / "shared" / "collection" / "docs"))
+    ap.add_argument("--collection", default=str(ROOT.parent / "shared" / "collection" / "docs"))
     ap.add_argument("--corpus", default=str(ROOT / "corpus"))
     ap.add_argument("--min-df", type=int, default=20)
     ap.add_argument("--floor", type=int, default=5)

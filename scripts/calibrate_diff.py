@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 # where gold files' documents are: the corpus, and the control documents (govcn2019-0005, wikisource-0018)
 # for gold files kept elsewhere (tests/data/diff_gold_consensus)
 DOC_DIRS = [ROOT / "corpus", ROOT / "tests" / "data" / "controls"]
-MODEL_GRID = {"term_parts": [False, True], "min_idf": [0.5, 0.8]}  # reference-model knobs: the model is rebuilt for each
+MODEL_GRID = {"term_parts": [False, True], "part_wholes": [False, True], "min_idf": [0.5, 0.8]}  # reference-model knobs: the model is rebuilt for each
 SIGNAL_GRID = {"dense_z": [1.5, 2.0, 2.5]}
 SCORE_GRID = {"shared_discount": [0.5, 0.75, 1.0], "support_weight": [0.0, 0.5, 1.0, 1.5]}
 CONTROLS = {  # file in tests/data/controls (or the English fixture) → other (near 0%) | report (below 法治政府 documents)
@@ -111,7 +111,7 @@ def main() -> None:
             cfg = base.replace(**mcombo, **combo)
             scored = []
             for _g, view, pieces, dt, na in rows:
-                sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named, m.backers)
+                sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named, m.backers, (m.wholes, m.whole_item))
                 sc = item_scores(sig, view.outlook, dt, m.has_body, m.totals, cfg, na)[:2] if len(view.passages) else (np.zeros(len(m.items)),) * 2
                 scored.append((*sc, sig["mass"]))
             for ti, tp in itertools.product(iv, pv):
@@ -154,7 +154,7 @@ def main() -> None:
         al = aligners[setting_model[best]]
         m = al.model
         g, view, pieces, dt, _ = per_model[setting_model[best]][k]
-        sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named, m.backers)
+        sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named, m.backers, (m.wholes, m.whole_item))
         e = score_diff(g, al.explain(view, sig, al.decide(view, sig, dt, cfg)))
         accs.append(e.accuracy), f1s.append(e.omitted_f1), evs.append(e.evidence_hit3)
         chosen = ", ".join(f"{k_}={v}" for k_, v in settings[best].items())

@@ -1,6 +1,6 @@
 """Coverage of the outline over every document of the shared collection (595 documents), by source.
 
-    python scripts/coverage_distribution.py [--encoder e5] [--lexical-only] [--docs DIR]
+    python scripts/coverage_distribution.py [--encoder e5] [--lexical-only] [--docs DIR] [--set KEY=VALUE]
 
 The collection is government work reports, State Council and ministry documents and AI-industry
 policies: apart from two 法治政府 opinions (govcn2019-0005, -0029) none implements the 法治政府建设
@@ -26,9 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--docs", default=str(ROOT.parent.parent / "shared" / "collection"))
+    ap.add_argument("--docs", default=str(ROOT.parent / "shared" / "collection"))
     ap.add_argument("--encoder", default="e5")
     ap.add_argument("--lexical-only", action="store_true")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="a DiffConfig value other than the default, to compare")
     args = ap.parse_args()
     from lawgov_nlp.analysis.align import Aligner
     from lawgov_nlp.config import DiffConfig
@@ -37,7 +38,9 @@ def main() -> None:
     from lawgov_nlp.reading.document import load_document
     from lawgov_nlp.reading.metadata import DocMeta
 
-    cfg = DiffConfig().replace(dense_weight=0.0) if args.lexical_only else DiffConfig()
+    cfg = DiffConfig().replace(**{k: type(getattr(DiffConfig(), k))(v) if not isinstance(getattr(DiffConfig(), k), bool) else v.lower() == "true"
+                                  for k, v in (kv.split("=", 1) for kv in args.set)})
+    cfg = cfg.replace(dense_weight=0.0) if args.lexical_only else cfg
     al = Aligner(load_path(ROOT / "corpus" / "gangyao-2021-2025-outline.txt"), args.encoder, EmbeddingCache(), config=cfg)
     if args.lexical_only:  # no embeddings of the targets are needed: score with zero vectors
         from lawgov_nlp.analysis.target import TargetView

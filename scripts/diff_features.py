@@ -102,7 +102,7 @@ def main() -> None:
     for p, g in zip(paths, golds):
         view = al.view(load_path(find_target(g["target"], [ROOT / "corpus"], Path(p))))
         pieces = term_incidence(normalized_pieces(view), m.vocab)
-        sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named, m.backers)
+        sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named, m.backers, (m.wholes, m.whole_item))
         dt = document_terms(m.anchor_w, m.context_w, pieces)
         na = np.array([bool(not_applicable_reason(u.heading, view.doc.meta.to_dict())) for u in m.items])
         X, sc, done, foc = features(sig, view.outlook, dt, na, view.passage_unit, [u.heading for u in view.units],

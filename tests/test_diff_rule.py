@@ -52,6 +52,35 @@ def test_parts_of_terms_never_back_each_other():
     assert sig["mass"][0].tolist() == [0.0, 0.0, 1.5]
 
 
+def test_all_the_words_of_one_policy_term_back_it_as_the_term_would():
+    """p0 and p1 are the two words of one term of the item: together in a passage they are the term in
+    other words (尊法学法守法用法 for 学法用法); p0 with p2, the word of another term, still carries nothing."""
+    A = np.zeros((1, 3))
+    C = np.array([[0.5, 0.5, 0.5]])
+    backers = np.zeros((1, 3))
+    wholes = (np.array([[1.0, 1.0, 0.0]]), np.array([0]))
+    pieces = term_incidence(["p1 p0", "p0 p2"], ["p0", "p1", "p2"])
+    args = (A, C, np.zeros(1), np.array([False]), np.eye(1, 3, dtype=np.float32), pieces, np.eye(2, 3, dtype=np.float32),
+            np.array([[0, 1], [1, 2]]), DiffConfig(dense_weight=0.0))
+    assert signals(*args, backers=backers, wholes=wholes)["mass"][0].tolist() == [1.0, 0.0]
+    assert signals(*args, backers=backers)["mass"][0].tolist() == [0.0, 0.0]
+
+
+def test_the_reference_model_knows_which_parts_make_a_whole_term():
+    from helpers import CORPUS
+
+    from lawgov_nlp.analysis.model import ReferenceModel
+    from lawgov_nlp.indexing.encoders import get_encoder
+    from lawgov_nlp.reading.corpus import load_path
+
+    outline = load_path(CORPUS / "gangyao-2021-2025-outline.txt")
+    m = ReferenceModel.build(outline, get_encoder("use"), False)
+    item = next(i for i, u in enumerate(m.items) if u.heading == "全面加强依法行政能力建设")
+    groups = [{m.vocab[j] for j in np.nonzero(row)[0]} for row, i in zip(m.wholes, m.whole_item) if i == item]
+    assert {"学法", "用法"} in groups
+    assert not ReferenceModel.build(outline, get_encoder("use"), False, DiffConfig(part_wholes=False)).wholes.size
+
+
 def _two_items_three_passages(cfg):
     # item 0 has anchor terms t0 (idf 2.5) and t1 (2.0); item 1 has context terms c0, c1 (0.5 each)
     A = np.array([[2.5, 2.0, 0, 0], [0, 0, 0, 0]], float)

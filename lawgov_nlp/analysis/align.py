@@ -97,7 +97,7 @@ class Aligner:
         """items × passages signal matrices, and each item's distinctive mass over the document."""
         m = self.model
         pieces = term_incidence(normalized_pieces(view), m.vocab)
-        sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, self.config, m.named, m.backers)
+        sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, self.config, m.named, m.backers, (m.wholes, m.whole_item))
         return sig, document_terms(m.anchor_w, m.context_w, pieces)
 
     def decide(self, view: TargetView, sig: dict[str, np.ndarray], doc_terms: np.ndarray, config: DiffConfig | None = None) -> Decision:

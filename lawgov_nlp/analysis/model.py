@@ -20,7 +20,7 @@ from ..reading.document import Document
 from ..reading.normalize import strip_punct
 from ..reading.segment import Clause
 from .results import Unit
-from .terms import ANCHOR, CONTEXT, PART, item_concepts, outline_terms, term_df
+from .terms import ANCHOR, CONTEXT, PART, item_concepts, outline_terms, term_df, term_parts
 
 
 def reference_items(doc: Document) -> list[Clause]:
@@ -66,6 +66,8 @@ class ReferenceModel:
     context_w: np.ndarray  # items × vocab: idf weight of each context term, already scaled by context_weight
     named: np.ndarray  # items × vocab: 1 for the terms that name the item (anchors and heading words)
     backers: np.ndarray  # items × vocab: 1 for the supporting terms of which two back each other (context and heading words, not parts)
+    wholes: np.ndarray  # policy terms × vocab: 1 for the parts of a term all of which the model holds (学法 + 用法 for 学法用法)
+    whole_item: np.ndarray  # per row of ``wholes``: its item
     totals: np.ndarray  # per item: weight of all its anchors (for body-text references: the share carried)
     has_body: np.ndarray  # per item: bool
     item_vecs: np.ndarray
@@ -102,9 +104,17 @@ class ReferenceModel:
                 (A if role == ANCHOR else C)[i, col[t]] = w * (1.0 if role == ANCHOR else cfg.context_weight)
                 H[i, col[t]] = float(role not in (CONTEXT, PART))
                 B[i, col[t]] = float(role != PART and role != ANCHOR)
+        # a policy term whose words all occur in one passage (尊法学法守法用法 holds 学法 and 用法 of
+        # 学法用法) is there in other words: those parts back the passage as an anchor would
+        groups = [(i, sorted({col[p] for p in ps})) for i, (c, t) in enumerate(zip(concepts, per_item)) if t and cfg.part_wholes
+                  for ps in map(term_parts, t.terms) if len(ps) >= 2 and all(p in c for p in ps)]
+        G = np.zeros((len(groups), len(vocab)))
+        for g, (_, cols) in enumerate(groups):
+            G[g, cols] = 1.0
         expansions = [list(t.terms) + list(t.context) if t else [] for t in per_item]
         # the text an item is embedded by: its own text and its policy terms
         match_texts = [u.text + ("\n" + "；".join(e) if e else "") for u, e in zip(items, expansions)]
         vecs, _ = embed_texts(encoder, match_texts, cache)
-        return cls(reference, items, expansions, concepts, vocab, A, C, H, B, A.sum(axis=1), np.array([bool(b) for b in bodies]),
+        return cls(reference, items, expansions, concepts, vocab, A, C, H, B, G, np.array([i for i, _ in groups], dtype=np.int64),
+                   A.sum(axis=1), np.array([bool(b) for b in bodies]),
                    vecs, match_texts, cfg)

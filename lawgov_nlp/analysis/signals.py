@@ -55,10 +55,12 @@ def window_matrix(passages: np.ndarray, n_pieces: int) -> sparse.csr_matrix:
 
 def signals(anchor_w: np.ndarray, context_w: np.ndarray, totals: np.ndarray, has_body: np.ndarray, item_vecs: np.ndarray,
             piece_terms: sparse.csr_matrix, piece_vecs: np.ndarray, passages: np.ndarray, config: DiffConfig,
-            named: np.ndarray | None = None, backers: np.ndarray | None = None) -> dict[str, np.ndarray]:
+            named: np.ndarray | None = None, backers: np.ndarray | None = None,
+            wholes: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """items × passages matrices of every signal (see the module docstring); with ``named`` (items ×
     vocab, 1 for the terms that name an item), also ``named``: how many such terms the passage holds;
-    ``backers`` (items × vocab): the supporting terms two of which back each other (default: all)."""
+    ``backers`` (items × vocab): the supporting terms two of which back each other (default: all);
+    ``wholes`` (terms × vocab, and each term's item): parts that, all in one passage, back it."""
     n_items = anchor_w.shape[0]
     if len(passages) == 0:
         z = np.zeros((n_items, 0))
@@ -73,6 +75,12 @@ def signals(anchor_w: np.ndarray, context_w: np.ndarray, totals: np.ndarray, has
     backing = (context_w > 0) if backers is None else (np.asarray(backers) > 0)
     n_context = np.asarray((X @ sparse.csr_matrix(backing.astype(float)).T).todense()).T
     backed = (anchor > 0) | (n_context >= 2)
+    if wholes is not None and len(wholes[1]):
+        G, owner = wholes
+        found = np.asarray((X @ sparse.csr_matrix(G).T).todense()) >= G.sum(axis=1)[None, :]  # passages × terms
+        whole = np.zeros_like(backed)
+        np.logical_or.at(whole, owner, found.T)
+        backed |= whole
     mass = anchor + np.where(backed, context, 0.0)
     pooled = np.asarray(W @ piece_vecs)
     pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-9)
