@@ -114,6 +114,29 @@ def test_views_show_both_statuses_and_the_note_terminal_safe(report, tmp_path):
     assert "tool 工具: <span class=\"badge s-omitted\">" in page and "screen" in page
 
 
+def test_the_matrix_of_a_signed_report_says_who_signed_and_which_cells(report, tmp_path):
+    from openpyxl import load_workbook
+
+    from lawgov_nlp.views.output import render
+    from lawgov_nlp.views.tables import CoverageMatrix
+
+    form = tmp_path / "r.csv"
+    form.write_text(f"doc_id,ref,review_status,review_note\n{DOC},（五）,partial,只有热线\n", encoding="utf-8")
+    signed = apply_review(report, load_review(form), reviewer="王五", signed_on="2026-12-01")
+    m = CoverageMatrix.of(signed)
+    table = render(m, "table")
+    assert f"reviewed by 王五 on 2026-12-01: 1 item, 1 changed ({form}, sha256 {signed.review.sha256[:12]})" in table
+    assert "◐✎" in table and table.count("✎") == 2  # the one cell, and the legend
+    d = json.loads(render(m, "json"))
+    assert d["review"]["sha256"] == signed.review.sha256
+    assert [it["reviewed"] for it in d["items"] if "reviewed" in it] == [[DOC]]
+    assert d["documents"][0]["tool_coverage"] != d["documents"][0]["coverage"]
+    sheets = load_workbook(io.BytesIO(render(m, "xlsx")))
+    assert dict(sheets["review"].iter_rows(min_row=2, values_only=True))["review.reviewer"] == "王五"
+    unsigned = render(CoverageMatrix.of(report), "table")
+    assert "reviewed" not in unsigned and "✎" not in unsigned
+
+
 def test_xlsx_evidence_sheet_is_the_form(report, tmp_path):
     from openpyxl import load_workbook
 

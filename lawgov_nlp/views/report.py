@@ -37,12 +37,15 @@ REVIEW_MARK = "✎"  # beside a status a reviewer set; the tool's follows in bra
 
 def review_line(report: DiffReport) -> str:
     """``reviewed [by NAME] on DATE: N items, M changed (file, sha256 prefix)``, or '' for a report nobody signed."""
-    r = report.review
-    if r is None:
-        return ""
-    by = f" by {r.reviewer}" if r.reviewer else ""
-    on = f" on {r.signed_on}" if r.signed_on else ""
-    return f"reviewed{by}{on}: {r.reviewed} item{'' if r.reviewed == 1 else 's'}, {r.changed} changed ({r.path}, sha256 {r.sha256[:12]})"
+    return review_text(report.review.to_dict()) if report.review is not None else ""
+
+
+def review_text(r: dict) -> str:
+    """:func:`review_line` from the JSON form of the review (``ReviewRecord.to_dict()``)."""
+    by = f" by {r['reviewer']}" if r.get("reviewer") else ""
+    on = f" on {r['signed_on']}" if r.get("signed_on") else ""
+    n = r.get("reviewed", 0)
+    return f"reviewed{by}{on}: {n} item{'' if n == 1 else 's'}, {r.get('changed', 0)} changed ({r.get('path', '')}, sha256 {str(r.get('sha256', ''))[:12]})"
 
 
 def _status_cell(it) -> Text:

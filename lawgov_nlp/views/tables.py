@@ -38,8 +38,9 @@ class CoverageMatrix:
     """Reference items × documents: the status of every item in every document."""
 
     reference: dict
-    documents: list[dict]  # doc_id, title, coverage, unrelated, meta
-    items: list[dict]  # ref, statuses (one per document, in document order), scores
+    documents: list[dict]  # doc_id, title, coverage, unrelated, meta (and, when signed, tool_coverage, reviewed, changed)
+    items: list[dict]  # ref, statuses (one per document, in document order), scores, reviewed (per document: a reviewer set it)
+    review: dict | None = None  # the review that signed the report (ReviewRecord.to_dict()), None when nobody did
 
     @classmethod
     def of(cls, report) -> CoverageMatrix:
@@ -52,17 +53,22 @@ class CoverageMatrix:
                     "ref": it0["ref"],
                     "statuses": [doc["items"][i]["status"] for doc in docs],
                     "scores": [doc["items"][i]["score"] for doc in docs],
+                    "reviewed": [doc["items"][i].get("review_status") is not None for doc in docs],
                 })
-        return cls(d["reference"], [{"doc_id": x["doc_id"], "title": x["title"], "coverage": x["coverage"], "unrelated": x.get("unrelated", False),
-                                     "meta": x.get("meta", {})} for x in docs], items)
+        keep = ("doc_id", "title", "coverage", "tool_coverage", "counts", "reviewed", "changed", "unrelated", "meta", "notes")
+        return cls(d["reference"], [{k: x[k] for k in keep if k in x} for x in docs], items, d.get("review"))
 
     def to_dict(self) -> dict:
+        # the statuses are the final ones; a signed matrix says by which review, as the full report does
         return {
             "reference": self.reference,
+            "review": self.review,
             "documents": self.documents,
             "status_labels": STATUS_LABELS,
             "items": [{"item": item_label(it["ref"]), "part": it["ref"].get("part", ""), "heading": it["ref"].get("heading", ""),
-                       "statuses": dict(zip([d["doc_id"] for d in self.documents], it["statuses"]))} for it in self.items],
+                       "statuses": dict(zip([d["doc_id"] for d in self.documents], it["statuses"])),
+                       **({"reviewed": [d["doc_id"] for d, r in zip(self.documents, it["reviewed"]) if r]} if any(it["reviewed"]) else {})}
+                      for it in self.items],
         }
 
     def to_rows(self) -> tuple[list[str], list[dict]]:
@@ -80,7 +86,10 @@ class CoverageMatrix:
         return cols, rows
 
     def to_sheets(self) -> dict:
-        return {"matrix": self.to_rows(), "documents": document_rows(self.documents)}
+        sheets = {"matrix": self.to_rows(), "documents": document_rows(self.documents)}
+        if self.review:
+            sheets["review"] = (["setting", "value"], [{"setting": f"review.{k}", "value": v} for k, v in self.review.items()])
+        return sheets
 
 
 DOCUMENT_COLUMNS = ["doc_id", "title", "issuer", "region", "level", "year", "doc_type", "coverage", "tool_coverage", *STATUS_KEYS,
@@ -207,13 +216,19 @@ def _register() -> None:
         t.add_column("item", overflow="fold")
         for k, _ in enumerate(m.documents, start=1):
             t.add_column(str(k), justify="center", no_wrap=True)
+        from .report import REVIEW_MARK, review_text
+
+        if m.review:
+            out.print(Text(review_text(m.review), style="bold magenta"))
         for it in m.items:
-            t.add_row(Text(f"{item_marker(it['ref'])}{it['ref'].get('heading', '')}"[:40]), *[Text(mark.get(s, "?"), style=style.get(s, "")) for s in it["statuses"]])
+            t.add_row(Text(f"{item_marker(it['ref'])}{it['ref'].get('heading', '')}"[:40]),
+                      *[Text(mark.get(s, "?") + (REVIEW_MARK if r else ""), style=style.get(s, "")) for s, r in zip(it["statuses"], it["reviewed"])])
         t.add_row(Text("coverage", style="bold"), *[f"{d['coverage']:.0%}" for d in m.documents])
         out.print(t)
         for k, d in enumerate(m.documents, start=1):
             out.print(Text.assemble((f"{k:>3} ", "bold"), d["title"], (f"  {d['doc_id']}", "dim"), ("  looks unrelated" if d["unrelated"] else "", "yellow")))
-        out.print(Text("  ".join(f"{mark[s]} {STATUS_LABELS[s]} {s.replace('_', ' ')}" for s in STATUS_KEYS), style="dim"))
+        legend = "  ".join(f"{mark[s]} {STATUS_LABELS[s]} {s.replace('_', ' ')}" for s in STATUS_KEYS)
+        out.print(Text(legend + (f"  {REVIEW_MARK} set by the reviewer" if m.review else ""), style="dim"))
 
 
 _register()
