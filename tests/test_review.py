@@ -246,3 +246,36 @@ def test_cli_round_trip_export_edit_review(tmp_path):
     page = signed.read_text(encoding="utf-8")
     today = datetime.date.today().isoformat()
     assert f"reviewed by 法制科 张三 on {today}: 2 items, {data['review']['changed']} changed ({form}, sha256" in page and "只有一句" in page
+
+
+def test_the_reports_own_json_is_a_form_too(report, tmp_path):
+    from lawgov_nlp.views.output import render
+
+    exported = json.loads(render(report, "json"))
+    items = {it["ref"]["path"][-1]: it for it in exported["documents"][0]["items"]}
+    items["（五）"]["review_status"], items["（五）"]["review_note"] = "部分落实", "只有热线，\n没有审批改革"
+    form = tmp_path / "form.json"
+    form.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
+    signed = apply_review(report, load_review(form))
+    it = _by_marker(signed.documents[0])["（五）"]
+    assert it.final_status is Status.PARTIAL and it.review_note == "只有热线，\n没有审批改革" and signed.review.reviewed == 1
+    # a signed report's JSON signs again to the same statuses (its review_status fields are kept)
+    again = apply_review(report, load_review(_write(tmp_path / "again.json", render(signed, "json"))))
+    assert [x.final_status for x in again.documents[0].items] == [x.final_status for x in signed.documents[0].items]
+    # the status field edited instead of review_status is refused, as in the CSV
+    items["（五）"]["review_status"] = None
+    items["（五）"]["status"] = "implemented" if items["（五）"]["tool_status"] != "implemented" else "omitted"
+    form.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ReviewError, match=r"form\.json, document hebei-funing-report-2023, item 二、/（五）: the status column was changed"):
+        load_review(form)
+    # the unedited JSON of another document is refused against this one
+    items["（五）"]["status"] = items["（五）"]["tool_status"]
+    exported["documents"][0]["doc_id"] = "another-report"
+    form.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ReviewError, match="another-report"):
+        apply_review(report, load_review(form))
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -3,8 +3,8 @@
 diff-plans agrees with careful readers on about 70% of items, so the staff who sign a report off
 check every status and overrule some. Their form is the report's own export (CSV, or the
 ``evidence`` sheet of the workbook) with two columns filled in, ``review_status`` and
-``review_note``; the project's gold-label JSON (``{"target", "items": [{"ref", "status", "note"}]}``)
-is read too. :func:`load_review` reads a file into a :class:`Review`; :func:`apply_review` returns
+``review_note``, or its JSON (``-f json``) with the same two fields filled in; the project's
+gold-label JSON (``{"target", "items": [{"ref", "status", "note"}]}``) is read too. :func:`load_review` reads a file into a :class:`Review`; :func:`apply_review` returns
 a new report whose items carry the reviewer's status beside the tool's (the inputs are unchanged)
 and which records the file it was signed with (path, sha256, counts).
 
@@ -176,8 +176,11 @@ def _json_rows(review: Review, data: bytes) -> Iterable[Row]:
         raise review.error(None, "not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise ReviewError(f"{review.path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    if isinstance(doc, dict) and isinstance(doc.get("documents"), list):
+        yield from _report_json_rows(review, doc["documents"])
+        return
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
-        raise review.error(None, 'expected the gold format: {"target": DOC_ID, "items": [{"ref", "status", "note"}]}')
+        raise review.error(None, 'expected the JSON of diff-plans -f json, or the gold format: {"target": DOC_ID, "items": [{"ref", "status", "note"}]}')
     target = doc.get("target", "")
     if not isinstance(target, str):
         raise review.error(None, f"'target' must be a document id, got {json.dumps(target, ensure_ascii=False)[:60]}")
@@ -190,6 +193,27 @@ def _json_rows(review: Review, data: bytes) -> Iterable[Row]:
             raise ReviewError(f"{review.path}, {where}: 'status' and 'note' must be text")
         heading = it.get("heading", "")
         yield where, target, it["ref"], status, note, heading if isinstance(heading, str) else ""
+
+
+def _report_json_rows(review: Review, documents: list) -> Iterable[Row]:
+    """The JSON diff-plans wrote, with ``review_status`` / ``review_note`` filled in (as the CSV form)."""
+    for d in documents:
+        items = d.get("items") if isinstance(d, dict) else None
+        if not isinstance(items, list) or not isinstance(d.get("doc_id"), str):
+            raise review.error(None, "a document without doc_id or items: give the JSON diff-plans wrote")
+        for it in items:
+            ref = it.get("ref") if isinstance(it, dict) else None
+            if not isinstance(ref, dict) or not isinstance(ref.get("path"), list):
+                raise review.error(None, f"document {d['doc_id']}: an item without its ref path: give the JSON diff-plans wrote")
+            marker = "/".join(str(x) for x in ref["path"])
+            where = f"document {d['doc_id']}, item {marker}"
+            status, note = it.get("review_status") or "", it.get("review_note") or ""
+            if not isinstance(status, str) or not isinstance(note, str):
+                raise ReviewError(f"{review.path}, {where}: 'review_status' and 'review_note' must be text")
+            if not status:
+                final, tool = it.get("status"), it.get("tool_status")
+                _check_untouched(review, where, final if isinstance(final, str) else "", tool if isinstance(tool, str) else "", "")
+            yield where, d["doc_id"], marker, status, note, str(ref.get("heading") or "")
 
 
 def _entries(review: Review, rows: Iterable[Row]) -> Iterable[ReviewEntry]:

@@ -31,7 +31,7 @@ def diff_plans_cmd(
                                   "list inserted, deleted, moved and changed clauses, word by word."),
     matrix: bool = typer.Option(False, "--matrix", help="Only the items × documents status matrix (e.g. -f csv for a spreadsheet)."),
     review: Optional[Path] = typer.Option(None, "--review", help="Apply a reviewer's statuses and notes: the CSV or xlsx this command "
-                                          "exported with review_status/review_note filled in, or gold-format JSON."),
+                                          "(or JSON) exported with review_status/review_note filled in, or gold-format JSON."),
     reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Who signs the review (recorded with today's date in the signed report)."),
     _fmt: str = "table",
 ):
