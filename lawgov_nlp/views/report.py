@@ -8,6 +8,7 @@ from rich.text import Text
 from ..analysis.results import STATUSES, DiffReport, Status
 from .output import html_view, terminal_view
 from .render import clip
+from .tables import REVIEW_MARK, review_text
 
 
 def _clip(s: str, n: int) -> str:
@@ -32,20 +33,12 @@ def _passage(m, limit: int) -> Text:
     return Text("…").append_text(t) if a > 0 else t
 
 
-REVIEW_MARK = "✎"  # beside a status a reviewer set; the tool's follows in brackets when it differs
 
 
 def review_line(report: DiffReport) -> str:
     """``reviewed [by NAME] on DATE: N items, M changed (file, sha256 prefix)``, or '' for a report nobody signed."""
     return review_text(report.review.to_dict()) if report.review is not None else ""
 
-
-def review_text(r: dict) -> str:
-    """:func:`review_line` from the JSON form of the review (``ReviewRecord.to_dict()``)."""
-    by = f" by {r['reviewer']}" if r.get("reviewer") else ""
-    on = f" on {r['signed_on']}" if r.get("signed_on") else ""
-    n = r.get("reviewed", 0)
-    return f"reviewed{by}{on}: {n} item{'' if n == 1 else 's'}, {r.get('changed', 0)} changed ({r.get('path', '')}, sha256 {str(r.get('sha256', ''))[:12]})"
 
 
 def _status_cell(it) -> Text:

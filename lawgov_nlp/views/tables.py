@@ -23,6 +23,17 @@ def report_dict(report) -> dict:
     return report if isinstance(report, dict) else report.to_dict()
 
 
+REVIEW_MARK = "✎"  # beside a status a reviewer set; the tool's follows in brackets when it differs
+
+
+def review_text(r: dict) -> str:
+    """:func:`review_line` from the JSON form of the review (``ReviewRecord.to_dict()``)."""
+    by = f" by {r['reviewer']}" if r.get("reviewer") else ""
+    on = f" on {r['signed_on']}" if r.get("signed_on") else ""
+    n = r.get("reviewed", 0)
+    return f"reviewed{by}{on}: {n} item{'' if n == 1 else 's'}, {r.get('changed', 0)} changed ({r.get('path', '')}, sha256 {str(r.get('sha256', ''))[:12]})"
+
+
 def item_label(ref: dict) -> str:
     """The marker path of a reference item (``二、/（四）``), or its clause id when unnumbered."""
     return "/".join(ref.get("path") or []) or ref.get("clause_id", "")
@@ -216,8 +227,6 @@ def _register() -> None:
         t.add_column("item", overflow="fold")
         for k, _ in enumerate(m.documents, start=1):
             t.add_column(str(k), justify="center", no_wrap=True)
-        from .report import REVIEW_MARK, review_text
-
         if m.review:
             out.print(Text(review_text(m.review), style="bold magenta"))
         for it in m.items:
