@@ -175,6 +175,31 @@ def test_gold_json_is_a_review(report):
     assert by["（一）"].review_note == gold["items"][0]["note"]
 
 
+def test_a_form_of_another_document_or_run_is_refused_even_without_its_doc_id(report, tmp_path):
+    """Found by a reviewer's trial: the Funing form with its doc_id and title columns deleted (a
+    colleague tidying the sheet) signed the Changde report, Funing's note and all."""
+    from lawgov_nlp.analysis.align import diff_plans
+    from lawgov_nlp.reading.corpus import load_path
+    from lawgov_nlp.views.output import render
+
+    rows = list(csv.DictReader(io.StringIO(render(report, "csv").lstrip("\ufeff"))))
+    keep = [c for c in rows[0] if c not in ("doc_id", "title")]
+    for r in rows:
+        if r["ref"].endswith("（五）"):
+            r["review_status"], r["review_note"] = "partial", "只有12345热线"
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=keep, extrasaction="ignore")
+    w.writeheader()
+    w.writerows(rows)
+    form = tmp_path / "funing-nodocid.csv"
+    form.write_text(buf.getvalue(), encoding="utf-8")
+    assert apply_review(report, load_review(form)).review.changed == 1  # on its own document it signs
+    changde = diff_plans(load_path(OUTLINE), [load_path(CORPUS / "hunan-changde-approval-bureau-report-2021.txt")], encoder=BigramEncoder(), cache=False)
+    with pytest.raises(ReviewError, match=r"funing-nodocid\.csv, row \d+: the form was exported with \w+ for '[^']+', this run finds \w+ "
+                                          r"for hunan-changde-approval-bureau-report-2021 \(\d+ rows differ\): .*export the form again"):
+        apply_review(changde, load_review(form))
+
+
 @pytest.mark.parametrize("name, text, message", [
     ("status.csv", f"doc_id,ref,review_status\n{DOC},（五）,partial\n{DOC},（六）,done\n", r"status\.csv, row 3: unknown status 'done'"),
     ("item.csv", f"doc_id,ref,review_status\n{DOC},（九十九）,partial\n", r"item\.csv, row 2: item '（九十九）' is not an item of the reference"),
@@ -192,9 +217,13 @@ def test_gold_json_is_a_review(report):
     ("other-ref.csv", f"doc_id,ref,heading,review_status\n{DOC},一、/（三）,持续优化法治化营商环境,落实\n",
      r"other-ref\.csv, row 2: item '一、/（三）' is '总体目标' in this reference, the file says '持续优化法治化营商环境'"),
     ("status-col.csv", f"doc_id,ref,status,tool_status,review_status\n{DOC},（二十一）,partial,implemented,\n",
-     r"status-col\.csv, row 2: the status column was changed to 'partial' \(the tool said 'implemented'\): put your status in review_status"),
+     r"status-col\.csv, row 2: status says 'partial', tool_status 'implemented' and review_status is empty: put your status in "
+     r"review_status \(to go back to the tool's, write implemented there\)"),
     ("zh-col.csv", f"doc_id,ref,status,status_zh,tool_status,review_status\n{DOC},（二十一）,implemented,部分落实,implemented,\n",
-     r"zh-col\.csv, row 2: the status column was changed to '部分落实'"),
+     r"zh-col\.csv, row 2: status_zh was changed to '部分落实' \(status says 'implemented'\)"),
+    # the message quotes what was typed, not the untouched Chinese label beside it
+    ("na-col.csv", f"doc_id,ref,status,status_zh,tool_status,review_status\n{DOC},（二十一）,not_applicable,未涉及,omitted,\n",
+     r"na-col\.csv, row 2: status says 'not_applicable', tool_status 'omitted'"),
 ])
 def test_bad_review_files_are_refused_in_one_line(report, tmp_path, name, text, message):
     path = tmp_path / name
@@ -266,7 +295,7 @@ def test_the_reports_own_json_is_a_form_too(report, tmp_path):
     items["（五）"]["review_status"] = None
     items["（五）"]["status"] = "implemented" if items["（五）"]["tool_status"] != "implemented" else "omitted"
     form.write_text(json.dumps(exported, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(ReviewError, match=r"form\.json, document hebei-funing-report-2023, item 二、/（五）: the status column was changed"):
+    with pytest.raises(ReviewError, match=r"form\.json, document hebei-funing-report-2023, item 二、/（五）: status says '\w+', tool_status '\w+' and review_status is empty"):
         load_review(form)
     # the unedited JSON of another document is refused against this one
     items["（五）"]["status"] = items["（五）"]["tool_status"]

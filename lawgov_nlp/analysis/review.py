@@ -43,6 +43,7 @@ class ReviewEntry:
     where: str  # "row 7", "sheet evidence, row 7", "item #3": for messages
     heading: str = ""  # the item heading the row was exported with: a form made for another reference shows here
     blank: bool = False  # nothing filled in: the row agrees with the tool, but still names its document and item
+    tool: Status | None = None  # the tool's status the form was exported with (None: the file does not say)
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,9 @@ def load_review(path: str | Path) -> Review:
     return replace(review, entries=entries)
 
 
-# -- readers: each yields (where, doc_id, ref, status text, note, heading) --------------------------------
+# -- readers: each yields (where, doc_id, ref, status text, note, heading, tool status text) ------------
 
-Row = tuple[str, str, str, str, str, str]
+Row = tuple[str, str, str, str, str, str, str]
 
 
 def _csv_rows(review: Review, data: bytes) -> Iterable[Row]:
@@ -154,19 +155,25 @@ def _table(review: Review, header: Sequence[str], rows, where: str) -> Iterable[
         where_n = where.format(n)
         if not get(row, st):
             _check_untouched(review, where_n, get(row, final), get(row, tool), get(row, final_zh))
-        yield where_n, get(row, doc), get(row, ref_col), get(row, st), get(row, note), get(row, heading)
+        # the tool's status the form was exported with: a form from another document or run shows here
+        exported = get(row, tool) if tool is not None else ("" if get(row, st) else get(row, final))
+        yield where_n, get(row, doc), get(row, ref_col), get(row, st), get(row, note), get(row, heading), exported
     if n == 1:
         raise review.error(None, "a header and no rows: give the CSV or xlsx diff-plans exported, with review_status filled in")
 
 
 def _check_untouched(review: Review, where: str, final: str, tool: str, final_zh: str) -> None:
     """A reviewer who typed into ``status`` (or ``status_zh``) instead of ``review_status`` would
-    otherwise sign off the tool's status believing it was theirs."""
+    otherwise sign off the tool's status believing it was theirs; so would one who cleared
+    ``review_status`` in a signed export, where ``status`` is the reviewer's."""
     f, t, z = Status.parse(final) if final else None, Status.parse(tool) if tool else None, Status.parse(final_zh) if final_zh else None
-    if (final and tool and f is not t) or (final and final_zh and z is not f):
-        changed = f"'{_shown(final_zh)}'" if final_zh and z is not f else f"'{_shown(final)}'"
-        raise ReviewError(f"{review.path}, {where}: the status column was changed to {changed} (the tool said "
-                          f"'{_shown(tool or final)}'): put your status in review_status and leave status as exported")
+    if final and tool and f is not t:
+        raise ReviewError(f"{review.path}, {where}: status says '{_shown(final)}', tool_status '{_shown(tool)}' and review_status "
+                          f"is empty: put your status in review_status (to go back to the tool's, write {_shown(tool)} there) "
+                          "and leave status as exported")
+    if final and final_zh and z is not f:
+        raise ReviewError(f"{review.path}, {where}: status_zh was changed to '{_shown(final_zh)}' (status says "
+                          f"'{_shown(final)}'): put your status in review_status and leave status_zh as exported")
 
 
 def _json_rows(review: Review, data: bytes) -> Iterable[Row]:
@@ -192,7 +199,7 @@ def _json_rows(review: Review, data: bytes) -> Iterable[Row]:
         if not isinstance(status, str) or not isinstance(note, str):
             raise ReviewError(f"{review.path}, {where}: 'status' and 'note' must be text")
         heading = it.get("heading", "")
-        yield where, target, it["ref"], status, note, heading if isinstance(heading, str) else ""
+        yield where, target, it["ref"], status, note, heading if isinstance(heading, str) else "", ""
 
 
 def _report_json_rows(review: Review, documents: list) -> Iterable[Row]:
@@ -213,16 +220,18 @@ def _report_json_rows(review: Review, documents: list) -> Iterable[Row]:
             if not status:
                 final, tool = it.get("status"), it.get("tool_status")
                 _check_untouched(review, where, final if isinstance(final, str) else "", tool if isinstance(tool, str) else "", "")
-            yield where, d["doc_id"], marker, status, note, str(ref.get("heading") or "")
+            tool = it.get("tool_status") or it.get("status")
+            yield where, d["doc_id"], marker, status, note, str(ref.get("heading") or ""), tool if isinstance(tool, str) else ""
 
 
 def _entries(review: Review, rows: Iterable[Row]) -> Iterable[ReviewEntry]:
-    for where, doc_id, ref, status_text, note, heading in rows:
+    for where, doc_id, ref, status_text, note, heading, tool_text in rows:
+        tool = Status.parse(tool_text) if tool_text else None
         if not status_text and not note:
             # an empty cell agrees with the tool; the row is kept so that its document and item are
             # checked too (an unedited form for another document must not pass as a sign-off)
             if ref:
-                yield ReviewEntry(doc_id, ref, None, "", where, heading, blank=True)
+                yield ReviewEntry(doc_id, ref, None, "", where, heading, blank=True, tool=tool)
             continue
         status = None
         if status_text:
@@ -231,7 +240,7 @@ def _entries(review: Review, rows: Iterable[Row]) -> Iterable[ReviewEntry]:
                 raise ReviewError(f"{review.path}, {where}: unknown status '{_shown(status_text)}' (use one of {_ALLOWED}, or leave it empty)")
         if not ref:
             raise ReviewError(f"{review.path}, {where}: a review without the item it is about (the ref/item column is empty)")
-        yield ReviewEntry(doc_id, ref, status, note, where, heading)
+        yield ReviewEntry(doc_id, ref, status, note, where, heading, tool=tool)
 
 
 def _shown(value: str) -> str:
@@ -258,14 +267,9 @@ class ItemVerdict:
     note: str
 
 
-def resolve_review(review: Review, items: Sequence[tuple], doc_ids: Sequence[str]) -> dict[str, dict[int, ItemVerdict]]:
-    """The review as ``{doc_id: {item index: verdict}}`` for a reference whose items are
-    ``(clause_id, marker path[, heading])`` and the targets ``doc_ids``. Raises on a document or item
-    the report does not have (on every row, filled in or not), on a row whose item heading is not the
-    reference's (a form made against another reference), and on two rows of one item with different
-    statuses. A file with nothing filled in is refused: it would sign off what nobody checked.
-
-    Needs no diff, so the CLI checks a review before an hour of work, not after it."""
+def _placed(review: Review, items: Sequence[tuple], doc_ids: Sequence[str]) -> Iterable[tuple[ReviewEntry, str, int]]:
+    """Each entry with its document and item index; raises on a document, item or heading the
+    report does not have."""
     by_label: dict[str, int] = {}
     by_marker: dict[str, list[int]] = {}
     headings = [_hkey(it[2]) if len(it) > 2 and it[2] else "" for it in items]
@@ -275,8 +279,6 @@ def resolve_review(review: Review, items: Sequence[tuple], doc_ids: Sequence[str
             by_marker.setdefault(_key(path[-1]), []).append(i)
         by_label[_key(clause_id)] = i
     known = set(doc_ids)
-    out: dict[str, dict[int, ItemVerdict]] = {}
-    first_row: dict[tuple[str, int], ReviewEntry] = {}
     for e in review.entries:
         doc_id = e.doc_id
         if not doc_id:
@@ -296,6 +298,20 @@ def resolve_review(review: Review, items: Sequence[tuple], doc_ids: Sequence[str
         if e.heading and headings[i] and _hkey(e.heading) != headings[i]:
             raise review.error(e, f"item '{_shown(e.ref)}' is '{items[i][2]}' in this reference, the file says "
                                   f"'{_shown(e.heading)}' (a form exported against another reference?)")
+        yield e, doc_id, i
+
+
+def resolve_review(review: Review, items: Sequence[tuple], doc_ids: Sequence[str]) -> dict[str, dict[int, ItemVerdict]]:
+    """The review as ``{doc_id: {item index: verdict}}`` for a reference whose items are
+    ``(clause_id, marker path[, heading])`` and the targets ``doc_ids``. Raises on a document or item
+    the report does not have (on every row, filled in or not), on a row whose item heading is not the
+    reference's (a form made against another reference), and on two rows of one item with different
+    statuses. A file with nothing filled in is refused: it would sign off what nobody checked.
+
+    Needs no diff, so the CLI checks a review before an hour of work, not after it."""
+    out: dict[str, dict[int, ItemVerdict]] = {}
+    first_row: dict[tuple[str, int], ReviewEntry] = {}
+    for e, doc_id, i in _placed(review, items, doc_ids):
         if e.blank:
             continue
         seen = out.setdefault(doc_id, {}).get(i)
@@ -314,6 +330,21 @@ def resolve_review(review: Review, items: Sequence[tuple], doc_ids: Sequence[str
     return out
 
 
+def _check_exported_from(review: Review, report: DiffReport, items: Sequence[tuple], doc_ids: Sequence[str]) -> None:
+    """A form records the tool's status of every row; one that differs from this run's was exported
+    for another document (its doc_id column deleted) or by another run (other settings, encoder or
+    version): its empty rows would sign off statuses the reviewer never saw."""
+    by_doc = {d.doc_id: d for d in report.documents}
+    differ = [(e, doc_id, i) for e, doc_id, i in _placed(review, items, doc_ids)
+              if e.tool is not None and e.tool is not by_doc[doc_id].items[i].status]
+    if differ:
+        e, doc_id, i = differ[0]
+        more = f" ({len(differ)} rows differ)" if len(differ) > 1 else ""
+        raise review.error(e, f"the form was exported with {e.tool.value} for '{_shown(e.ref)}', this run finds "
+                              f"{by_doc[doc_id].items[i].status.value} for {doc_id}{more}: a form of another document or another "
+                              "run; export the form again from this run")
+
+
 def apply_review(report: DiffReport, review: Review, reviewer: str = "", signed_on: str | None = None) -> DiffReport:
     """A new report with ``review``'s statuses and notes on its items, the tool's statuses kept,
     and the file recorded, with who signed (``reviewer``) and when (``signed_on``, an ISO date;
@@ -323,7 +354,9 @@ def apply_review(report: DiffReport, review: Review, reviewer: str = "", signed_
     if not report.documents:
         raise review.error(None, "the report has no documents to review")
     items = [(it.ref.clause_id, it.ref.path, it.ref.heading) for it in report.documents[0].items]
-    verdicts = resolve_review(review, items, [d.doc_id for d in report.documents])
+    doc_ids = [d.doc_id for d in report.documents]
+    verdicts = resolve_review(review, items, doc_ids)
+    _check_exported_from(review, report, items, doc_ids)
     docs = []
     for d in report.documents:
         mine = verdicts.get(d.doc_id, {})
