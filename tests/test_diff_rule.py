@@ -110,6 +110,26 @@ def test_context_terms_count_only_together_and_statuses_follow_thresholds():
     assert dec.status[0] is Status.PARTIAL and dec.rule[0] == "outlook"
 
 
+def test_an_item_implemented_on_work_done_shows_that_work_first():
+    """Found by a reviewer: (九) of the Changde report was 落实 on its 2021 work, but the passage shown
+    was the 2022 plan, which scores higher; the status could not be checked from what was shown."""
+    cfg = DiffConfig(dense_weight=0.0, implemented_at=3.5, partial_at=0.25, related_focus=0.0, breadth_weight=0.0, support_weight=0.0)
+    A = np.array([[2.5, 2.0, 1.0]])
+    pieces = term_incidence(["t0 t1 t2", "t0 t1", "nothing"], ["t0", "t1", "t2"])
+    passages = np.array([[0, 1], [1, 2], [2, 3]])
+    sig = signals(A, np.zeros_like(A), np.zeros(1), np.array([False]), np.eye(1, 3, dtype=np.float32), pieces,
+                  np.eye(3, 3, dtype=np.float32), passages, cfg)
+    outlook = np.array([True, False, False])  # the higher-scoring passage is next year's plan
+    dec = decide(sig, np.arange(3), outlook, document_terms(A, np.zeros_like(A), pieces), np.array([False]), np.zeros(1),
+                 np.array([False]), np.ones(3, bool), cfg)
+    assert dec.status[0] is Status.IMPLEMENTED and dec.evidence[0] == [1, 0]
+    assert dec.score[0] == 5.5 and dec.score_done[0] == 4.5
+    from lawgov_nlp.analysis.explain import reason
+
+    assert reason(dec.rule[0], 5.5, 3.5, 0.25, ["t0"], 0.0, False, None, 4.5).startswith(
+        "evidence of work done 4.50 ≥ 3.5 (5.50 with the next-year plans and shortcomings)")
+
+
 def test_passing_mentions_do_not_count_in_a_document_about_other_things():
     cfg = DiffConfig()
     th = thresholds(np.array([False, False]), cfg)

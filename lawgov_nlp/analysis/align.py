@@ -127,10 +127,13 @@ class Aligner:
                 near_misses = [self._match(i, view, sig, p, dec) for p in self._near_misses(i, view, sig)]
             nearest = near_misses[0] if near_misses else None
             terms = matches[0].terms if matches else (nearest.terms if nearest else [])
-            discounted = self.config.shared_discount < 1 and best >= 0 and int(sig["evidence"][:, best].argmax()) != i
+            shown = dec.evidence[i][0] if dec.evidence[i] else best  # the reason speaks of the passage shown first
+            discounted = self.config.shared_discount < 1 and shown >= 0 and int(sig["evidence"][:, shown].argmax()) != i
             impl, part = dec.thresholds[i]
             na = not_applicable_reason(item.heading, meta)
-            why = reason(dec.rule[i], float(dec.score[i]), float(impl), float(part), terms, float(sig["dense_z"][i, best]) if best >= 0 else 0.0, discounted, na)
+            done = float(dec.score_done[i]) if dec.score_done is not None and self.config.cap_report_outlook and view.outlook.any() else None
+            why = reason(dec.rule[i], float(dec.score[i]), float(impl), float(part), terms, float(sig["dense_z"][i, shown]) if shown >= 0 else 0.0,
+                         discounted, na, done)
             if na and status is not Status.NOT_APPLICABLE:
                 why = f"{why}; note: {na}, but the document does address it"
             results.append(ItemResult(item, status, float(dec.score[i]), matches, why, m.expansions[i], near_misses))

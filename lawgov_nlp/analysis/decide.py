@@ -44,6 +44,7 @@ class Decision:
     additions: list[int] = field(default_factory=list)  # unit indices
     focus: float = 0.0  # share of passages that carry some item
     thresholds: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # per item: (implemented_at, partial_at)
+    score_done: np.ndarray | None = None  # per item: its score from work-done passages only (outlook sections left out)
 
 
 def thresholds(has_body: np.ndarray, config: DiffConfig) -> np.ndarray:
@@ -138,7 +139,13 @@ def decide(sig: dict[str, np.ndarray], passage_unit: np.ndarray, outlook: np.nda
         if s in (Status.IMPLEMENTED, Status.PARTIAL):
             floor = max(th[i, 1], config.match_share * float(eff[i].max()))
             seen: set[int] = set()
-            for p in np.argsort(-eff[i], kind="stable"):
+            order = np.argsort(-eff[i], kind="stable")
+            if rules[i] == RULE_STRONG and config.cap_report_outlook and outlook.any():
+                # implemented on work done: the work-done passage that decided it comes first, not a
+                # next-year plan that happens to score higher (a reviewer checks what is shown)
+                done_first = int(np.argmax(np.where(outlook, -np.inf, eff[i])))
+                order = np.concatenate([[done_first], order[order != done_first]])
+            for p in order:
                 # the best passage is always shown; further ones only when they carry the item too
                 if eff[i, p] <= 0 or (picked and eff[i, p] < floor) or len(picked) >= config.max_matches:
                     break
@@ -155,4 +162,4 @@ def decide(sig: dict[str, np.ndarray], passage_unit: np.ndarray, outlook: np.nda
     np.logical_or.at(touched, passage_unit, (named > 0).any(axis=0) | (sig["dense_z"] >= config.dense_z).any(axis=0) | carrying.any(axis=0))
     cited = {int(passage_unit[p]) for ps in evidence for p in ps}
     additions = [u for u in range(n_units) if addable[u] and not touched[u] and u not in cited]
-    return Decision(statuses, np.round(score, 4), rules, best, evidence, additions, round(focus, 4), th)
+    return Decision(statuses, np.round(score, 4), rules, best, evidence, additions, round(focus, 4), th, np.round(score_done, 4))

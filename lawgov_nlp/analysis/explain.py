@@ -72,11 +72,15 @@ def build_match(ref: Unit, expansions: Sequence[str], terms_found: list[str], un
                  ordered[:12], merge_spans(rs), merge_spans(ts), list(evidence), list(terms_found))
 
 
-def reason(rule: str, score: float, impl: float, part: float, terms: list[str], dense_z: float, discounted: bool, na: str | None = None) -> str:
-    """Why the status: which threshold the evidence met, on which terms."""
+def reason(rule: str, score: float, impl: float, part: float, terms: list[str], dense_z: float, discounted: bool, na: str | None = None,
+           score_done: float | None = None) -> str:
+    """Why the status: which threshold the evidence met, on which terms (``score_done``: the score
+    without a report's shortcomings and next-year sections, the one an implemented status rests on)."""
     found = f"distinctive terms {'、'.join(terms[:6])}" if terms else "no distinctive term of the item"
     dense = f"; dense {dense_z:+.1f} sd above the document's typical pair" if dense_z >= 1 else ""
     shared = "; the best passage carries another item better (evidence discounted)" if discounted else ""
+    if rule == RULE_STRONG and score_done is not None and score_done < score - 1e-6:
+        return f"evidence of work done {score_done:.2f} ≥ {impl:g} ({score:.2f} with the next-year plans and shortcomings): {found}{dense}{shared}"
     if rule == RULE_STRONG:
         return f"evidence {score:.2f} ≥ {impl:g}: {found}{dense}{shared}"
     if rule == RULE_OUTLOOK:
