@@ -120,7 +120,9 @@ def test_compare_matrix_cell_and_exports(web_server):
     funing = http_get(web_server, "/compare/cell", {**job, "d": "hebei-funing-report-2023", "item": 21, "partial": "1"})
     assert funing.status == 200 and "<mark>" in funing.text and "<html" not in funing.text
     # exports of the view: filtered documents only
-    csv_rows = list(csv.DictReader(io.StringIO(http_get(web_server, "/compare/export", {**job, "fmt": "csv", "q": "河北"}).text)))
+    exported = http_get(web_server, "/compare/export", {**job, "fmt": "csv", "q": "河北"}).text
+    assert exported.startswith("\ufeff")  # as -o writes it: Excel reads a CSV without a BOM in the locale's code page
+    csv_rows = list(csv.DictReader(io.StringIO(exported.removeprefix("\ufeff"))))
     assert {row["doc_id"] for row in csv_rows} == {"hebei-funing-report-2023", "hebei-handan-district-plan-2021-2025"}
     data = http_get(web_server, "/compare/export", {**job, "fmt": "json"}).json()
     assert len(data["documents"]) >= 5
@@ -209,7 +211,9 @@ def test_policy_views_and_exports(web_server):
     assert r.status == 200 and "法治政府建设实施纲要" in r.text
     hostile = http_get(web_server, "/policy", {"tool": "commitments", "doc": "hostile"}).text
     assert "<script>window" not in hostile
-    rows = list(csv.DictReader(io.StringIO(http_get(web_server, "/policy/export", {"tool": "commitments", "all": "1", "fmt": "csv"}).text)))
+    exported = http_get(web_server, "/policy/export", {"tool": "commitments", "all": "1", "fmt": "csv"}).text
+    assert exported.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(exported.removeprefix("\ufeff"))))
     assert rows and {"hebei-handan-district-plan-2021-2025"} <= {row["doc_id"] for row in rows}
     assert http_get(web_server, "/policy", {"tool": "trace", "plan": "hebei-handan-district-plan-2021-2025"}).status == 400
     assert http_get(web_server, "/policy", {"tool": "magic"}).status == 400

@@ -262,6 +262,15 @@ def show_table(obj, out, **options) -> None:
         view(obj, out, **options)
 
 
+def render_file(obj, fmt: str, **options) -> str | bytes:
+    """:func:`render` for a file (``-o``, a download): a CSV starts with a BOM, as Excel needs to read
+    it as UTF-8 rather than the locale's code page."""
+    data = render(obj, fmt, **options)
+    if fmt == "csv" and isinstance(data, str) and not data.startswith("\ufeff"):
+        data = "\ufeff" + data
+    return data
+
+
 def emit(obj, fmt: str = "table", output: Path | None = None, *, inputs: Sequence[Path] = (), force: bool = False,
          stderr_note: bool = True, **options) -> None:
     """Write a result: to the terminal (or stdout) when ``output`` is None, else atomically to a file."""
@@ -274,10 +283,7 @@ def emit(obj, fmt: str = "table", output: Path | None = None, *, inputs: Sequenc
             write_text(render(obj, fmt, **options))  # type: ignore[arg-type]
         return
     path = check_output_path(output, inputs, force)
-    data = render(obj, fmt, **options)
-    if fmt == "csv" and isinstance(data, str) and not data.startswith("\ufeff"):
-        data = "\ufeff" + data  # a CSV file opened in Excel is read as the locale's code page without a BOM
-    write_file_atomic(path, data)
+    write_file_atomic(path, render_file(obj, fmt, **options))
     if stderr_note:
         console(stderr=True).print(f"wrote {path}", markup=False)
 

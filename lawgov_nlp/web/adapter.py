@@ -506,9 +506,10 @@ def report_subset(report, doc_ids: set[str]):
 
 
 def render_export(obj, fmt: str) -> str | bytes:
-    from ..views.output import render
+    """A download: the bytes ``-o FILE`` would write (a CSV with its BOM, for Excel)."""
+    from ..views.output import render_file
 
-    return render(obj, fmt)
+    return render_file(obj, fmt)
 
 
 # -- policy views (commitments, indicators, citations, tracing) -------------------------------------
