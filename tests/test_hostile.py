@@ -163,6 +163,24 @@ def test_malformed_gold_files(home, item, needle):
     one_line_error(run_cli(["eval-diff", g, "--corpus", CORPUS]), "gold.json", needle)
 
 
+def test_gold_files_as_people_write_them(home):
+    """Found by a reviewer's trial: refs in the export's path form (一、/（一）) were refused without
+    naming the file, and a CSV (or a JSON saved with a BOM) gave a raw decoder message."""
+    from lawgov_nlp.evaluation.diff import load_gold
+
+    g = home / "gold.json"
+    g.write_text("\ufeff" + json.dumps({"target": "t", "items": [{"ref": "一、/（一）", "status": "implemented"}]}, ensure_ascii=False), encoding="utf-8")
+    assert load_gold(g)["items"][0]["ref"] == "（一）"
+    g.write_text(json.dumps({"target": "t", "items": [{"ref": "（一）", "status": "partial"}, {"ref": "一、/（一）", "status": "omitted"}]},
+                            ensure_ascii=False), encoding="utf-8")
+    one_line_error(run_cli(["eval-diff", g, "--corpus", CORPUS]), "gold.json", "item #2 (（一）) is labelled twice")
+    form = home / "review.csv"
+    form.write_text("\ufeffdoc_id,ref,review_status\nt,（一）,partial\n", encoding="utf-8")
+    one_line_error(run_cli(["eval-diff", form, "--corpus", CORPUS]), "review.csv", "eval-diff reads gold-label JSON")
+    g.write_text("{not json", encoding="utf-8")
+    one_line_error(run_cli(["eval-diff", g, "--corpus", CORPUS]), "gold.json", "line 1: not valid JSON")
+
+
 def _tampered(home, corpus_index, edit):
     bad = home / "bad"
     shutil.copytree(corpus_index, bad)

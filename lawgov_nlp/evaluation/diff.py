@@ -34,13 +34,22 @@ class DiffEval:
 
 def load_gold(path: str | Path) -> dict:
     p = Path(path)
+    if p.suffix.lower() in (".csv", ".xlsx"):
+        raise InputError(f"{p}: eval-diff reads gold-label JSON ({{\"target\", \"items\": [{{\"ref\", \"status\"}}]}}); "
+                         "a filled-in review form is applied with diff-plans --review")
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = json.loads(p.read_text(encoding="utf-8-sig"))
         data["items"], data["target"]
     except FileNotFoundError:
         raise InputError(f"{p}: no such file") from None
-    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p}: not a diff-plans gold file ({exc})") from exc
+    except IsADirectoryError:
+        raise InputError(f"{p}: is a directory, expected a gold-label JSON file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{p}: not UTF-8 text, expected a gold-label JSON file") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{p}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except (KeyError, TypeError):
+        raise InputError(f"{p}: not a diff-plans gold file (it needs 'target' and 'items')") from None
     if not data["items"]:
         raise InputError(f"{p}: gold file has no items")
     if not isinstance(data["items"], list):
@@ -48,12 +57,19 @@ def load_gold(path: str | Path) -> dict:
     for key in ("target", "reference"):
         if key in data and not isinstance(data[key], str):
             raise InputError(f"{p}: '{key}' must be a document id (a string), got {type(data[key]).__name__}")
+    seen: dict[str, int] = {}
     for k, it in enumerate(data["items"], start=1):
         if not isinstance(it, dict) or not isinstance(it.get("ref"), str) or it.get("status") not in _VALUES:
             raise InputError(f"{p}: item #{k} needs 'ref' and a status of {', '.join(_VALUES)}")
+        # the export's path form (二、/（一）) names the item by its marker, as diff-plans --review reads it
+        it["ref"] = "".join(it["ref"].split("/")[-1].split())
+        if it["ref"] in seen:
+            raise InputError(f"{p}: item #{k} ({it['ref']}) is labelled twice (also item #{seen[it['ref']]})")
+        seen[it["ref"]] = k
         ev = it.get("evidence", [])
         if not isinstance(ev, list) or not all(isinstance(e, dict) and isinstance(e.get("contains"), str) and e["contains"] for e in ev):
             raise InputError(f"{p}: item #{k} ({it['ref']}): 'evidence' must be a list of objects with a non-empty 'contains' string")
+    data["_path"] = str(p)  # for messages about its items
     return data
 
 
@@ -63,7 +79,7 @@ def score_statuses(gold: dict, predicted: dict[str, str]) -> tuple[float, float,
     correct = tp = fp = fn = 0
     for g in gold["items"]:
         if g["ref"] not in predicted:
-            raise InputError(f"gold item {g['ref']} is not an item of the reference")
+            raise InputError(f"{gold.get('_path', 'gold')}: item {g['ref']} is not an item of the reference")
         pred, want = str(predicted[g["ref"]]), g["status"]
         confusion[want][pred] += 1
         correct += pred == want
