@@ -114,6 +114,21 @@ def test_views_show_both_statuses_and_the_note_terminal_safe(report, tmp_path):
     assert "tool 工具: <span class=\"badge s-omitted\">" in page and "screen" in page
 
 
+def test_a_signed_csv_names_its_signer_and_a_windows_line_break_is_a_line_break(report, tmp_path):
+    from lawgov_nlp.views.output import render
+
+    form = tmp_path / "r.csv"
+    form.write_bytes(f"doc_id,ref,review_status,review_note\r\n{DOC},（五）,partial,\"第一行\r\n第二行\"\r\n".encode())
+    signed = apply_review(report, load_review(form), reviewer="王五", signed_on="2026-12-01")
+    assert _by_marker(signed.documents[0])["（五）"].review_note == "第一行\n第二行"
+    rows = list(csv.DictReader(io.StringIO(render(signed, "csv").lstrip("\ufeff"))))
+    assert {(r["signed_by"], r["signed_on"], r["review_sha256"]) for r in rows} == {("王五", "2026-12-01", signed.review.sha256)}
+    assert "signed_by" not in render(report, "csv").splitlines()[0]  # an unsigned report has no such columns
+    again = tmp_path / "signed.csv"
+    again.write_text(render(signed, "csv"), encoding="utf-8")
+    assert apply_review(report, load_review(again)).review.changed == 1  # and the signed CSV still reads as a form
+
+
 def test_the_matrix_of_a_signed_report_says_who_signed_and_which_cells(report, tmp_path):
     from openpyxl import load_workbook
 
@@ -263,6 +278,7 @@ def test_cli_round_trip_export_edit_review(tmp_path):
     form.write_bytes(_fill(exported, {"（五）": ("部分落实", "只有一句"), "（二十三）": ("partial", "")}).encode("gb18030"))
     r = run_cli(["diff-plans", OUTLINE, FUNING, "-e", "use", "--review", form, "-f", "json"])
     assert r.exit_code == 0, r.output
+    assert "warning: no --reviewer NAME" in r.stderr  # signed, but by nobody: said, not refused
     data = json.loads(r.stdout)
     assert data["review"]["sha256"] == hashlib.sha256(form.read_bytes()).hexdigest() and data["review"]["reviewed"] == 2
     items = {it["ref"]["path"][-1]: it for it in data["documents"][0]["items"]}

@@ -247,7 +247,11 @@ class DiffReport:
                     "shared": "、".join(it.matches[0].shared) if it.matches else "",
                     "evidence": it.matches[0].passage if it.matches else "", "reason": it.reason,
                 })
-        return self.CSV_COLUMNS, rows
+        if self.review is None:
+            return self.CSV_COLUMNS, rows
+        # a signed CSV says on every row who signed it, when, and with which file (the form reader ignores these)
+        signed = {"signed_by": self.review.reviewer, "signed_on": self.review.signed_on, "review_sha256": self.review.sha256}
+        return [*self.CSV_COLUMNS, *signed], [{**r, **signed} for r in rows]
 
     def to_frame(self):
         """One row per (document, reference item): status, score, best match."""

@@ -226,6 +226,7 @@ def _report_json_rows(review: Review, documents: list) -> Iterable[Row]:
 
 def _entries(review: Review, rows: Iterable[Row]) -> Iterable[ReviewEntry]:
     for where, doc_id, ref, status_text, note, heading, tool_text in rows:
+        note = note.replace("\r\n", "\n").replace("\r", "\n")  # a line break typed in Excel on Windows is CR LF
         tool = Status.parse(tool_text) if tool_text else None
         if not status_text and not note:
             # an empty cell agrees with the tool; the row is kept so that its document and item are

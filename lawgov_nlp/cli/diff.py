@@ -8,7 +8,7 @@ import typer
 
 from ..errors import InputError
 from ..views.output import output_options
-from .app import app, embedding_cache, handle_errors, index_dir, index_inputs
+from .app import app, embedding_cache, handle_errors, index_dir, index_inputs, warn
 
 
 def _diff_inputs(kw) -> list[Path]:
@@ -61,6 +61,8 @@ def diff_plans_cmd(
 
         # and a review of items or documents this diff does not have, before it is embedded
         resolve_review(signed, [(c.id, c.path, c.heading) for c in reference_items(ref_doc)], [d.doc_id for d in docs])
+        if not (reviewer or "").strip():
+            warn("no --reviewer NAME: the signed report will not say who signed it")
     enc = encoder or (idx.encoder if idx is not None else DEFAULT_DIFF_ENCODER)
     report = diff_plans(ref_doc, docs, encoder=enc, cache=embedding_cache(), index=idx)
     if signed is not None:
