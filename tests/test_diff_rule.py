@@ -104,6 +104,9 @@ def test_context_terms_count_only_together_and_statuses_follow_thresholds():
     assert dec.status[0] is Status.IMPLEMENTED and dec.evidence[0] == [0]
     assert dec.status[1] is Status.PARTIAL and dec.evidence[1] == [2]
     assert dec.additions == [3]  # only the passage naming no item is a local addition
+    dec = decide(sig, np.arange(4), np.array([False, False, False, True]), dt, np.array([False, False]), np.array([4.5, 0.0]),
+                 np.array([False, False]), np.ones(4, bool), cfg)
+    assert dec.additions == []  # unless it is a report's shortcoming or next year's plan (a reviewer's trial: 机构队伍待加强)
     # the outlook rule: evidence only in next-year plans earns at most partial
     dec = decide(sig, np.arange(4), np.array([True, False, False, False]), dt, np.array([False, False]), np.array([4.5, 0.0]),
                  np.array([False, False]), np.ones(4, bool), cfg.replace(related_focus=0.0))

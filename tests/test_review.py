@@ -13,6 +13,7 @@ import datetime
 import hashlib
 import io
 import json
+import re
 
 import pytest
 from helpers import CORPUS, DATA, BigramEncoder, run_cli
@@ -112,6 +113,8 @@ def test_views_show_both_statuses_and_the_note_terminal_safe(report, tmp_path):
     page = render(signed, "html")
     assert f"on 2026-12-01: 1 item, 1 changed ({form}, sha256" in page and "李四" in page and signed.review.sha256 in page  # the whole hash, visibly
     assert "tool 工具: <span class=\"badge s-omitted\">" in page and "screen" in page
+    # the changed items listed under the document's summary, each a link to its row
+    assert re.search(r'changed by the reviewer 审核改动: <a href="#d0-i(\d+)">（五）深入推进“放管服”改革</a> <span class="badge s-omitted">', page)
 
 
 def test_a_signed_csv_names_its_signer_and_a_windows_line_break_is_a_line_break(report, tmp_path):

@@ -19,7 +19,7 @@ thresholds rather than re-implementing it. The rule, as a reviewer would state i
    as unrelated.
 6. A clause is a local addition only when no passage of it names any item (one of its terms or a
    word of its heading: 放管服, 调解) or stands out on the dense signal, and no item cites it:
-   statuses and additions cannot disagree.
+   statuses and additions cannot disagree. A report's shortcomings and next-year sections add nothing.
 """
 from __future__ import annotations
 
@@ -161,5 +161,8 @@ def decide(sig: dict[str, np.ndarray], passage_unit: np.ndarray, outlook: np.nda
     named = sig.get("named", sig["anchor"])
     np.logical_or.at(touched, passage_unit, (named > 0).any(axis=0) | (sig["dense_z"] >= config.dense_z).any(axis=0) | carrying.any(axis=0))
     cited = {int(passage_unit[p]) for ps in evidence for p in ps}
-    additions = [u for u in range(n_units) if addable[u] and not touched[u] and u not in cited]
+    # a report's shortcomings and next-year sections are not something the document adds to the plan
+    in_outlook = np.zeros(n_units, dtype=bool)
+    in_outlook[passage_unit[outlook]] = True
+    additions = [u for u in range(n_units) if addable[u] and not touched[u] and u not in cited and not in_outlook[u]]
     return Decision(statuses, np.round(score, 4), rules, best, evidence, additions, round(focus, 4), th, np.round(score_done, 4))

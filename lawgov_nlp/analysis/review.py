@@ -326,7 +326,8 @@ def resolve_review(review: Review, items: Sequence[tuple], doc_ids: Sequence[str
         notes = seen.note if not e.note or e.note == seen.note else "; ".join(x for x in (seen.note, e.note) if x)
         out[doc_id][i] = ItemVerdict(seen.status or e.status, notes)
     if not out:
-        raise review.error(None, "nothing is filled in (no review_status or review_note); to sign off the tool's statuses "
+        where = " of the evidence sheet (the only one read)" if review.path.lower().endswith(".xlsx") else ""
+        raise review.error(None, f"nothing is filled in (no review_status or review_note{where}); to sign off the tool's statuses "
                                  "as they are, write a note (e.g. 已核) in review_note of any row")
     return out
 
