@@ -169,6 +169,7 @@ class DiffConfig(_Config):
     max_matches: int = 4
     max_near_misses: int = 3  # an item with no match shows this many nearest passages, for a reviewer to check the omission
     addition_min_chars: int = 30
+    addition_touched_share: float = 0.34  # a clause is a local addition when at most a third of its passages touch any item
     long_clause_chars: int = 1500  # a clause longer than this makes the report warn about segmentation
     related_focus: float = 0.25  # below this share of passages carrying any item, a document is mostly about other things…
     unrelated_coverage: float = 0.10  # …and with coverage at most this it looks unrelated

@@ -190,3 +190,23 @@ def test_second_reader_gold_files_are_complete_and_their_evidence_is_verbatim():
             assert it["status"] in {"implemented", "partial", "omitted", "not_applicable"}
             assert all(e["contains"] in text for e in it["evidence"]), (f.name, it["ref"])
             assert bool(it["evidence"]) == (it["status"] in ("implemented", "partial")), (f.name, it["ref"])
+
+
+def test_a_clause_is_an_addition_when_at_most_a_third_of_it_touches_an_item_and_none_an_omitted_one():
+    """Clause 0 has three passages, one naming item 0 (found elsewhere); clause 1 has two passages,
+    one naming item 0; clause 2 has three passages, one naming item 1, which is omitted."""
+    cfg = DiffConfig(implemented_at=3.5, partial_at=0.25, related_focus=0.0, breadth_weight=0.0, support_weight=0.0)
+    n_pass = 9  # passages 0-2: clause 0; 3-4: clause 1; 5-7: clause 2; 8: clause 3, which carries item 0
+    ev = np.zeros((2, n_pass))
+    ev[0, 8] = 5.0
+    named = np.zeros((2, n_pass))
+    named[0, [0, 3]] = 1
+    named[1, 5] = 1
+    sig = {"evidence": ev, "mass": ev.copy(), "anchor": ev.copy(), "named": named, "dense_z": np.zeros((2, n_pass))}
+    unit = np.array([0, 0, 0, 1, 1, 2, 2, 2, 3])
+    dec = decide(sig, unit, np.zeros(n_pass, bool), (np.array([5.0, 0.0]), np.array([1.0, 0.0])), np.array([False, False]),
+                 np.zeros(2), np.array([False, False]), np.ones(4, bool), cfg)
+    assert dec.status[0] is Status.IMPLEMENTED and dec.status[1] is Status.OMITTED
+    assert dec.additions == [0]
+    assert decide(sig, unit, np.zeros(n_pass, bool), (np.array([5.0, 0.0]), np.array([1.0, 0.0])), np.array([False, False]), np.zeros(2),
+                  np.array([False, False]), np.ones(4, bool), cfg.replace(addition_touched_share=0.0)).additions == []

@@ -103,7 +103,10 @@ class Aligner:
     def decide(self, view: TargetView, sig: dict[str, np.ndarray], doc_terms: np.ndarray, config: DiffConfig | None = None) -> Decision:
         meta = view.doc.meta.to_dict()
         na = np.array([bool(not_applicable_reason(u.heading, meta)) for u in self.items])
-        addable = np.array([u.kind in ("body", "table_row", "paragraph") and len(u.text.strip()) >= self.config.addition_min_chars
+        # text after the last numbered clause is a signature and date, or (a work report's unnumbered
+        # closing sections: 教育, 医疗, 外交) substance: the latter is longer
+        n = self.config.addition_min_chars
+        addable = np.array([len(u.text.strip()) >= (n if u.kind in ("body", "table_row", "paragraph") else 3 * n if u.kind == "postamble" else 10**9)
                             for u in view.units], dtype=bool)
         return decide(sig, view.passage_unit, view.outlook, doc_terms, self.model.has_body, self.model.totals, na, addable, config or self.config)
 

@@ -155,14 +155,21 @@ def decide(sig: dict[str, np.ndarray], passage_unit: np.ndarray, outlook: np.nda
                     picked.append(int(p))
         evidence.append(picked)
     carrying = ev >= th[:, 1:2]
-    # additions: clauses no item cites and none of whose passages carries any item's distinctive term
+    # additions: clauses no item cites, few of whose passages touch any item (name one of its terms or
+    # heading words, carry it, or stand out on the dense signal), and none of which names or carries
+    # an item said to be omitted: statuses and additions cannot disagree
     n_units = len(addable)
-    touched = np.zeros(n_units, dtype=bool)
     named = sig.get("named", sig["anchor"])
-    np.logical_or.at(touched, passage_unit, (named > 0).any(axis=0) | (sig["dense_z"] >= config.dense_z).any(axis=0) | carrying.any(axis=0))
+    touched_p = (named > 0).any(axis=0) | (sig["dense_z"] >= config.dense_z).any(axis=0) | carrying.any(axis=0)
+    omitted = np.array([st is Status.OMITTED for st in statuses])
+    conflict_p = (((named > 0) | carrying) & omitted[:, None]).any(axis=0) if n_items else np.zeros(n_pass, dtype=bool)
+    n_p = np.bincount(passage_unit, minlength=n_units)
+    touched_share = np.bincount(passage_unit, weights=touched_p.astype(float), minlength=n_units) / np.maximum(n_p, 1)
+    conflict = np.bincount(passage_unit, weights=conflict_p.astype(float), minlength=n_units) > 0
     cited = {int(passage_unit[p]) for ps in evidence for p in ps}
     # a report's shortcomings and next-year sections are not something the document adds to the plan
     in_outlook = np.zeros(n_units, dtype=bool)
     in_outlook[passage_unit[outlook]] = True
-    additions = [u for u in range(n_units) if addable[u] and not touched[u] and u not in cited and not in_outlook[u]]
+    additions = [u for u in range(n_units) if addable[u] and n_p[u] and touched_share[u] <= config.addition_touched_share
+                 and not conflict[u] and u not in cited and not in_outlook[u]]
     return Decision(statuses, np.round(score, 4), rules, best, evidence, additions, round(focus, 4), th, np.round(score_done, 4))

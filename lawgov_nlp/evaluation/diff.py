@@ -30,6 +30,9 @@ class DiffEval:
     evidence_items: int
     confusion: dict[str, dict[str, int]]
     reference: str = "gangyao-2021-2025-outline"
+    additions_gold: int = 0  # local additions the gold lists (not exhaustive: a recall, not a precision)
+    additions_found: int = 0  # of those, how many the tool lists among its additions
+    additions_tool: int = 0  # how many additions the tool lists
 
 
 def load_gold(path: str | Path) -> dict:
@@ -107,9 +110,13 @@ def score_diff(gold: dict, alignment: DocAlignment) -> DiffEval:
             hits1 += any(n in t for t in ranked[:1] for n in needles)
             hits3 += any(n in t for t in ranked[:3] for n in needles)
     n = len(gold["items"])
+    # a gold addition is found when one of the tool's additions holds its phrase
+    added = [normalize(a.text) for a in alignment.additions]
+    wanted = [normalize(a["contains"]) for a in gold.get("additions", []) if isinstance(a, dict) and a.get("contains")]
+    found = sum(any(w in t for t in added) for w in wanted)
     return DiffEval(gold["target"], n, round(acc, 4), round(p, 4), round(r, 4), round(f1, 4),
                     round(hits1 / ev_items, 4) if ev_items else 0.0, round(hits3 / ev_items, 4) if ev_items else 0.0, ev_items, confusion,
-                    gold.get("reference", "gangyao-2021-2025-outline"))
+                    gold.get("reference", "gangyao-2021-2025-outline"), len(wanted), found, len(added))
 
 
 @dataclass
@@ -117,7 +124,8 @@ class DiffEvaluation:
     rows: list[DiffEval]
     reference: dict | None = None  # encoder, config and data versions the figures were produced with
 
-    COLUMNS = ["reference", "target", "items", "accuracy", "omitted_precision", "omitted_recall", "omitted_f1", "evidence_hit1", "evidence_hit3", "evidence_items"]
+    COLUMNS = ["reference", "target", "items", "accuracy", "omitted_precision", "omitted_recall", "omitted_f1", "evidence_hit1", "evidence_hit3", "evidence_items",
+               "additions_gold", "additions_found", "additions_tool"]
 
     def to_dict(self) -> dict:
         return {"rows": [asdict(r) for r in self.rows], "reference": self.reference}
