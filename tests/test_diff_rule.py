@@ -210,3 +210,16 @@ def test_a_clause_is_an_addition_when_at_most_a_third_of_it_touches_an_item_and_
     assert dec.additions == [0]
     assert decide(sig, unit, np.zeros(n_pass, bool), (np.array([5.0, 0.0]), np.array([1.0, 0.0])), np.array([False, False]), np.zeros(2),
                   np.array([False, False]), np.ones(4, bool), cfg.replace(addition_touched_share=0.0)).additions == []
+
+
+def test_sections_on_carrying_out_the_document_itself_are_not_content():
+    from lawgov_nlp.analysis.results import Unit
+    from lawgov_nlp.analysis.target import procedure_unit
+
+    def unit(path_label, heading):
+        return Unit(clause_id="x", path=["三、", "（一）"], path_label=path_label, heading=heading, text="……", kind="body")
+
+    assert procedure_unit(unit("三、具体方法步骤 › （一）制定方案阶段(2020年3月1日—3月20日)", "制定方案阶段(2020年3月1日—3月20日)"))
+    assert procedure_unit(unit("四、保障措施 › （二）强化督促检查", "强化督促检查"))
+    assert not procedure_unit(unit("二、重点工作任务 › （二）进一步深化放管服改革", "进一步深化放管服改革"))
+    assert not procedure_unit(unit("一、指导思想 › （一）立足新发展阶段推进法治政府建设", "立足新发展阶段推进法治政府建设"))

@@ -31,7 +31,7 @@ from .explain import build_match, reason, shared_phrases, terms_in
 from .model import ReferenceModel, reference_items
 from .results import STATUSES, DiffReport, DocAlignment, ItemResult, Match, Status, Unit
 from .signals import document_terms, signals, term_incidence
-from .target import TargetView, normalized_pieces, target_units
+from .target import REPORT_TYPES, TargetView, normalized_pieces, procedure_unit, target_units
 from .terms import data_versions, not_applicable_reason
 
 __all__ = [
@@ -103,10 +103,12 @@ class Aligner:
     def decide(self, view: TargetView, sig: dict[str, np.ndarray], doc_terms: np.ndarray, config: DiffConfig | None = None) -> Decision:
         meta = view.doc.meta.to_dict()
         na = np.array([bool(not_applicable_reason(u.heading, meta)) for u in self.items])
-        # text after the last numbered clause is a signature and date, or (a work report's unnumbered
-        # closing sections: 教育, 医疗, 外交) substance: the latter is longer
+        # text after the last numbered clause is a signature and date, a plan's call to carry it out,
+        # or (a work report's unnumbered closing sections: 教育, 医疗, 外交) substance, which is longer
         n = self.config.addition_min_chars
-        addable = np.array([len(u.text.strip()) >= (n if u.kind in ("body", "table_row", "paragraph") else 3 * n if u.kind == "postamble" else 10**9)
+        closing = 3 * n if meta.get("doc_type") in REPORT_TYPES else 10**9
+        addable = np.array([not procedure_unit(u) and len(u.text.strip()) >= (n if u.kind in ("body", "table_row", "paragraph") else
+                                                                               closing if u.kind == "postamble" else 10**9)
                             for u in view.units], dtype=bool)
         return decide(sig, view.passage_unit, view.outlook, doc_terms, self.model.has_body, self.model.totals, na, addable, config or self.config)
 

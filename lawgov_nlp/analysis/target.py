@@ -28,6 +28,17 @@ from .results import Unit
 _OUTLOOK = re.compile(r"不足|短板|差距|存在(的)?(主要)?(问题|困难)|(主要)?问题(和|与|及)(原因|不足|困难|差距|建议)|下一步|下步|打算"
                       r"|努力方向|展望|改进措施|(今后|明年|来年|下一年度?)(的)?(工作)?(思路|计划|安排|重点)")
 _LEADING_YEAR = re.compile(r"^\D{0,4}(20\d\d)年")
+# sections on carrying out the document itself (its stages, safeguards, requirements): what it says
+# there is how, not what, so it adds nothing to the plan it implements
+_PROCEDURE = re.compile(r"步骤|阶段\s*[(（]|阶段$|进度安排|时间安排|组织保障|保障措施|组织实施|(实施|工作|有关)要求")
+# a plan's unnumbered closing text is its call to carry it out; a report's may be substance (a work
+# report's closing sections on education, health, defence)
+REPORT_TYPES = ("年度报告", "政府工作报告")
+
+
+def procedure_unit(u: Unit) -> bool:
+    """Does this clause sit in a section on carrying out the document itself (by its headings)?"""
+    return bool(_PROCEDURE.search(u.path_label or "") or (u.heading and _PROCEDURE.search(u.heading)))
 
 
 def target_units(doc: Document) -> list[Unit]:
