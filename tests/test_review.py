@@ -89,7 +89,7 @@ def test_the_exported_csv_filled_in_signs_the_report(report, tmp_path):
 
     data = json.loads(json.dumps(signed.to_dict(), ensure_ascii=False))
     assert data["review"] == {"path": str(form), "sha256": review.sha256, "reviewed": 3, "changed": 2, "reviewer": "",
-                              "signed_on": datetime.date.today().isoformat()}
+                              "signed_on": datetime.date.today().isoformat(), "documents": [DOC], "targets": 1, "previous": ""}
     item = next(it for it in data["documents"][0]["items"] if it["ref"]["path"][-1] == "（五）")
     assert (item["status"], item["status_zh"], item["tool_status"], item["review_status"]) == ("partial", "部分落实", "omitted", "partial")
     assert data["documents"][0]["coverage"] == doc.coverage and data["documents"][0]["tool_coverage"] == tool_coverage
@@ -282,6 +282,7 @@ def test_cli_round_trip_export_edit_review(tmp_path):
     r = run_cli(["diff-plans", OUTLINE, FUNING, "-e", "use", "--review", form, "-f", "json"])
     assert r.exit_code == 0, r.output
     assert "warning: no --reviewer NAME" in r.stderr  # signed, but by nobody: said, not refused
+    assert ("without a note" in r.stderr) == (tool["（二十三）"] != "partial")  # (二十三) is changed with an empty note
     data = json.loads(r.stdout)
     assert data["review"]["sha256"] == hashlib.sha256(form.read_bytes()).hexdigest() and data["review"]["reviewed"] == 2
     items = {it["ref"]["path"][-1]: it for it in data["documents"][0]["items"]}
@@ -293,6 +294,12 @@ def test_cli_round_trip_export_edit_review(tmp_path):
     assert r.exit_code == 0, r.output
     page = signed.read_text(encoding="utf-8")
     today = datetime.date.today().isoformat()
+    resigned = tmp_path / "resigned.json"
+    csv_signed = tmp_path / "signed.csv"
+    assert run_cli(["diff-plans", OUTLINE, FUNING, "-e", "use", "--review", form, "--reviewer", "法制科 张三", "-o", csv_signed]).exit_code == 0
+    r = run_cli(["diff-plans", OUTLINE, FUNING, "-e", "use", "--review", csv_signed, "--reviewer", "李四", "-o", resigned])
+    assert r.exit_code == 0 and f"the form was already signed, by 法制科 张三 on {today}" in r.stderr
+    assert json.loads(resigned.read_text(encoding="utf-8"))["review"]["previous"].startswith("法制科 张三 on")
     assert f"reviewed by 法制科 张三 on {today}: 2 items, {data['review']['changed']} changed ({form}, sha256" in page and "只有一句" in page
 
 
@@ -327,3 +334,74 @@ def test_the_reports_own_json_is_a_form_too(report, tmp_path):
 def _write(path, text):
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module")
+def two_reports():
+    from lawgov_nlp.analysis.align import diff_plans
+    from lawgov_nlp.reading.corpus import load_path
+
+    return diff_plans(load_path(OUTLINE), [load_path(FUNING), load_path(CORPUS / "hunan-changde-approval-bureau-report-2021.txt")],
+                      encoder=BigramEncoder(), cache=False)
+
+
+def test_a_review_of_some_documents_signs_those_only(two_reports, tmp_path):
+    """Found by a second trial: a form reviewing two of five documents signed all five (every CSV row
+    carried the signer; nothing said the other three were unreviewed)."""
+    from lawgov_nlp.views.output import render
+
+    form = tmp_path / "r.csv"
+    form.write_text(f"doc_id,ref,review_status,review_note\n{DOC},（五）,partial,只有热线\n{DOC},（六）,,已核\n", encoding="utf-8")
+    signed = apply_review(two_reports, load_review(form), reviewer="王五", signed_on="2026-12-01")
+    other = "hunan-changde-approval-bureau-report-2021"
+    assert signed.review.documents == (DOC,) and signed.review.targets == 2
+    rows = list(csv.DictReader(io.StringIO(render(signed, "csv").lstrip("\ufeff"))))
+    assert {r["signed_by"] for r in rows if r["doc_id"] == DOC} == {"王五"} and {r["signed_by"] for r in rows if r["doc_id"] == other} == {""}
+    table = render(signed, "table")
+    assert f"changed in 1 of 2 documents ({DOC}; the others are not signed)" in table and "未审核 not reviewed" in table
+    page = render(signed, "html")
+    assert "in 1 of 2 documents (the others are not signed 未审核)" in page and page.count('<p class="unsigned">') == 1
+    d = json.loads(render(signed, "json"))
+    assert [x["signed"] for x in d["documents"]] == [True, False]
+    from lawgov_nlp.views.tables import CoverageMatrix
+
+    m = CoverageMatrix.of(signed).to_dict()
+    assert [it["reviewed"] for it in m["items"] if "reviewed" in it] == [[DOC], [DOC]]  # the note alone (已核) is a review too
+
+
+def test_re_signing_a_signed_form_keeps_the_first_signature(report, tmp_path):
+    from lawgov_nlp.views.output import render
+
+    form = tmp_path / "r.csv"
+    form.write_text(f"doc_id,ref,review_status,review_note\n{DOC},（五）,partial,只有热线\n", encoding="utf-8")
+    first = apply_review(report, load_review(form), reviewer="王五", signed_on="2026-12-01")
+    again = tmp_path / "signed.csv"
+    again.write_text(render(first, "csv"), encoding="utf-8")
+    second = apply_review(report, load_review(again), reviewer="赵六", signed_on="2026-12-02")
+    assert second.review.previous == f"王五 on 2026-12-01 (sha256 {first.review.sha256[:12]})"
+    assert "re-signs the review by 王五 on 2026-12-01" in " ".join(render(second, "table").split())
+    as_json = tmp_path / "signed.json"
+    as_json.write_text(render(first, "json"), encoding="utf-8")
+    assert apply_review(report, load_review(as_json), reviewer="赵六").review.previous.startswith("王五 on 2026-12-01")
+    assert apply_review(report, load_review(form)).review.previous == ""
+
+
+def test_a_cell_too_big_for_csv_is_refused_in_one_line(report, tmp_path):
+    form = tmp_path / "big.csv"
+    form.write_text(f"doc_id,ref,review_status,review_note\n{DOC},（五）,partial,\"{'很长' * 70000}\"\n", encoding="utf-8")
+    with pytest.raises(ReviewError, match=r"big\.csv: line \d+: cannot be read as CSV \(field larger than field limit") as exc:
+        load_review(form)
+    assert "\n" not in str(exc.value)
+
+
+def test_a_document_without_metadata_is_told_the_issuer_rules_were_not_applied(tmp_path):
+    import shutil
+
+    from lawgov_nlp.analysis.align import diff_plans
+    from lawgov_nlp.reading.corpus import load_path
+
+    bare = tmp_path / "hebei-handan-district-plan-2021-2025.txt"
+    shutil.copy(CORPUS / bare.name, bare)  # without the corpus manifest: no level, no issuer type
+    r = diff_plans(load_path(OUTLINE), [load_path(bare), load_path(CORPUS / bare.name)], encoder=BigramEncoder(), cache=False)
+    notes = [" ".join(d.notes) for d in r.documents]
+    assert "level and issuer are unknown" in notes[0] and "level and issuer are unknown" not in notes[1]

@@ -32,7 +32,7 @@ from .model import ReferenceModel, reference_items
 from .results import STATUSES, DiffReport, DocAlignment, ItemResult, Match, Status, Unit
 from .signals import document_terms, signals, term_incidence
 from .target import REPORT_TYPES, TargetView, normalized_pieces, procedure_unit, target_units
-from .terms import data_versions, not_applicable_reason
+from .terms import data_versions, has_applicability_rule, not_applicable_reason
 
 __all__ = [
     "DEFAULT_DIFF_ENCODER",
@@ -153,6 +153,10 @@ class Aligner:
         elif dec.focus < self.config.related_focus:
             align.notes.append(f"the document is mostly about other things ({dec.focus:.0%} of its passages carry an item): "
                                "only passages that carry an item on their own are counted, passing mentions are not")
+        if not align.unrelated and not meta.get("level") and not meta.get("issuer_type") and any(has_applicability_rule(u.heading) for u in self.items):
+            # the applicability rules (立法法: county governments and departments do not legislate) need them
+            align.notes.append("the document's level and issuer are unknown (no manifest, and none read from its text): "
+                               "the rules on items that do not apply to some issuers were not applied; give its metadata in a manifest.toml")
         period = self._period_note(view.doc, meta)
         if period:
             align.notes.append(period)

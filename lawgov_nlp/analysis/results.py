@@ -214,9 +214,17 @@ class ReviewRecord:
     changed: int  # items whose reviewed status differs from the tool's
     reviewer: str = ""  # who signed, as they gave it (--reviewer): a sign-off names a person
     signed_on: str = ""  # ISO date the review was applied
+    documents: tuple[str, ...] = ()  # the documents the form reviewed (at least one status or note): the others are not signed
+    targets: int = 0  # documents in the report
+    previous: str = ""  # the form was a signed export: that earlier signature (NAME on DATE (sha256 …))
+
+    def covers(self, doc_id: str) -> bool:
+        return doc_id in self.documents
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        d["documents"] = list(self.documents)
+        return d
 
 
 @dataclass
@@ -226,8 +234,11 @@ class DiffReport:
     review: ReviewRecord | None = None  # set by analysis.review.apply_review
 
     def to_dict(self) -> dict:
-        return {"reference": self.reference, "review": self.review.to_dict() if self.review else None,
-                "documents": [d.to_dict() for d in self.documents]}
+        docs = [d.to_dict() for d in self.documents]
+        if self.review is not None:
+            for d in docs:  # which documents the signature covers: a form may review some of them only
+                d["signed"] = self.review.covers(d["doc_id"])
+        return {"reference": self.reference, "review": self.review.to_dict() if self.review else None, "documents": docs}
 
     # review_status / review_note are the reviewer's form: an exported CSV is filled in and read back
     # by ``diff-plans --review``; status is the final one, tool_status the tool's
@@ -249,9 +260,11 @@ class DiffReport:
                 })
         if self.review is None:
             return self.CSV_COLUMNS, rows
-        # a signed CSV says on every row who signed it, when, and with which file (the form reader ignores these)
+        # a signed CSV says on every row of a reviewed document who signed it, when, and with which
+        # file (the form reader ignores these); rows of a document the form said nothing about stay blank
         signed = {"signed_by": self.review.reviewer, "signed_on": self.review.signed_on, "review_sha256": self.review.sha256}
-        return [*self.CSV_COLUMNS, *signed], [{**r, **signed} for r in rows]
+        blank = dict.fromkeys(signed, "")
+        return [*self.CSV_COLUMNS, *signed], [{**r, **(signed if self.review.covers(r["doc_id"]) else blank)} for r in rows]
 
     def to_frame(self):
         """One row per (document, reference item): status, score, best match."""

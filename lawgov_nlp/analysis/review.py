@@ -51,6 +51,7 @@ class Review:
     path: str
     sha256: str
     entries: tuple[ReviewEntry, ...]
+    signed_before: str = ""  # the form is a signed export: who signed it, when, with which file (kept in the new record)
 
     def error(self, entry: ReviewEntry | None, message: str) -> ReviewError:
         return ReviewError(f"{self.path}{', ' + entry.where if entry else ''}: {message}")
@@ -79,7 +80,40 @@ def load_review(path: str | Path) -> Review:
     review = Review(str(p), hashlib.sha256(data).hexdigest(), ())
     reader = {".csv": _csv_rows, ".xlsx": _xlsx_rows, ".json": _json_rows}[suffix]
     entries = tuple(_entries(review, reader(review, data)))
-    return replace(review, entries=entries)
+    return replace(review, entries=entries, signed_before=_signed_before(suffix, data))
+
+
+def _signed_before(suffix: str, data: bytes) -> str:
+    """``NAME on DATE (sha256 PREFIX)`` when the form is itself a signed report's export, else ''.
+    Re-signing keeps this in the new record: a second signature does not erase the first."""
+    sig: dict = {}
+    try:
+        if suffix == ".json":
+            doc = json.loads(data.decode("utf-8-sig"))
+            sig = doc.get("review") or {} if isinstance(doc, dict) else {}
+            sig = {"by": sig.get("reviewer"), "on": sig.get("signed_on"), "sha": sig.get("sha256")} if isinstance(sig, dict) else {}
+        elif suffix == ".csv":
+            for row in csv.DictReader(io.StringIO(data.decode("utf-8-sig", errors="replace"), newline="")):
+                if row.get("signed_on"):
+                    sig = {"by": row.get("signed_by"), "on": row.get("signed_on"), "sha": row.get("review_sha256")}
+                    break
+        elif suffix == ".xlsx":
+            import openpyxl
+
+            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                if "settings" in wb.sheetnames:
+                    rows = {str(r[0]): r[1] for r in wb["settings"].iter_rows(min_row=2, values_only=True) if r and r[0]}
+                    sig = {"by": rows.get("review.reviewer"), "on": rows.get("review.signed_on"), "sha": rows.get("review.sha256")}
+            finally:
+                wb.close()
+    except Exception:  # noqa: BLE001 — the form itself was read and checked above; this is only a note about it
+        return ""
+    if not sig.get("on"):
+        return ""
+    by = " ".join(str(sig.get("by") or "").split()) or "an unnamed reviewer"
+    sha = f" (sha256 {str(sig['sha'])[:12]})" if sig.get("sha") else ""
+    return f"{by} on {sig['on']}{sha}"
 
 
 # -- readers: each yields (where, doc_id, ref, status text, note, heading, tool status text) ------------
@@ -94,7 +128,10 @@ def _csv_rows(review: Review, data: bytes) -> Iterable[Row]:
     if not header:
         raise review.error(None, "empty file, expected the CSV diff-plans writes")
     # rows as a spreadsheet numbers them (the header is row 1), not lines: a clause's text spans lines
-    yield from _table(review, header, rows, "row {}")
+    try:
+        yield from _table(review, header, rows, "row {}")
+    except csv.Error as exc:  # a cell past the csv module's field limit (128 KB), a stray NUL
+        raise review.error(None, f"line {rows.line_num}: cannot be read as CSV ({exc})") from None
 
 
 def _decode(review: Review, data: bytes) -> str:
@@ -367,6 +404,8 @@ def apply_review(report: DiffReport, review: Review, reviewer: str = "", signed_
             v = mine.get(i)
             new_items.append(replace(it, review_status=v.status if v else None, review_note=v.note if v else ""))
         docs.append(replace(d, items=new_items, notes=list(d.notes), warnings=list(d.warnings)))
+    # the signature covers the documents the form says something about; the others stay unsigned
+    signed_docs = tuple(d.doc_id for d in docs if d.reviewed)
     record = ReviewRecord(review.path, review.sha256, sum(d.reviewed for d in docs), sum(d.changed for d in docs),
-                          " ".join(reviewer.split()), signed_on or dt.date.today().isoformat())
+                          " ".join(reviewer.split()), signed_on or dt.date.today().isoformat(), signed_docs, len(docs), review.signed_before)
     return replace(report, reference=dict(report.reference), documents=docs, review=record)

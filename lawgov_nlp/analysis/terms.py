@@ -123,6 +123,12 @@ def applicability_rules() -> list[dict]:
     return rules
 
 
+def has_applicability_rule(heading: str) -> bool:
+    """Does some rule of the applicability file concern this item (whoever the target's issuer)?"""
+    h = strip_punct(heading)
+    return any(strip_punct(x) in h for rule in applicability_rules() for x in rule["headings"])
+
+
 def not_applicable_reason(heading: str, meta: dict) -> str | None:
     """Why an item does not apply to a document of this level or issuer type, per the rules file."""
     h = strip_punct(heading)

@@ -61,8 +61,10 @@ def print_report(report: DiffReport, out: Console, verbose: bool = False) -> Non
         c = d.counts()
         out.print()
         line = Text.assemble((d.title, "bold"), " ", (d.doc_id, "dim"), "  coverage ", (f"{d.coverage:.0%}", "bold"))
-        if report.review is not None:
+        if report.review is not None and report.review.covers(d.doc_id):
             line.append(f" (tool {d.tool_coverage:.0%})", style="dim")
+        elif report.review is not None:
+            line.append("  未审核 not reviewed", style="bold yellow")
         line.append("  ")
         for s in STATUSES:
             line.append(f"{s.zh} {c[s.value]}  ", style=s.style)

@@ -31,7 +31,11 @@ def review_text(r: dict) -> str:
     by = f" by {r['reviewer']}" if r.get("reviewer") else ""
     on = f" on {r['signed_on']}" if r.get("signed_on") else ""
     n = r.get("reviewed", 0)
-    return f"reviewed{by}{on}: {n} item{'' if n == 1 else 's'}, {r.get('changed', 0)} changed ({r.get('path', '')}, sha256 {str(r.get('sha256', ''))[:12]})"
+    docs, targets = r.get("documents") or [], r.get("targets", 0)
+    scope = f" in {len(docs)} of {targets} documents ({', '.join(docs)}; the others are not signed)" if targets > 1 and len(docs) < targets else ""
+    before = f"; re-signs the review by {r['previous']}" if r.get("previous") else ""
+    return (f"reviewed{by}{on}: {n} item{'' if n == 1 else 's'}, {r.get('changed', 0)} changed{scope} "
+            f"({r.get('path', '')}, sha256 {str(r.get('sha256', ''))[:12]}){before}")
 
 
 def item_label(ref: dict) -> str:
@@ -64,9 +68,10 @@ class CoverageMatrix:
                     "ref": it0["ref"],
                     "statuses": [doc["items"][i]["status"] for doc in docs],
                     "scores": [doc["items"][i]["score"] for doc in docs],
-                    "reviewed": [doc["items"][i].get("review_status") is not None for doc in docs],
+                    # a note alone (已核: checked, agreed) is a review too, as the counts say
+                    "reviewed": [doc["items"][i].get("review_status") is not None or bool(doc["items"][i].get("review_note")) for doc in docs],
                 })
-        keep = ("doc_id", "title", "coverage", "tool_coverage", "counts", "reviewed", "changed", "unrelated", "meta", "notes")
+        keep = ("doc_id", "title", "coverage", "tool_coverage", "counts", "reviewed", "changed", "signed", "unrelated", "meta", "notes")
         return cls(d["reference"], [{k: x[k] for k in keep if k in x} for x in docs], items, d.get("review"))
 
     def to_dict(self) -> dict:
