@@ -89,7 +89,7 @@ def test_the_exported_csv_filled_in_signs_the_report(report, tmp_path):
 
     data = json.loads(json.dumps(signed.to_dict(), ensure_ascii=False))
     assert data["review"] == {"path": str(form), "sha256": review.sha256, "reviewed": 3, "changed": 2, "reviewer": "",
-                              "signed_on": datetime.date.today().isoformat(), "documents": [DOC], "targets": 1, "previous": ""}
+                              "signed_on": datetime.date.today().isoformat(), "documents": [DOC], "targets": 1, "previous": "", "struck": 0}
     item = next(it for it in data["documents"][0]["items"] if it["ref"]["path"][-1] == "（五）")
     assert (item["status"], item["status_zh"], item["tool_status"], item["review_status"]) == ("partial", "部分落实", "omitted", "partial")
     assert data["documents"][0]["coverage"] == doc.coverage and data["documents"][0]["tool_coverage"] == tool_coverage
@@ -405,3 +405,54 @@ def test_a_document_without_metadata_is_told_the_issuer_rules_were_not_applied(t
     r = diff_plans(load_path(OUTLINE), [load_path(bare), load_path(CORPUS / bare.name)], encoder=BigramEncoder(), cache=False)
     notes = [" ".join(d.notes) for d in r.documents]
     assert "level and issuer are unknown" in notes[0] and "level and issuer are unknown" not in notes[1]
+
+
+@pytest.fixture(scope="module")
+def tongliao_report():
+    from lawgov_nlp.analysis.align import diff_plans
+    from lawgov_nlp.reading.corpus import load_path
+
+    return diff_plans(load_path(OUTLINE), [load_path(CORPUS / "neimenggu-tongliao-plan-2020.txt")], encoder=BigramEncoder(), cache=False)
+
+
+def test_a_reviewer_strikes_additions_that_are_not(tongliao_report, tmp_path):
+    """A second trial: additions (precision about 0.3) went into the signed report unreviewable. The
+    workbook's additions sheet (and the JSON) take review_addition yes/是 or no/否 and a note."""
+    from openpyxl import load_workbook
+
+    from lawgov_nlp.views.output import render
+
+    doc = next(d for d in tongliao_report.documents if len(d.additions) >= 2)
+    wb = load_workbook(io.BytesIO(render(tongliao_report, "xlsx")))
+    ws = wb["additions"]
+    cols = [c.value for c in ws[1]]
+    cid, verdict, note, did = (cols.index(c) + 1 for c in ("clause_id", "review_addition", "review_note", "doc_id"))
+    rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, did).value == doc.doc_id]
+    struck_id, kept_id = ws.cell(rows[0], cid).value, ws.cell(rows[1], cid).value
+    ws.cell(rows[0], verdict, "否")
+    ws.cell(rows[0], note, "属于放管服（五）")
+    ws.cell(rows[1], verdict, "是")
+    form = tmp_path / "form.xlsx"
+    wb.save(form)
+    signed = apply_review(tongliao_report, load_review(form), reviewer="王五")
+    d = next(x for x in signed.documents if x.doc_id == doc.doc_id)
+    assert struck_id not in [a.clause_id for a in d.additions] and [a.clause_id for a in d.struck_additions] == [struck_id]
+    assert kept_id in [a.clause_id for a in d.additions] and signed.review.struck == 1 and signed.review.covers(doc.doc_id)
+    assert "1 addition struck" in render(signed, "table") and "属于放管服（五）" in render(signed, "html")
+    # the signed workbook and JSON read back as forms to the same additions
+    for fmt in ("xlsx", "json"):
+        again = tmp_path / f"signed.{fmt}"
+        data = render(signed, fmt)
+        again.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        d2 = next(x for x in apply_review(tongliao_report, load_review(again)).documents if x.doc_id == doc.doc_id)
+        assert [a.clause_id for a in d2.struck_additions] == [struck_id], fmt
+    # an addition this run does not list, a verdict that is not one
+    ws.cell(rows[1], cid, "no-such-clause")
+    wb.save(form)
+    with pytest.raises(ReviewError, match=r"form\.xlsx, sheet additions, row \d+: clause no-such-clause is not among the local additions"):
+        apply_review(tongliao_report, load_review(form))
+    ws.cell(rows[1], cid, kept_id)
+    ws.cell(rows[1], verdict, "maybe")
+    wb.save(form)
+    with pytest.raises(ReviewError, match=r"unknown review_addition 'maybe'"):
+        load_review(form)

@@ -149,6 +149,9 @@ class DocAlignment:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # about the target's segmentation (e.g. very long clauses)
     focus: float = 0.0  # share of the document's passages that carry some reference item
+    # a reviewer's word on the additions: clause id → (still an addition?, note); struck ones leave ``additions``
+    addition_review: dict[str, tuple[bool, str]] = field(default_factory=dict)
+    struck_additions: list[Match] = field(default_factory=list)
 
     # Counts and coverage are those of the final (signed) statuses: a reviewed report is the one a
     # 法制机构 stands by. The tool's own figures stay available as tool_counts / tool_coverage.
@@ -188,8 +191,17 @@ class DocAlignment:
             "tool_coverage": self.tool_coverage, "coverage_by_part": self.coverage_by_part(), "counts": self.counts(),
             "tool_counts": self.tool_counts(), "reviewed": self.reviewed, "changed": self.changed, "unrelated": self.unrelated,
             "focus": self.focus, "notes": self.notes, "warnings": self.warnings,
-            "items": [it.to_dict() for it in self.items], "additions": [m.to_dict() for m in self.additions],
+            "items": [it.to_dict() for it in self.items], "additions": [self._addition_dict(m) for m in self.additions],
+            **({"struck_additions": [self._addition_dict(m) for m in self.struck_additions]} if self.addition_review else {}),
         }
+
+    def _addition_dict(self, m: Match) -> dict:
+        d = m.to_dict()
+        if self.addition_review:  # the form's fields, so that a signed report's JSON reads back as a form
+            keep, note = self.addition_review.get(m.clause_id, (None, ""))
+            d["review_addition"] = {True: "yes", False: "no", None: ""}[keep]
+            d["review_note"] = note
+        return d
 
 
 def _counts(statuses: list[Status]) -> dict[str, int]:
@@ -217,6 +229,7 @@ class ReviewRecord:
     documents: tuple[str, ...] = ()  # the documents the form reviewed (at least one status or note): the others are not signed
     targets: int = 0  # documents in the report
     previous: str = ""  # the form was a signed export: that earlier signature (NAME on DATE (sha256 …))
+    struck: int = 0  # local additions the reviewer says are not additions
 
     def covers(self, doc_id: str) -> bool:
         return doc_id in self.documents

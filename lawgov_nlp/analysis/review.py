@@ -47,10 +47,27 @@ class ReviewEntry:
 
 
 @dataclass(frozen=True)
+class AdditionEntry:
+    """A reviewer's word on one of the tool's local additions: still an addition (keep), or not."""
+
+    doc_id: str
+    clause_id: str
+    keep: bool | None  # None: only a note
+    note: str
+    where: str
+
+
+# what a reviewer writes in review_addition: is the clause really an addition?
+_KEEP = {"yes": True, "y": True, "keep": True, "是": True, "保留": True, "确认": True,
+         "no": False, "n": False, "drop": False, "否": False, "不是": False, "删除": False, "剔除": False}
+
+
+@dataclass(frozen=True)
 class Review:
     path: str
     sha256: str
     entries: tuple[ReviewEntry, ...]
+    additions: tuple[AdditionEntry, ...] = ()  # the reviewer's word on the tool's local additions (xlsx additions sheet, JSON)
     signed_before: str = ""  # the form is a signed export: who signed it, when, with which file (kept in the new record)
 
     def error(self, entry: ReviewEntry | None, message: str) -> ReviewError:
@@ -80,7 +97,50 @@ def load_review(path: str | Path) -> Review:
     review = Review(str(p), hashlib.sha256(data).hexdigest(), ())
     reader = {".csv": _csv_rows, ".xlsx": _xlsx_rows, ".json": _json_rows}[suffix]
     entries = tuple(_entries(review, reader(review, data)))
-    return replace(review, entries=entries, signed_before=_signed_before(suffix, data))
+    additions = tuple(_addition_entries(review, suffix, data))
+    return replace(review, entries=entries, additions=additions, signed_before=_signed_before(suffix, data))
+
+
+def _addition_entries(review: Review, suffix: str, data: bytes) -> Iterable[AdditionEntry]:
+    """``review_addition`` (yes/no, 是/否) and ``review_note`` on the additions of an xlsx form's
+    ``additions`` sheet or a JSON form's ``additions`` / ``struck_additions``."""
+    raw: list[tuple[str, str, str, str, str]] = []  # where, doc_id, clause_id, verdict, note
+    if suffix == ".xlsx":
+        import openpyxl
+
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            if "additions" in wb.sheetnames:
+                rows = wb["additions"].iter_rows(values_only=True)
+                cols = {_text(h).strip(): k for k, h in enumerate(next(rows, ()))}
+                if "review_addition" in cols and "clause_id" in cols:
+                    for n, row in enumerate(rows, start=2):
+                        def get(name, row=row):
+                            k = cols.get(name)
+                            return _text(row[k]).strip() if k is not None and k < len(row) else ""
+                        raw.append((f"sheet additions, row {n}", get("doc_id"), get("clause_id"), get("review_addition"), get("review_note")))
+        finally:
+            wb.close()
+    elif suffix == ".json":
+        doc = json.loads(data.decode("utf-8-sig"))
+        for d in (doc.get("documents") or []) if isinstance(doc, dict) else []:
+            for key in ("additions", "struck_additions"):
+                for k, a in enumerate((d.get(key) or []) if isinstance(d, dict) else [], start=1):
+                    if isinstance(a, dict) and (a.get("review_addition") or a.get("review_note")):
+                        raw.append((f"document {d.get('doc_id')}, {key} #{k}", str(d.get("doc_id") or ""), str(a.get("clause_id") or ""),
+                                    str(a.get("review_addition") or ""), str(a.get("review_note") or "")))
+    for where, doc_id, clause_id, verdict, note in raw:
+        if not verdict and not note:
+            continue
+        keep = None
+        if verdict:
+            keep = _KEEP.get(verdict.strip().lower())
+            if keep is None:
+                raise ReviewError(f"{review.path}, {where}: unknown review_addition '{_shown(verdict)}' (yes/是 it is an addition, "
+                                  "no/否 it is not, or leave it empty)")
+        if not clause_id:
+            raise ReviewError(f"{review.path}, {where}: a review of an addition without its clause_id")
+        yield AdditionEntry(doc_id, clause_id, keep, note.replace("\r\n", "\n").replace("\r", "\n"), where)
 
 
 def _signed_before(suffix: str, data: bytes) -> str:
@@ -362,8 +422,8 @@ def resolve_review(review: Review, items: Sequence[tuple], doc_ids: Sequence[str
                                   f"in {first_row[doc_id, i].where}: keep one status per item")
         notes = seen.note if not e.note or e.note == seen.note else "; ".join(x for x in (seen.note, e.note) if x)
         out[doc_id][i] = ItemVerdict(seen.status or e.status, notes)
-    if not out:
-        where = " of the evidence sheet (the only one read)" if review.path.lower().endswith(".xlsx") else ""
+    if not out and not review.additions:
+        where = " of the evidence or additions sheets (the only ones read)" if review.path.lower().endswith(".xlsx") else ""
         raise review.error(None, f"nothing is filled in (no review_status or review_note{where}); to sign off the tool's statuses "
                                  "as they are, write a note (e.g. 已核) in review_note of any row")
     return out
@@ -384,6 +444,25 @@ def _check_exported_from(review: Review, report: DiffReport, items: Sequence[tup
                               "run; export the form again from this run")
 
 
+def _resolve_additions(review: Review, report: DiffReport) -> dict[str, dict[str, tuple[bool | None, str]]]:
+    """The reviewer's word on additions, ``{doc_id: {clause_id: (keep, note)}}``; an addition this run
+    does not list (another document, another run) is refused like an item it does not have."""
+    listed = {d.doc_id: {a.clause_id for a in [*d.additions, *d.struck_additions]} for d in report.documents}
+    out: dict[str, dict[str, tuple[bool | None, str]]] = {}
+    for a in review.additions:
+        doc_id = a.doc_id or (report.documents[0].doc_id if len(report.documents) == 1 else "")
+        if doc_id not in listed:
+            raise ReviewError(f"{review.path}, {a.where}: document '{_shown(a.doc_id)}' is not among the targets")
+        if a.clause_id not in listed[doc_id]:
+            raise ReviewError(f"{review.path}, {a.where}: clause {_shown(a.clause_id)} is not among the local additions this run "
+                              f"lists for {doc_id} (a form of another run?): export the form again")
+        seen = out.setdefault(doc_id, {}).get(a.clause_id)
+        if seen is not None and a.keep is not None and seen[0] is not None and seen[0] is not a.keep:
+            raise ReviewError(f"{review.path}, {a.where}: the addition {a.clause_id} is reviewed twice, differently")
+        out[doc_id][a.clause_id] = (a.keep if a.keep is not None else (seen[0] if seen else None), a.note or (seen[1] if seen else ""))
+    return out
+
+
 def apply_review(report: DiffReport, review: Review, reviewer: str = "", signed_on: str | None = None) -> DiffReport:
     """A new report with ``review``'s statuses and notes on its items, the tool's statuses kept,
     and the file recorded, with who signed (``reviewer``) and when (``signed_on``, an ISO date;
@@ -396,6 +475,7 @@ def apply_review(report: DiffReport, review: Review, reviewer: str = "", signed_
     doc_ids = [d.doc_id for d in report.documents]
     verdicts = resolve_review(review, items, doc_ids)
     _check_exported_from(review, report, items, doc_ids)
+    on_additions = _resolve_additions(review, report)
     docs = []
     for d in report.documents:
         mine = verdicts.get(d.doc_id, {})
@@ -403,9 +483,14 @@ def apply_review(report: DiffReport, review: Review, reviewer: str = "", signed_
         for i, it in enumerate(d.items):
             v = mine.get(i)
             new_items.append(replace(it, review_status=v.status if v else None, review_note=v.note if v else ""))
-        docs.append(replace(d, items=new_items, notes=list(d.notes), warnings=list(d.warnings)))
+        words = on_additions.get(d.doc_id, {})
+        kept = [a for a in [*d.additions, *d.struck_additions] if words.get(a.clause_id, (True, ""))[0] is not False]
+        struck = [a for a in [*d.additions, *d.struck_additions] if words.get(a.clause_id, (True, ""))[0] is False]
+        docs.append(replace(d, items=new_items, notes=list(d.notes), warnings=list(d.warnings), additions=kept, struck_additions=struck,
+                            addition_review=words))
     # the signature covers the documents the form says something about; the others stay unsigned
-    signed_docs = tuple(d.doc_id for d in docs if d.reviewed)
+    signed_docs = tuple(d.doc_id for d in docs if d.reviewed or d.addition_review)
     record = ReviewRecord(review.path, review.sha256, sum(d.reviewed for d in docs), sum(d.changed for d in docs),
-                          " ".join(reviewer.split()), signed_on or dt.date.today().isoformat(), signed_docs, len(docs), review.signed_before)
+                          " ".join(reviewer.split()), signed_on or dt.date.today().isoformat(), signed_docs, len(docs), review.signed_before,
+                          sum(len(d.struck_additions) for d in docs))
     return replace(report, reference=dict(report.reference), documents=docs, review=record)

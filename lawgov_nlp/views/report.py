@@ -111,6 +111,10 @@ def print_report(report: DiffReport, out: Console, verbose: bool = False) -> Non
         if d.additions:
             out.print(Text.assemble(("本地新增 local additions", "bold"), f" ({len(d.additions)} clauses implement no reference item): "
                       + "; ".join(_clip(a.path_label.split(" › ")[-1] or a.text, 24) for a in d.additions[:8]) + ("…" if len(d.additions) > 8 else "")))
+        if d.struck_additions:
+            out.print(Text.assemble((f"{REVIEW_MARK} struck by the reviewer", "bold magenta"), f" ({len(d.struck_additions)} listed by the tool, not additions): "
+                      + "; ".join(_clip(a.path_label.split(" › ")[-1] or a.text, 24) + (f" ({_clip(d.addition_review[a.clause_id][1], 30)})"
+                                  if d.addition_review.get(a.clause_id, (None, ""))[1] else "") for a in d.struck_additions)))
 
 
 # -- HTML --------------------------------------------------------------------------------------

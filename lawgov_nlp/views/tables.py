@@ -34,7 +34,8 @@ def review_text(r: dict) -> str:
     docs, targets = r.get("documents") or [], r.get("targets", 0)
     scope = f" in {len(docs)} of {targets} documents ({', '.join(docs)}; the others are not signed)" if targets > 1 and len(docs) < targets else ""
     before = f"; re-signs the review by {r['previous']}" if r.get("previous") else ""
-    return (f"reviewed{by}{on}: {n} item{'' if n == 1 else 's'}, {r.get('changed', 0)} changed{scope} "
+    struck = f", {r['struck']} addition{'' if r['struck'] == 1 else 's'} struck" if r.get("struck") else ""
+    return (f"reviewed{by}{on}: {n} item{'' if n == 1 else 's'}, {r.get('changed', 0)} changed{struck}{scope} "
             f"({r.get('path', '')}, sha256 {str(r.get('sha256', ''))[:12]}){before}")
 
 
@@ -154,13 +155,16 @@ def evidence_rows(d: dict) -> tuple[list[str], list[dict]]:
     return EVIDENCE_COLUMNS, rows
 
 
-ADDITION_COLUMNS = ["doc_id", "title", "clause_id", "clause_path", "best_score", "text"]
+# review_addition / review_note: the reviewer's word on each addition (yes/是: it is one; no/否: it is
+# not), read back by diff-plans --review from the workbook's additions sheet
+ADDITION_COLUMNS = ["doc_id", "title", "clause_id", "clause_path", "best_score", "text", "review_addition", "review_note"]
 
 
 def addition_rows(d: dict) -> tuple[list[str], list[dict]]:
     rows = [{"doc_id": doc["doc_id"], "title": doc["title"], "clause_id": a["clause_id"], "clause_path": a.get("path_label", ""),
-             "best_score": a.get("score"), "text": a.get("text", "")}
-            for doc in d["documents"] for a in doc.get("additions") or []]
+             "best_score": a.get("score"), "text": a.get("text", ""), "review_addition": a.get("review_addition", ""),
+             "review_note": a.get("review_note", "")}
+            for doc in d["documents"] for a in [*(doc.get("additions") or []), *(doc.get("struck_additions") or [])]]
     return ADDITION_COLUMNS, rows
 
 
