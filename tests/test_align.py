@@ -64,6 +64,10 @@ def test_department_report_and_rules_file():
     assert not_applicable_reason("完善立法工作机制", {"level": "county"})
     assert not_applicable_reason("加强重要领域立法", {"level": "province", "issuer_type": "government"}) is None
     assert not_applicable_reason("深入推进“放管服”改革", meta) is None
+    bureau = {"level": "city", "issuer_type": "department", "issuer": "常德市行政审批服务局"}
+    assert "行政审批服务局" in not_applicable_reason("有序推进行政裁决工作", bureau)
+    assert not_applicable_reason("加大重点领域执法力度", bureau) and not_applicable_reason("加大重点领域执法力度", meta) is None
+    assert not_applicable_reason("深入推进“放管服”改革", bureau) is None  # licensing is exactly what it does
 
 
 @pytest.mark.slow

@@ -137,6 +137,8 @@ def not_applicable_reason(heading: str, meta: dict) -> str | None:
             continue
         if meta.get("level") in rule.get("levels", []) or meta.get("issuer_type") in rule.get("issuer_types", []):
             return rule["reason"]
+        if any(x in (meta.get("issuer") or "") for x in rule.get("issuers", [])):
+            return rule["reason"]
     return None
 
 
