@@ -167,7 +167,7 @@ class DiffConfig(_Config):
     cap_report_outlook: bool = True  # in an annual report, plans and shortcomings earn at most partial
     match_share: float = 0.6  # further matches must score at least this share of the best one
     max_matches: int = 4
-    max_near_misses: int = 3  # an item with no match shows this many nearest passages, for a reviewer to check the omission
+    max_near_misses: int = 3  # an item shows at least this many passages: its matches, then the nearest others (where a reviewer checks)
     addition_min_chars: int = 30
     addition_touched_share: float = 0.34  # a clause is a local addition when at most a third of its passages touch any item
     long_clause_chars: int = 1500  # a clause longer than this makes the report warn about segmentation

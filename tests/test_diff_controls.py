@@ -114,7 +114,8 @@ def test_a_2015_period_document_is_noted(results):
 
 def test_an_omitted_item_shows_where_a_reviewer_checks_the_omission(aligner, results):
     """Up to max_near_misses passages from distinct clauses: the item's best-scoring ones, then the
-    closest in meaning; the first is the report's nearest miss. Matched items have none."""
+    closest in meaning; the first is the report's nearest miss. A matched item with fewer matches
+    than that shows the next passages that come close, from clauses none of its matches is in."""
     from lawgov_nlp.analysis.results import Status
 
     r = results["hebei-funing-report-2023.txt"]
@@ -124,7 +125,10 @@ def test_an_omitted_item_shows_where_a_reviewer_checks_the_omission(aligner, res
         assert 1 <= len(it.near_misses) <= aligner.config.max_near_misses
         assert it.nearest is it.near_misses[0]
         assert len({m.clause_id for m in it.near_misses}) == len(it.near_misses)
-    assert all(not it.near_misses for it in r.items if it.matches)
+    for it in (x for x in r.items if x.matches):
+        assert it.nearest is None  # "nearest" names an omission's closest passage only
+        assert not {m.clause_id for m in it.near_misses} & {m.clause_id for m in it.matches}
+        assert len(it.near_misses) == max(0, aligner.config.max_near_misses - len(it.matches))
     assert max(len(it.near_misses) for it in omitted) == aligner.config.max_near_misses
 
 

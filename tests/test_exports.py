@@ -68,7 +68,7 @@ def test_diff_report_sheets(report):
     ev_header, *ev = list(wb["evidence"].iter_rows(values_only=True))
     col = {name: k for k, name in enumerate(ev_header)}  # by name: the review columns moved the others
     kinds = {r[col["evidence"]] for r in ev}
-    assert kinds <= {"match", "nearest miss", "none"} and "match" in kinds
+    assert kinds <= {"match", "also near", "nearest miss", "none"} and "match" in kinds and "also near" in kinds
     assert any(r[col["clause_text"]] and "证照分离" in r[col["clause_text"]] for r in ev)  # clause text is there, whole
     assert all(not r[col["review_status"]] and r[col["tool_status"]] == r[col["status"]] for r in ev)  # the blank review form
     settings = {r[0]: r[1] for r in wb["settings"].iter_rows(min_row=2, values_only=True)}

@@ -128,8 +128,12 @@ class Aligner:
             matches = [self._match(i, view, sig, p, dec) for p in dec.evidence[i]]
             best = int(dec.best[i])
             near_misses = []
-            if not matches and best >= 0 and status is not Status.NOT_APPLICABLE:
-                near_misses = [self._match(i, view, sig, p, dec) for p in self._near_misses(i, view, sig)]
+            if best >= 0 and status is not Status.NOT_APPLICABLE and len(matches) < self.config.max_near_misses:
+                # an omission shows where the tool looked; an item with fewer matches than that also
+                # shows the next passages that come close, for the reviewer who finds the match odd
+                shown = {int(view.passage_unit[p]) for p in dec.evidence[i]}
+                near_misses = [self._match(i, view, sig, p, dec)
+                               for p in self._near_misses(i, view, sig, shown, self.config.max_near_misses - len(matches))]
             nearest = near_misses[0] if near_misses else None
             terms = matches[0].terms if matches else (nearest.terms if nearest else [])
             shown = dec.evidence[i][0] if dec.evidence[i] else best  # the reason speaks of the passage shown first
@@ -162,19 +166,20 @@ class Aligner:
             align.notes.append(period)
         return align
 
-    def _near_misses(self, i: int, view: TargetView, sig) -> list[int]:
+    def _near_misses(self, i: int, view: TargetView, sig, skip: set[int] = frozenset(), n: int | None = None) -> list[int]:
         """Where a reviewer checks an omission: the passages scoring highest for the item, then those
         holding its supporting terms without the backing that would count them (政务服务 in a sentence
-        on the 12345 hotline), then the closest in meaning; one per clause, up to ``max_near_misses``."""
+        on the 12345 hotline), then the closest in meaning; one per clause (none of the clauses
+        ``skip``), up to ``n`` (default ``max_near_misses``)."""
         order = np.lexsort((-sig["dense"][i], -(sig["anchor"][i] + sig["context"][i]), -sig["evidence"][i]))
         picked: list[int] = []
-        units: set[int] = set()
+        units: set[int] = set(skip)
         for p in order:
             u = int(view.passage_unit[p])
             if u not in units:
                 units.add(u)
                 picked.append(int(p))
-                if len(picked) >= self.config.max_near_misses:
+                if len(picked) >= (n if n is not None else self.config.max_near_misses):
                     break
         return picked
 

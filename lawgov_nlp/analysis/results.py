@@ -111,14 +111,16 @@ class ItemResult:
     matches: list[Match]
     reason: str
     expanded_terms: list[str] = field(default_factory=list)
-    near_misses: list[Match] = field(default_factory=list)  # an item with no match: where a reviewer checks the omission
+    # an item with no match: where a reviewer checks the omission; with fewer matches than
+    # max_near_misses: the next passages that come close (one per clause, none a match's)
+    near_misses: list[Match] = field(default_factory=list)
     review_status: Status | None = None  # set by analysis.review.apply_review
     review_note: str = ""
 
     @property
     def nearest(self) -> Match | None:
-        """The first near miss (the report's "nearest")."""
-        return self.near_misses[0] if self.near_misses else None
+        """The first near miss of an item with no match (the report's "nearest")."""
+        return self.near_misses[0] if self.near_misses and not self.matches else None
 
     @property
     def final_status(self) -> Status:

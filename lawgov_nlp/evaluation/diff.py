@@ -105,8 +105,8 @@ def score_diff(gold: dict, alignment: DocAlignment) -> DiffEval:
         needles = [normalize(e["contains"]) for e in g.get("evidence", [])]
         if needles and g["status"] in ("implemented", "partial"):
             ev_items += 1
-            # what the report shows for the item: its matches, else the near misses a reviewer checks
-            ranked = [normalize(m.passage) for m in (it.matches or it.near_misses)]
+            # what the report shows for the item: its matches, then the near misses a reviewer checks
+            ranked = [normalize(m.passage) for m in (*it.matches, *it.near_misses)]
             hits1 += any(n in t for t in ranked[:1] for n in needles)
             hits3 += any(n in t for t in ranked[:3] for n in needles)
     n = len(gold["items"])

@@ -87,6 +87,8 @@ def print_report(report: DiffReport, out: Console, verbose: bool = False) -> Non
                 ev.append_text(_passage(m, 110 if not verbose else 400))
                 if len(it.matches) > 1:
                     ev.append(f"\n+ {len(it.matches) - 1} more: " + "; ".join(x.path_label.split(" › ")[-1][:20] for x in it.matches[1:]), style="dim")
+                if it.near_misses:
+                    ev.append("\nalso near: " + "; ".join(x.path_label.split(" › ")[-1][:20] for x in it.near_misses), style="dim")
             elif it.status is Status.NOT_APPLICABLE:
                 ev = Text(it.reason, style="dim")
             elif it.nearest is not None:

@@ -134,7 +134,8 @@ EVIDENCE_COLUMNS = ["doc_id", "title", "item", "part", "heading", "status", "sta
 
 
 def evidence_rows(d: dict) -> tuple[list[str], list[dict]]:
-    """One row per (document, item, evidence clause); an omitted item gets a row per near miss.
+    """One row per (document, item, evidence clause); an omitted item gets a row per near miss, a matched
+    item with fewer matches than ``max_near_misses`` a row per passage that comes close (``also near``).
     ``status`` is the final status (the reviewer's where a review was applied), ``tool_status`` the tool's."""
     rows = []
     for doc in d["documents"]:
@@ -144,9 +145,9 @@ def evidence_rows(d: dict) -> tuple[list[str], list[dict]]:
                     "tool_status": it.get("tool_status", it["status"]), "review_status": it.get("review_status") or "",
                     "review_note": it.get("review_note", ""), "score": it["score"], "reason": it.get("reason", "")}
             found = [("match", k, m) for k, m in enumerate(it.get("matches") or [], start=1)]
-            if not found:
-                misses = it.get("near_misses") or ([it["nearest"]] if it.get("nearest") else [])
-                found = [("nearest miss", k, m) for k, m in enumerate(misses, start=1)]
+            misses = it.get("near_misses") or ([it["nearest"]] if it.get("nearest") and not found else [])
+            # an omitted item's nearest misses; a matched one's next passages that come close ("also near")
+            found += [("also near" if found else "nearest miss", k, m) for k, m in enumerate(misses, start=len(found) + 1)]
             if not found:
                 rows.append({**base, "evidence": "none"})
             for kind, k, m in found:
