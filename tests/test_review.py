@@ -360,7 +360,7 @@ def test_a_review_of_some_documents_signs_those_only(two_reports, tmp_path):
     table = render(signed, "table")
     assert f"changed in 1 of 2 documents ({DOC}; the others are not signed)" in table and "未审核 not reviewed" in table
     page = render(signed, "html")
-    assert "in 1 of 2 documents (the others are not signed 未审核)" in page and page.count('<p class="unsigned">') == 1
+    assert f"in 1 of 2 documents ({DOC}; the others are not signed)" in page and page.count('<p class="unsigned">') == 1
     d = json.loads(render(signed, "json"))
     assert [x["signed"] for x in d["documents"]] == [True, False]
     from lawgov_nlp.views.tables import CoverageMatrix
@@ -404,7 +404,7 @@ def test_a_document_without_metadata_is_told_the_issuer_rules_were_not_applied(t
     shutil.copy(CORPUS / bare.name, bare)  # without the corpus manifest: no level, no issuer type
     r = diff_plans(load_path(OUTLINE), [load_path(bare), load_path(CORPUS / bare.name)], encoder=BigramEncoder(), cache=False)
     notes = [" ".join(d.notes) for d in r.documents]
-    assert "level and issuer are unknown" in notes[0] and "level and issuer are unknown" not in notes[1]
+    assert "level and issuer type are unknown" in notes[0] and "level and issuer type are unknown" not in notes[1]
 
 
 @pytest.fixture(scope="module")
@@ -456,3 +456,27 @@ def test_a_reviewer_strikes_additions_that_are_not(tongliao_report, tmp_path):
     wb.save(form)
     with pytest.raises(ReviewError, match=r"unknown review_addition 'maybe'"):
         load_review(form)
+
+
+def test_review_details_a_code_review_found(tongliao_report, report, tmp_path):
+    """JSON true/false on an addition is an answer (false was dropped, true refused); a non-list
+    additions field is one line; the previous signer of a GB18030-saved signed CSV reads right."""
+    from lawgov_nlp.views.output import render
+
+    data = json.loads(render(tongliao_report, "json"))
+    first = data["documents"][0]["additions"][0]
+    first["review_addition"] = False
+    form = _write(tmp_path / "f.json", json.dumps(data, ensure_ascii=False))
+    signed = apply_review(tongliao_report, load_review(form))
+    assert [a.clause_id for a in signed.documents[0].struck_additions] == [first["clause_id"]]
+    first["review_addition"] = True
+    assert apply_review(tongliao_report, load_review(_write(form, json.dumps(data, ensure_ascii=False)))).review.struck == 0
+    data["documents"][0]["additions"] = 1
+    with pytest.raises(ReviewError, match=r"f\.json, document neimenggu-tongliao-plan-2020: 'additions' must be a list"):
+        load_review(_write(form, json.dumps(data, ensure_ascii=False)))
+    csv_form = tmp_path / "r.csv"
+    csv_form.write_text(f"doc_id,ref,review_status,review_note\n{DOC},（五）,partial,只有热线\n", encoding="utf-8")
+    once = apply_review(report, load_review(csv_form), reviewer="法制科 王五", signed_on="2026-12-01")
+    gb = tmp_path / "signed-gb.csv"
+    gb.write_bytes(render(once, "csv").lstrip("\ufeff").encode("gb18030"))
+    assert load_review(gb).signed_before.startswith("法制科 王五 on 2026-12-01")

@@ -159,8 +159,9 @@ class Aligner:
                                "only passages that carry an item on their own are counted, passing mentions are not")
         if not align.unrelated and not meta.get("level") and not meta.get("issuer_type") and any(has_applicability_rule(u.heading) for u in self.items):
             # the applicability rules (立法法: county governments and departments do not legislate) need them
-            align.notes.append("the document's level and issuer are unknown (no manifest, and none read from its text): "
-                               "the rules on items that do not apply to some issuers were not applied; give its metadata in a manifest.toml")
+            align.notes.append("the document's level and issuer type are unknown (no manifest, and none read from its text): "
+                               "the rules on items that do not apply at some levels or to some kinds of issuer were not applied; "
+                               "give its metadata in a manifest.toml")
         period = self._period_note(view.doc, meta)
         if period:
             align.notes.append(period)

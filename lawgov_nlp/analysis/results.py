@@ -131,11 +131,16 @@ class ItemResult:
     def overridden(self) -> bool:
         return self.review_status is not None and self.review_status is not self.status
 
+    @property
+    def reviewed(self) -> bool:
+        """A reviewer set its status or wrote a note (a note alone, 已核, is a review too)."""
+        return self.review_status is not None or bool(self.review_note)
+
     def to_dict(self) -> dict:
         final = self.final_status
         return {"ref": self.ref.to_dict(), "status": final.value, "status_zh": final.zh, "tool_status": self.status.value,
                 "review_status": self.review_status.value if self.review_status else None, "review_note": self.review_note,
-                "score": self.score, "reason": self.reason, "matches": [m.to_dict() for m in self.matches],
+                "reviewed": self.reviewed, "score": self.score, "reason": self.reason, "matches": [m.to_dict() for m in self.matches],
                 "nearest": self.nearest.to_dict() if self.nearest else None, "expanded_terms": self.expanded_terms,
                 "near_misses": [m.to_dict() for m in self.near_misses]}
 
@@ -175,7 +180,7 @@ class DocAlignment:
 
     @property
     def reviewed(self) -> int:
-        return sum(1 for it in self.items if it.review_status is not None or it.review_note)
+        return sum(1 for it in self.items if it.reviewed)
 
     @property
     def changed(self) -> int:

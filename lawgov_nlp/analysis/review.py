@@ -58,8 +58,8 @@ class AdditionEntry:
 
 
 # what a reviewer writes in review_addition: is the clause really an addition?
-_KEEP = {"yes": True, "y": True, "keep": True, "是": True, "保留": True, "确认": True,
-         "no": False, "n": False, "drop": False, "否": False, "不是": False, "删除": False, "剔除": False}
+_KEEP = {"yes": True, "y": True, "true": True, "keep": True, "是": True, "保留": True, "确认": True,
+         "no": False, "n": False, "false": False, "drop": False, "否": False, "不是": False, "删除": False, "剔除": False}
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,8 @@ class Review:
 
 
 def load_review(path: str | Path) -> Review:
-    """Read a review file (.csv, .xlsx or gold-format .json). Statuses are checked here; items and
-    documents are checked against a report by :func:`resolve_review`."""
+    """Read a review file (the .csv, .xlsx or .json diff-plans exported, or gold-format .json). Statuses
+    are checked here; items and documents are checked against a report by :func:`resolve_review`."""
     from ..config import limits
 
     p = Path(path)
@@ -123,12 +123,26 @@ def _addition_entries(review: Review, suffix: str, data: bytes) -> Iterable[Addi
             wb.close()
     elif suffix == ".json":
         doc = json.loads(data.decode("utf-8-sig"))
-        for d in (doc.get("documents") or []) if isinstance(doc, dict) else []:
+        for d in (doc.get("documents") or []) if isinstance(doc, dict) and isinstance(doc.get("documents"), list) else []:
             for key in ("additions", "struck_additions"):
-                for k, a in enumerate((d.get(key) or []) if isinstance(d, dict) else [], start=1):
-                    if isinstance(a, dict) and (a.get("review_addition") or a.get("review_note")):
+                listed = d.get(key) if isinstance(d, dict) else None
+                if listed is None:
+                    continue
+                if not isinstance(listed, list):
+                    raise ReviewError(f"{review.path}, document {_shown(str(d.get('doc_id')))}: '{key}' must be a list, as diff-plans writes it")
+                for k, a in enumerate(listed, start=1):
+                    if not isinstance(a, dict):
+                        raise ReviewError(f"{review.path}, document {_shown(str(d.get('doc_id')))}, {key} #{k}: expected an object")
+                    verdict = a.get("review_addition")
+                    # a JSON true/false is the plain answer to "is it an addition?"
+                    verdict = {True: "yes", False: "no", None: ""}.get(verdict, verdict) if isinstance(verdict, bool) or verdict is None else verdict
+                    note = a.get("review_note") or ""
+                    if not isinstance(verdict, str) or not isinstance(note, str):
+                        raise ReviewError(f"{review.path}, document {_shown(str(d.get('doc_id')))}, {key} #{k}: "
+                                          "'review_addition' (yes/no) and 'review_note' must be text")
+                    if verdict or note:
                         raw.append((f"document {d.get('doc_id')}, {key} #{k}", str(d.get("doc_id") or ""), str(a.get("clause_id") or ""),
-                                    str(a.get("review_addition") or ""), str(a.get("review_note") or "")))
+                                    verdict, note))
     for where, doc_id, clause_id, verdict, note in raw:
         if not verdict and not note:
             continue
@@ -153,7 +167,7 @@ def _signed_before(suffix: str, data: bytes) -> str:
             sig = doc.get("review") or {} if isinstance(doc, dict) else {}
             sig = {"by": sig.get("reviewer"), "on": sig.get("signed_on"), "sha": sig.get("sha256")} if isinstance(sig, dict) else {}
         elif suffix == ".csv":
-            for row in csv.DictReader(io.StringIO(data.decode("utf-8-sig", errors="replace"), newline="")):
+            for row in csv.DictReader(io.StringIO(_decode(Review("", "", ()), data), newline="")):
                 if row.get("signed_on"):
                     sig = {"by": row.get("signed_by"), "on": row.get("signed_on"), "sha": row.get("review_sha256")}
                     break
@@ -365,6 +379,17 @@ class ItemVerdict:
     note: str
 
 
+def _document(review: Review, where: str, doc_id: str, doc_ids: Sequence[str], known: set[str]) -> str:
+    """The document a row is about: its doc_id, or the report's only one when the form names none."""
+    if not doc_id:
+        if len(doc_ids) != 1:
+            raise ReviewError(f"{review.path}, {where}: names no document, and the report has {len(doc_ids)}: fill in doc_id")
+        return doc_ids[0]
+    if doc_id not in known:
+        raise ReviewError(f"{review.path}, {where}: document '{_shown(doc_id)}' is not among the targets ({', '.join(doc_ids)})")
+    return doc_id
+
+
 def _placed(review: Review, items: Sequence[tuple], doc_ids: Sequence[str]) -> Iterable[tuple[ReviewEntry, str, int]]:
     """Each entry with its document and item index; raises on a document, item or heading the
     report does not have."""
@@ -378,13 +403,7 @@ def _placed(review: Review, items: Sequence[tuple], doc_ids: Sequence[str]) -> I
         by_label[_key(clause_id)] = i
     known = set(doc_ids)
     for e in review.entries:
-        doc_id = e.doc_id
-        if not doc_id:
-            if len(doc_ids) != 1:
-                raise review.error(e, f"names no document, and the report has {len(doc_ids)}: fill in doc_id")
-            doc_id = doc_ids[0]
-        if doc_id not in known:
-            raise review.error(e, f"document '{_shown(doc_id)}' is not among the targets ({', '.join(doc_ids)})")
+        doc_id = _document(review, e.where, e.doc_id, doc_ids, known)
         i = by_label.get(_key(e.ref))
         if i is None:
             marker = by_marker.get(_key(e.ref), [])
@@ -449,10 +468,9 @@ def _resolve_additions(review: Review, report: DiffReport) -> dict[str, dict[str
     does not list (another document, another run) is refused like an item it does not have."""
     listed = {d.doc_id: {a.clause_id for a in [*d.additions, *d.struck_additions]} for d in report.documents}
     out: dict[str, dict[str, tuple[bool | None, str]]] = {}
+    doc_ids = [d.doc_id for d in report.documents]
     for a in review.additions:
-        doc_id = a.doc_id or (report.documents[0].doc_id if len(report.documents) == 1 else "")
-        if doc_id not in listed:
-            raise ReviewError(f"{review.path}, {a.where}: document '{_shown(a.doc_id)}' is not among the targets")
+        doc_id = _document(review, a.where, a.doc_id, doc_ids, set(doc_ids))
         if a.clause_id not in listed[doc_id]:
             raise ReviewError(f"{review.path}, {a.where}: clause {_shown(a.clause_id)} is not among the local additions this run "
                               f"lists for {doc_id} (a form of another run?): export the form again")

@@ -123,18 +123,20 @@ def applicability_rules() -> list[dict]:
     return rules
 
 
+def _rules_for(heading: str) -> list[dict]:
+    """The rules of the applicability file that concern this item (by its heading, without punctuation)."""
+    h = strip_punct(heading)
+    return [rule for rule in applicability_rules() if any(strip_punct(x) in h for x in rule["headings"])]
+
+
 def has_applicability_rule(heading: str) -> bool:
     """Does some rule of the applicability file concern this item (whoever the target's issuer)?"""
-    h = strip_punct(heading)
-    return any(strip_punct(x) in h for rule in applicability_rules() for x in rule["headings"])
+    return bool(_rules_for(heading))
 
 
 def not_applicable_reason(heading: str, meta: dict) -> str | None:
     """Why an item does not apply to a document of this level or issuer type, per the rules file."""
-    h = strip_punct(heading)
-    for rule in applicability_rules():
-        if not any(strip_punct(x) in h for x in rule["headings"]):
-            continue
+    for rule in _rules_for(heading):
         if meta.get("level") in rule.get("levels", []) or meta.get("issuer_type") in rule.get("issuer_types", []):
             return rule["reason"]
         if any(x in (meta.get("issuer") or "") for x in rule.get("issuers", [])):

@@ -91,6 +91,9 @@ def _review_warnings(report) -> None:
              "a reader of the signed report will not see why")
     if r.previous:
         warn(f"the form was already signed, by {r.previous}: this signature replaces it (the record keeps it as 'previous')")
+        if r.path.lower().endswith(".csv") and any(d.additions for d in report.documents):
+            warn("a CSV form carries no word on local additions: any the earlier signature struck are listed again; "
+                 "sign from the workbook or the JSON to keep them")
 
 
 def _versions(old: str, targets: list[str], idx, all_docs: bool, verbose: bool):

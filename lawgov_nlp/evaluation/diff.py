@@ -33,6 +33,7 @@ class DiffEval:
     additions_gold: int = 0  # local additions the gold lists (not exhaustive: a recall, not a precision)
     additions_found: int = 0  # of those, how many the tool lists among its additions
     additions_tool: int = 0  # how many additions the tool lists
+    evidence_hit3_matches: float = 0.0  # evidence@3 on the matches alone (an omitted item: its near misses), without "also near"
 
 
 def load_gold(path: str | Path) -> dict:
@@ -72,6 +73,9 @@ def load_gold(path: str | Path) -> dict:
         ev = it.get("evidence", [])
         if not isinstance(ev, list) or not all(isinstance(e, dict) and isinstance(e.get("contains"), str) and e["contains"] for e in ev):
             raise InputError(f"{p}: item #{k} ({it['ref']}): 'evidence' must be a list of objects with a non-empty 'contains' string")
+    adds = data.get("additions", [])
+    if not isinstance(adds, list) or not all(isinstance(a, dict) and isinstance(a.get("contains"), str) and a["contains"] for a in adds):
+        raise InputError(f"{p}: 'additions' must be a list of objects with a non-empty 'contains' string")
     data["_path"] = str(p)  # for messages about its items
     return data
 
@@ -99,7 +103,7 @@ def score_diff(gold: dict, alignment: DocAlignment) -> DiffEval:
     """Compare one DocAlignment with gold labels (status per item, evidence by substring of the passages shown)."""
     by_marker = {it.ref.path[-1]: it for it in alignment.items if it.ref.path}
     acc, p, r, f1, confusion = score_statuses(gold, {k: it.status.value for k, it in by_marker.items()})
-    hits1 = hits3 = ev_items = 0
+    hits1 = hits3 = strict3 = ev_items = 0
     for g in gold["items"]:
         it = by_marker[g["ref"]]
         needles = [normalize(e["contains"]) for e in g.get("evidence", [])]
@@ -109,14 +113,18 @@ def score_diff(gold: dict, alignment: DocAlignment) -> DiffEval:
             ranked = [normalize(m.passage) for m in (*it.matches, *it.near_misses)]
             hits1 += any(n in t for t in ranked[:1] for n in needles)
             hits3 += any(n in t for t in ranked[:3] for n in needles)
+            # as before matched items showed "also near" passages: the matches alone, or the near misses of an omission
+            strict = [normalize(m.passage) for m in (it.matches or it.near_misses)]
+            strict3 += any(n in t for t in strict[:3] for n in needles)
     n = len(gold["items"])
     # a gold addition is found when one of the tool's additions holds its phrase
     added = [normalize(a.text) for a in alignment.additions]
-    wanted = [normalize(a["contains"]) for a in gold.get("additions", []) if isinstance(a, dict) and a.get("contains")]
+    wanted = [normalize(a["contains"]) for a in gold.get("additions", [])]
     found = sum(any(w in t for t in added) for w in wanted)
     return DiffEval(gold["target"], n, round(acc, 4), round(p, 4), round(r, 4), round(f1, 4),
                     round(hits1 / ev_items, 4) if ev_items else 0.0, round(hits3 / ev_items, 4) if ev_items else 0.0, ev_items, confusion,
-                    gold.get("reference", "gangyao-2021-2025-outline"), len(wanted), found, len(added))
+                    gold.get("reference", "gangyao-2021-2025-outline"), len(wanted), found, len(added),
+                    round(strict3 / ev_items, 4) if ev_items else 0.0)
 
 
 @dataclass
@@ -124,8 +132,8 @@ class DiffEvaluation:
     rows: list[DiffEval]
     reference: dict | None = None  # encoder, config and data versions the figures were produced with
 
-    COLUMNS = ["reference", "target", "items", "accuracy", "omitted_precision", "omitted_recall", "omitted_f1", "evidence_hit1", "evidence_hit3", "evidence_items",
-               "additions_gold", "additions_found", "additions_tool"]
+    COLUMNS = ["reference", "target", "items", "accuracy", "omitted_precision", "omitted_recall", "omitted_f1", "evidence_hit1", "evidence_hit3", "evidence_hit3_matches",
+               "evidence_items", "additions_gold", "additions_found", "additions_tool"]
 
     def to_dict(self) -> dict:
         return {"rows": [asdict(r) for r in self.rows], "reference": self.reference}

@@ -52,7 +52,7 @@ def matrix_model(d: dict) -> dict:
             "coverage": doc["coverage"], "unrelated": bool(doc.get("unrelated")), "search": search,
             "cells": [(it["status"], it["score"]) for it in doc["items"]],
             # cells a reviewer set or noted (a signed report only: 600 unsigned rows carry nothing)
-            "reviewed": [it.get("review_status") is not None or bool(it.get("review_note")) for it in doc["items"]] if doc.get("signed") else None,
+            "reviewed": [bool(it.get("reviewed")) for it in doc["items"]] if doc.get("signed") else None,
         })
     related = [r for r in rows if not r["unrelated"]] or rows
     share = [sum(1 for r in related if r["cells"][i][0] == "implemented") / len(related) if related else None for i in range(len(items))]

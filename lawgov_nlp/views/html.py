@@ -130,7 +130,10 @@ def environment(*extra_dirs: str):
     loader = jinja2.FileSystemLoader([*extra_dirs, str(package_dir("views", "templates"))])
     env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
                              finalize=_visible)
-    env.filters.update(marked=marked, marked_excerpt=marked_excerpt, badge=badge, pct=pct, clip=clip, short_label=short_label)
+    from .tables import review_text
+
+    env.filters.update(marked=marked, marked_excerpt=marked_excerpt, badge=badge, pct=pct, clip=clip, short_label=short_label,
+                       review_text=review_text)
     env.globals.update(STATUSES=STATUSES, STATUS_ZH=STATUS_ZH, STATUS_MARK=STATUS_MARK, STATUS_RANK=STATUS_RANK,
                        FONT_STACK=FONT_STACK, item_short=item_short)
     return env

@@ -26,8 +26,9 @@ def report_dict(report) -> dict:
 REVIEW_MARK = "✎"  # beside a status a reviewer set; the tool's follows in brackets when it differs
 
 
-def review_text(r: dict) -> str:
-    """:func:`review_line` from the JSON form of the review (``ReviewRecord.to_dict()``)."""
+def review_text(r: dict, full_hash: bool = False) -> str:
+    """The review line (terminal, HTML, matrix) from the JSON form of the review
+    (``ReviewRecord.to_dict()``); ``full_hash`` gives the whole sha256 (the HTML shows it whole)."""
     by = f" by {r['reviewer']}" if r.get("reviewer") else ""
     on = f" on {r['signed_on']}" if r.get("signed_on") else ""
     n = r.get("reviewed", 0)
@@ -36,7 +37,7 @@ def review_text(r: dict) -> str:
     before = f"; re-signs the review by {r['previous']}" if r.get("previous") else ""
     struck = f", {r['struck']} addition{'' if r['struck'] == 1 else 's'} struck" if r.get("struck") else ""
     return (f"reviewed{by}{on}: {n} item{'' if n == 1 else 's'}, {r.get('changed', 0)} changed{struck}{scope} "
-            f"({r.get('path', '')}, sha256 {str(r.get('sha256', ''))[:12]}){before}")
+            f"({r.get('path', '')}, sha256 {str(r.get('sha256', '')) if full_hash else str(r.get('sha256', ''))[:12]}){before}")
 
 
 def item_label(ref: dict) -> str:
@@ -69,8 +70,7 @@ class CoverageMatrix:
                     "ref": it0["ref"],
                     "statuses": [doc["items"][i]["status"] for doc in docs],
                     "scores": [doc["items"][i]["score"] for doc in docs],
-                    # a note alone (已核: checked, agreed) is a review too, as the counts say
-                    "reviewed": [doc["items"][i].get("review_status") is not None or bool(doc["items"][i].get("review_note")) for doc in docs],
+                    "reviewed": [bool(doc["items"][i].get("reviewed")) for doc in docs],  # ItemResult.reviewed
                 })
         keep = ("doc_id", "title", "coverage", "tool_coverage", "counts", "reviewed", "changed", "signed", "unrelated", "meta", "notes")
         return cls(d["reference"], [{k: x[k] for k in keep if k in x} for x in docs], items, d.get("review"))
