@@ -149,6 +149,8 @@ def test_the_matrix_of_a_signed_report_says_who_signed_and_which_cells(report, t
     assert d["review"]["sha256"] == signed.review.sha256
     assert [it["reviewed"] for it in d["items"] if "reviewed" in it] == [[DOC]]
     assert d["documents"][0]["tool_coverage"] != d["documents"][0]["coverage"]
+    rows = list(csv.DictReader(io.StringIO(render(m, "csv").lstrip("\ufeff"))))
+    assert {r["signed_by"] for r in rows} == {"王五"} and [r["item"] for r in rows if r["reviewed_in"] == DOC] == ["二、/（五）"]
     sheets = load_workbook(io.BytesIO(render(m, "xlsx")))
     assert dict(sheets["review"].iter_rows(min_row=2, values_only=True))["review.reviewer"] == "王五"
     unsigned = render(CoverageMatrix.of(report), "table")

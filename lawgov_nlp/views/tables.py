@@ -99,7 +99,12 @@ class CoverageMatrix:
             for s in STATUS_KEYS:
                 row[s] = sum(1 for x in it["statuses"] if x == s)
             row.update({doc: STATUS_LABELS.get(st, st) for doc, st in zip(doc_ids, it["statuses"])})
+            if self.review:  # a signed matrix says so on every row, and which of its cells a reviewer set or noted
+                row.update(reviewed_in=" ".join(d for d, r in zip(doc_ids, it["reviewed"]) if r), signed_by=self.review.get("reviewer", ""),
+                           signed_on=self.review.get("signed_on", ""), review_sha256=self.review.get("sha256", ""))
             rows.append(row)
+        if self.review:
+            cols = [*cols, "reviewed_in", "signed_by", "signed_on", "review_sha256"]
         return cols, rows
 
     def to_sheets(self) -> dict:
