@@ -171,6 +171,8 @@ def test_gold_files_as_people_write_them(home):
     g = home / "gold.json"
     g.write_text("\ufeff" + json.dumps({"target": "t", "items": [{"ref": "一、/（一）", "status": "implemented"}]}, ensure_ascii=False), encoding="utf-8")
     assert load_gold(g)["items"][0]["ref"] == "（一）"
+    g.write_text(json.dumps({"target": "t", "items": [{"ref": "一、/ (一)", "status": "implemented"}]}, ensure_ascii=False), encoding="utf-8")
+    assert load_gold(g)["items"][0]["ref"] == "（一）"  # half-width brackets and a space, as people type them
     g.write_text(json.dumps({"target": "t", "items": [{"ref": "（一）", "status": "partial"}, {"ref": "一、/（一）", "status": "omitted"}]},
                             ensure_ascii=False), encoding="utf-8")
     one_line_error(run_cli(["eval-diff", g, "--corpus", CORPUS]), "gold.json", "item #2 (（一）) is labelled twice")

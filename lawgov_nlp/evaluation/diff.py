@@ -66,7 +66,8 @@ def load_gold(path: str | Path) -> dict:
         if not isinstance(it, dict) or not isinstance(it.get("ref"), str) or it.get("status") not in _VALUES:
             raise InputError(f"{p}: item #{k} needs 'ref' and a status of {', '.join(_VALUES)}")
         # the export's path form (二、/（一）) names the item by its marker, as diff-plans --review reads it
-        it["ref"] = "".join(it["ref"].split("/")[-1].split())
+        # and half-width brackets as the outline's full-width ones, as --review folds them: (五) is （五）
+        it["ref"] = "".join(it["ref"].split("/")[-1].split()).replace("(", "（").replace(")", "）")
         if it["ref"] in seen:
             raise InputError(f"{p}: item #{k} ({it['ref']}) is labelled twice (also item #{seen[it['ref']]})")
         seen[it["ref"]] = k
