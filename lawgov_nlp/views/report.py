@@ -111,7 +111,7 @@ def print_report(report: DiffReport, out: Console, verbose: bool = False) -> Non
                 pt.add_row(Text(part), "—" if cov is None else f"{cov:.0%}")
             out.print(pt)
         if d.additions:
-            out.print(Text.assemble(("本地新增 local additions", "bold"), f" ({len(d.additions)} clauses implement no reference item): "
+            out.print(Text.assemble(("本地新增 local additions", "bold"), f" ({len(d.additions)} clause{' implements' if len(d.additions) == 1 else 's implement'} no reference item): "
                       + "; ".join(_clip(a.path_label.split(" › ")[-1] or a.text, 24) for a in d.additions[:8]) + ("…" if len(d.additions) > 8 else "")))
         if d.struck_additions:
             out.print(Text.assemble((f"{REVIEW_MARK} struck by the reviewer", "bold magenta"), f" ({len(d.struck_additions)} listed by the tool, not additions): "
