@@ -95,34 +95,54 @@ def load_review(path: str | Path) -> Review:
     except OSError as exc:
         raise ReviewError(f"{p}: cannot read ({exc.strerror or exc})") from None
     review = Review(str(p), hashlib.sha256(data).hexdigest(), ())
-    reader = {".csv": _csv_rows, ".xlsx": _xlsx_rows, ".json": _json_rows}[suffix]
-    entries = tuple(_entries(review, reader(review, data)))
-    additions = tuple(_addition_entries(review, suffix, data))
-    return replace(review, entries=entries, additions=additions, signed_before=_signed_before(suffix, data))
+    form = _parse(review, suffix, data)  # once: the rows, the additions and an earlier signature are all read from it
+    try:
+        reader = {".csv": _csv_rows, ".xlsx": _xlsx_rows, ".json": _json_rows}[suffix]
+        entries = tuple(_entries(review, reader(review, form)))
+        additions = tuple(_addition_entries(review, suffix, form))
+        signed_before = _signed_before(suffix, form)
+    finally:
+        if suffix == ".xlsx":
+            form.close()
+    return replace(review, entries=entries, additions=additions, signed_before=signed_before)
 
 
-def _addition_entries(review: Review, suffix: str, data: bytes) -> Iterable[AdditionEntry]:
+def _parse(review: Review, suffix: str, data: bytes):
+    """The form as its format reads: CSV text, the JSON document, or an open (read-only) workbook."""
+    if suffix == ".csv":
+        return _decode(review, data)
+    if suffix == ".json":
+        try:
+            return json.loads(data.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise review.error(None, "not UTF-8 text") from None
+        except json.JSONDecodeError as exc:
+            raise ReviewError(f"{review.path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    try:
+        import openpyxl  # lazily: only a workbook review needs it
+    except ImportError:
+        raise MissingDependency("reading a .xlsx review needs openpyxl: pip install openpyxl") from None
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 — openpyxl raises zipfile, KeyError and its own errors for a damaged file
+        raise review.error(None, f"not a readable .xlsx workbook ({type(exc).__name__})") from None
+
+
+def _addition_entries(review: Review, suffix: str, form) -> Iterable[AdditionEntry]:
     """``review_addition`` (yes/no, 是/否) and ``review_note`` on the additions of an xlsx form's
     ``additions`` sheet or a JSON form's ``additions`` / ``struck_additions``."""
     raw: list[tuple[str, str, str, str, str]] = []  # where, doc_id, clause_id, verdict, note
-    if suffix == ".xlsx":
-        import openpyxl
-
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            if "additions" in wb.sheetnames:
-                rows = wb["additions"].iter_rows(values_only=True)
-                cols = {_text(h).strip(): k for k, h in enumerate(next(rows, ()))}
-                if "review_addition" in cols and "clause_id" in cols:
-                    for n, row in enumerate(rows, start=2):
-                        def get(name, row=row):
-                            k = cols.get(name)
-                            return _text(row[k]).strip() if k is not None and k < len(row) else ""
-                        raw.append((f"sheet additions, row {n}", get("doc_id"), get("clause_id"), get("review_addition"), get("review_note")))
-        finally:
-            wb.close()
+    if suffix == ".xlsx" and "additions" in form.sheetnames:
+        rows = form["additions"].iter_rows(values_only=True)
+        cols = {_text(h).strip(): k for k, h in enumerate(next(rows, ()))}
+        if "review_addition" in cols and "clause_id" in cols:
+            for n, row in enumerate(rows, start=2):
+                def get(name, row=row):
+                    k = cols.get(name)
+                    return _text(row[k]).strip() if k is not None and k < len(row) else ""
+                raw.append((f"sheet additions, row {n}", get("doc_id"), get("clause_id"), get("review_addition"), get("review_note")))
     elif suffix == ".json":
-        doc = json.loads(data.decode("utf-8-sig"))
+        doc = form
         for d in (doc.get("documents") or []) if isinstance(doc, dict) and isinstance(doc.get("documents"), list) else []:
             for key in ("additions", "struck_additions"):
                 listed = d.get(key) if isinstance(d, dict) else None
@@ -134,8 +154,10 @@ def _addition_entries(review: Review, suffix: str, data: bytes) -> Iterable[Addi
                     if not isinstance(a, dict):
                         raise ReviewError(f"{review.path}, document {_shown(str(d.get('doc_id')))}, {key} #{k}: expected an object")
                     verdict = a.get("review_addition")
-                    # a JSON true/false is the plain answer to "is it an addition?"
-                    verdict = {True: "yes", False: "no", None: ""}.get(verdict, verdict) if isinstance(verdict, bool) or verdict is None else verdict
+                    if verdict is None:
+                        verdict = ""
+                    elif isinstance(verdict, bool):  # a JSON true/false is the plain answer to "is it an addition?"
+                        verdict = "yes" if verdict else "no"
                     note = a.get("review_note") or ""
                     if not isinstance(verdict, str) or not isinstance(note, str):
                         raise ReviewError(f"{review.path}, document {_shown(str(d.get('doc_id')))}, {key} #{k}: "
@@ -157,30 +179,22 @@ def _addition_entries(review: Review, suffix: str, data: bytes) -> Iterable[Addi
         yield AdditionEntry(doc_id, clause_id, keep, note.replace("\r\n", "\n").replace("\r", "\n"), where)
 
 
-def _signed_before(suffix: str, data: bytes) -> str:
+def _signed_before(suffix: str, form) -> str:
     """``NAME on DATE (sha256 PREFIX)`` when the form is itself a signed report's export, else ''.
     Re-signing keeps this in the new record: a second signature does not erase the first."""
     sig: dict = {}
     try:
         if suffix == ".json":
-            doc = json.loads(data.decode("utf-8-sig"))
-            sig = doc.get("review") or {} if isinstance(doc, dict) else {}
+            sig = form.get("review") or {} if isinstance(form, dict) else {}
             sig = {"by": sig.get("reviewer"), "on": sig.get("signed_on"), "sha": sig.get("sha256")} if isinstance(sig, dict) else {}
         elif suffix == ".csv":
-            for row in csv.DictReader(io.StringIO(_decode(Review("", "", ()), data), newline="")):
+            for row in csv.DictReader(io.StringIO(form, newline="")):
                 if row.get("signed_on"):
                     sig = {"by": row.get("signed_by"), "on": row.get("signed_on"), "sha": row.get("review_sha256")}
                     break
-        elif suffix == ".xlsx":
-            import openpyxl
-
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                if "settings" in wb.sheetnames:
-                    rows = {str(r[0]): r[1] for r in wb["settings"].iter_rows(min_row=2, values_only=True) if r and r[0]}
-                    sig = {"by": rows.get("review.reviewer"), "on": rows.get("review.signed_on"), "sha": rows.get("review.sha256")}
-            finally:
-                wb.close()
+        elif suffix == ".xlsx" and "settings" in form.sheetnames:
+            rows = {str(r[0]): r[1] for r in form["settings"].iter_rows(min_row=2, values_only=True) if r and r[0]}
+            sig = {"by": rows.get("review.reviewer"), "on": rows.get("review.signed_on"), "sha": rows.get("review.sha256")}
     except Exception:  # noqa: BLE001 — the form itself was read and checked above; this is only a note about it
         return ""
     if not sig.get("on"):
@@ -195,8 +209,7 @@ def _signed_before(suffix: str, data: bytes) -> str:
 Row = tuple[str, str, str, str, str, str, str]
 
 
-def _csv_rows(review: Review, data: bytes) -> Iterable[Row]:
-    text = _decode(review, data)
+def _csv_rows(review: Review, text: str) -> Iterable[Row]:
     rows = csv.reader(io.StringIO(text, newline=""))
     header = next(rows, None)
     if not header:
@@ -218,27 +231,15 @@ def _decode(review: Review, data: bytes) -> str:
     raise review.error(None, "not UTF-8 or GB18030 text; save the sheet as CSV UTF-8")
 
 
-def _xlsx_rows(review: Review, data: bytes) -> Iterable[Row]:
-    try:
-        import openpyxl  # lazily: only a workbook review needs it
-    except ImportError:
-        raise MissingDependency("reading a .xlsx review needs openpyxl: pip install openpyxl") from None
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 — openpyxl raises zipfile, KeyError and its own errors for a damaged file
-        raise review.error(None, f"not a readable .xlsx workbook ({type(exc).__name__})") from None
-    try:
-        # diff-plans writes several sheets; the form is the evidence sheet (or any with review_status)
-        names = sorted(wb.sheetnames, key=lambda n: n != "evidence")
-        for name in names:
-            rows = wb[name].iter_rows(values_only=True)
-            header = [_text(c) for c in next(rows, ())]
-            if "review_status" in header:
-                yield from _table(review, header, ([_text(c) for c in r] for r in rows), f"sheet {name}, row {{}}")
-                return
-        raise review.error(None, "no sheet has a review_status column (export the report with -f xlsx and fill that column)")
-    finally:
-        wb.close()
+def _xlsx_rows(review: Review, wb) -> Iterable[Row]:
+    # diff-plans writes several sheets; the form is the evidence sheet (or any with review_status)
+    for name in sorted(wb.sheetnames, key=lambda n: n != "evidence"):
+        rows = wb[name].iter_rows(values_only=True)
+        header = [_text(c) for c in next(rows, ())]
+        if "review_status" in header:
+            yield from _table(review, header, ([_text(c) for c in r] for r in rows), f"sheet {name}, row {{}}")
+            return
+    raise review.error(None, "no sheet has a review_status column (export the report with -f xlsx and fill that column)")
 
 
 def _text(v) -> str:
@@ -287,13 +288,7 @@ def _check_untouched(review: Review, where: str, final: str, tool: str, final_zh
                           f"'{_shown(final)}'): put your status in review_status and leave status_zh as exported")
 
 
-def _json_rows(review: Review, data: bytes) -> Iterable[Row]:
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise review.error(None, "not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise ReviewError(f"{review.path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+def _json_rows(review: Review, doc) -> Iterable[Row]:
     if isinstance(doc, dict) and isinstance(doc.get("documents"), list):
         yield from _report_json_rows(review, doc["documents"])
         return
