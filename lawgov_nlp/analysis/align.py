@@ -103,14 +103,21 @@ class Aligner:
     def decide(self, view: TargetView, sig: dict[str, np.ndarray], doc_terms: np.ndarray, config: DiffConfig | None = None) -> Decision:
         meta = view.doc.meta.to_dict()
         na = np.array([bool(not_applicable_reason(u.heading, meta)) for u in self.items])
-        # text after the last numbered clause is a signature and date, a plan's call to carry it out,
-        # or (a work report's unnumbered closing sections: 教育, 医疗, 外交) substance, which is longer
-        n = self.config.addition_min_chars
-        closing = 3 * n if meta.get("doc_type") in REPORT_TYPES else 10**9
-        addable = np.array([not procedure_unit(u) and len(u.text.strip()) >= (n if u.kind in ("body", "table_row", "paragraph") else
-                                                                               closing if u.kind == "postamble" else 10**9)
-                            for u in view.units], dtype=bool)
+        report = meta.get("doc_type") in REPORT_TYPES
+        addable = np.array([self._addable(u, report) for u in view.units], dtype=bool)
         return decide(sig, view.passage_unit, view.outlook, doc_terms, self.model.has_body, self.model.totals, na, addable, config or self.config)
+
+    def _addable(self, u: Unit, report: bool) -> bool:
+        """Could this clause be a local addition at all? Not a section on carrying out the document
+        itself; a numbered clause of some length; text after the last numbered clause only in a report
+        (a plan's is its call to carry it out, a signature and date; a work report's closing sections
+        on 教育, 医疗, 外交 are substance) and only when longer."""
+        if procedure_unit(u):
+            return False
+        n = len(u.text.strip())
+        if u.kind in ("body", "table_row", "paragraph"):
+            return n >= self.config.addition_min_chars
+        return u.kind == "postamble" and report and n >= 3 * self.config.addition_min_chars
 
     def align(self, doc: Document, index=None) -> DocAlignment:
         view = self.view(doc, index)
@@ -131,9 +138,9 @@ class Aligner:
             if best >= 0 and status is not Status.NOT_APPLICABLE and len(matches) < self.config.max_near_misses:
                 # an omission shows where the tool looked; an item with fewer matches than that also
                 # shows the next passages that come close, for the reviewer who finds the match odd
-                shown = {int(view.passage_unit[p]) for p in dec.evidence[i]}
+                cited = {int(view.passage_unit[p]) for p in dec.evidence[i]}
                 near_misses = [self._match(i, view, sig, p, dec)
-                               for p in self._near_misses(i, view, sig, shown, self.config.max_near_misses - len(matches))]
+                               for p in self._near_misses(i, view, sig, cited, self.config.max_near_misses - len(matches))]
             nearest = near_misses[0] if near_misses else None
             terms = matches[0].terms if matches else (nearest.terms if nearest else [])
             shown = dec.evidence[i][0] if dec.evidence[i] else best  # the reason speaks of the passage shown first
