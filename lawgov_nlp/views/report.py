@@ -33,6 +33,9 @@ def _passage(m, limit: int) -> Text:
     return Text("…").append_text(t) if a > 0 else t
 
 
+def _labels(matches) -> str:
+    """Clauses named by their own last heading, for a one-line list."""
+    return "; ".join(x.path_label.split(" › ")[-1][:20] for x in matches)
 
 
 def review_line(report: DiffReport) -> str:
@@ -86,17 +89,16 @@ def print_report(report: DiffReport, out: Console, verbose: bool = False) -> Non
                 ev = Text(f"{m.path_label or m.clause_id.split('#')[-1]}\n", style="cyan")
                 ev.append_text(_passage(m, 110 if not verbose else 400))
                 if len(it.matches) > 1:
-                    ev.append(f"\n+ {len(it.matches) - 1} more: " + "; ".join(x.path_label.split(" › ")[-1][:20] for x in it.matches[1:]), style="dim")
-                if it.near_misses:
-                    ev.append("\nalso near: " + "; ".join(x.path_label.split(" › ")[-1][:20] for x in it.near_misses), style="dim")
+                    ev.append(f"\n+ {len(it.matches) - 1} more: " + _labels(it.matches[1:]), style="dim")
             elif it.status is Status.NOT_APPLICABLE:
                 ev = Text(it.reason, style="dim")
             elif it.nearest is not None:
                 ev = Text(f"nearest: {it.nearest.path_label} — {it.reason}", style="dim")
-                if len(it.near_misses) > 1:
-                    ev.append("\nalso near: " + "; ".join(x.path_label.split(" › ")[-1][:20] for x in it.near_misses[1:]), style="dim")
             else:
                 ev = Text(it.reason, style="dim")
+            others = it.near_misses[1:] if it.nearest is not None else it.near_misses  # those not shown above
+            if others:
+                ev.append("\nalso near: " + _labels(others), style="dim")
             if it.review_note:
                 # the reviewer's words first: they are what the signed report stands on
                 ev = Text.assemble((f"{REVIEW_MARK} ", "bold magenta"), (it.review_note, "magenta"), "\n").append_text(ev)
