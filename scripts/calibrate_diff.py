@@ -66,7 +66,7 @@ def main() -> None:
     args = ap.parse_args()
     from lawgov_nlp.analysis.align import Aligner
     from lawgov_nlp.analysis.decide import document_focus, item_scores, item_statuses, thresholds
-    from lawgov_nlp.analysis.signals import document_terms, signals, term_incidence
+    from lawgov_nlp.analysis.signals import document_terms, term_incidence
     from lawgov_nlp.analysis.target import normalized_pieces
     from lawgov_nlp.analysis.terms import not_applicable_reason
     from lawgov_nlp.config import DiffConfig
@@ -111,7 +111,7 @@ def main() -> None:
             cfg = base.replace(**mcombo, **combo)
             scored = []
             for _g, view, pieces, dt, na in rows:
-                sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named, m.backers, (m.wholes, m.whole_item))
+                sig = m.signals(pieces, view, cfg)
                 sc = item_scores(sig, view.outlook, dt, m.has_body, m.totals, cfg, na)[:2] if len(view.passages) else (np.zeros(len(m.items)),) * 2
                 scored.append((*sc, sig["mass"]))
             for ti, tp in itertools.product(iv, pv):
@@ -154,7 +154,7 @@ def main() -> None:
         al = aligners[setting_model[best]]
         m = al.model
         g, view, pieces, dt, _ = per_model[setting_model[best]][k]
-        sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named, m.backers, (m.wholes, m.whole_item))
+        sig = m.signals(pieces, view, cfg)
         e = score_diff(g, al.explain(view, sig, al.decide(view, sig, dt, cfg)))
         accs.append(e.accuracy), f1s.append(e.omitted_f1), evs.append(e.evidence_hit3), strict.append(e.evidence_hit3_matches)
         chosen = ", ".join(f"{k_}={v}" for k_, v in settings[best].items())

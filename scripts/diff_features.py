@@ -83,7 +83,7 @@ def main() -> None:
 
     from lawgov_nlp.analysis.align import Aligner
     from lawgov_nlp.analysis.decide import item_statuses, thresholds
-    from lawgov_nlp.analysis.signals import document_terms, signals, term_incidence
+    from lawgov_nlp.analysis.signals import document_terms, term_incidence
     from lawgov_nlp.analysis.target import normalized_pieces
     from lawgov_nlp.analysis.terms import not_applicable_reason
     from lawgov_nlp.config import DiffConfig
@@ -97,12 +97,12 @@ def main() -> None:
     al = Aligner(load_path(find_target(golds[0]["reference"], [ROOT / "corpus"], Path(paths[0]))), "e5", EmbeddingCache())
     m = al.model
     markers = [u.path[-1] for u in m.items]
-    hb, tot = np.zeros(len(m.items), dtype=bool), np.ones(len(m.items))
+    hb = np.zeros(len(m.items), dtype=bool)
     docs = []
     for p, g in zip(paths, golds):
         view = al.view(load_path(find_target(g["target"], [ROOT / "corpus"], Path(p))))
         pieces = term_incidence(normalized_pieces(view), m.vocab)
-        sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, cfg, m.named, m.backers, (m.wholes, m.whole_item))
+        sig = m.signals(pieces, view, cfg)
         dt = document_terms(m.anchor_w, m.context_w, pieces)
         na = np.array([bool(not_applicable_reason(u.heading, view.doc.meta.to_dict())) for u in m.items])
         X, sc, done, foc = features(sig, view.outlook, dt, na, view.passage_unit, [u.heading for u in view.units],

@@ -30,7 +30,7 @@ from .decide import Decision, decide
 from .explain import build_match, reason, shared_phrases, terms_in
 from .model import ReferenceModel, reference_items
 from .results import STATUSES, DiffReport, DocAlignment, ItemResult, Match, Status, Unit
-from .signals import document_terms, signals, term_incidence
+from .signals import document_terms, term_incidence
 from .target import REPORT_TYPES, TargetView, normalized_pieces, procedure_unit, target_units
 from .terms import data_versions, has_applicability_rule, not_applicable_reason
 
@@ -97,7 +97,7 @@ class Aligner:
         """items × passages signal matrices, and each item's distinctive mass over the document."""
         m = self.model
         pieces = term_incidence(normalized_pieces(view), m.vocab)
-        sig = signals(m.anchor_w, m.context_w, m.totals, m.has_body, m.item_vecs, pieces, view.piece_vecs, view.passages, self.config, m.named, m.backers, (m.wholes, m.whole_item))
+        sig = m.signals(pieces, view)
         return sig, document_terms(m.anchor_w, m.context_w, pieces)
 
     def decide(self, view: TargetView, sig: dict[str, np.ndarray], doc_terms: np.ndarray, config: DiffConfig | None = None) -> Decision:

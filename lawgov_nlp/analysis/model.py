@@ -20,6 +20,7 @@ from ..reading.document import Document
 from ..reading.normalize import strip_punct
 from ..reading.segment import Clause
 from .results import Unit
+from .signals import signals
 from .terms import ANCHOR, CONTEXT, PART, item_concepts, outline_terms, term_df, term_parts
 
 
@@ -73,6 +74,13 @@ class ReferenceModel:
     item_vecs: np.ndarray
     match_texts: list[str]
     config: DiffConfig = field(default_factory=DiffConfig)
+
+    def signals(self, pieces, view, config: DiffConfig | None = None) -> dict[str, np.ndarray]:
+        """items × passages signal matrices of a target (:func:`~.signals.signals`): ``pieces`` its
+        term incidence over this model's vocabulary, ``view`` its passages and embeddings (a
+        ``TargetView``), ``config`` other thresholds than the model's (calibration)."""
+        return signals(self.anchor_w, self.context_w, self.totals, self.has_body, self.item_vecs, pieces, view.piece_vecs, view.passages,
+                       config or self.config, self.named, self.backers, (self.wholes, self.whole_item))
 
     @property
     def headings_only(self) -> bool:
