@@ -44,6 +44,26 @@ class _Config:
     def replace(self, **changes):
         return replace(self, **changes)  # type: ignore[type-var]
 
+    def with_settings(self, settings) -> _Config:
+        """This config with ``KEY=VALUE`` strings applied (a script's ``--set``), each value read as the
+        type of the field it sets: ``term_parts=false``, ``dense_z=2.0``, ``max_matches=3``."""
+        changes: dict[str, Any] = {}
+        for kv in settings:
+            key, sep, value = kv.partition("=")
+            if not sep or not hasattr(self, key):
+                raise ValueError(f"{kv!r}: expected KEY=VALUE with KEY a field of {type(self).__name__}")
+            current = getattr(self, key)
+            if isinstance(current, bool):
+                if value.lower() not in ("true", "false"):
+                    raise ValueError(f"{kv!r}: {key} is true or false")
+                changes[key] = value.lower() == "true"
+            else:
+                try:
+                    changes[key] = type(current)(value)
+                except ValueError:
+                    raise ValueError(f"{kv!r}: {key} is a {type(current).__name__}") from None
+        return self.replace(**changes)
+
 
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)

@@ -44,17 +44,6 @@ THRESHOLDS = {
 }
 
 
-def _setting(kv: str) -> tuple[str, object]:
-    key, _, value = kv.partition("=")
-    parsed = {"true": True, "false": False}.get(value.lower())
-    if parsed is None:
-        try:
-            parsed = float(value)
-        except ValueError:
-            parsed = value
-    return key, parsed
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("gold", nargs="*")
@@ -78,7 +67,10 @@ def main() -> None:
     paths = args.gold or [p for p in sorted(glob.glob(str(ROOT / "tests" / "data" / pattern))) if args.body or "_local_" not in p]
     golds = [load_gold(p) for p in paths]
     ref_id = golds[0].get("reference", "gangyao-2021-2025-outline")
-    base = DiffConfig().replace(**dict(_setting(kv) for kv in args.set))
+    try:
+        base = DiffConfig().with_settings(args.set)
+    except ValueError as exc:
+        ap.error(str(exc))
     reference = load_path(find_target(ref_id, DOC_DIRS, Path(paths[0])))
     cache = EmbeddingCache()
     al0 = Aligner(reference, args.encoder, cache, config=base)

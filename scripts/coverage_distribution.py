@@ -38,8 +38,10 @@ def main() -> None:
     from lawgov_nlp.reading.document import load_document
     from lawgov_nlp.reading.metadata import DocMeta
 
-    cfg = DiffConfig().replace(**{k: type(getattr(DiffConfig(), k))(v) if not isinstance(getattr(DiffConfig(), k), bool) else v.lower() == "true"
-                                  for k, v in (kv.split("=", 1) for kv in args.set)})
+    try:
+        cfg = DiffConfig().with_settings(args.set)
+    except ValueError as exc:
+        ap.error(str(exc))
     cfg = cfg.replace(dense_weight=0.0) if args.lexical_only else cfg
     al = Aligner(load_path(ROOT / "corpus" / "gangyao-2021-2025-outline.txt"), args.encoder, EmbeddingCache(), config=cfg)
     if args.lexical_only:  # no embeddings of the targets are needed: score with zero vectors

@@ -34,12 +34,11 @@ def main() -> None:
     from lawgov_nlp.reading.corpus import load_path
     from lawgov_nlp.reading.normalize import normalize
 
-    base = DiffConfig()
-    changes = {}
-    for kv in args.set:
-        k, _, v = kv.partition("=")
-        changes[k] = v.lower() == "true" if isinstance(getattr(base, k), bool) else type(getattr(base, k))(v)
-    al = Aligner(load_path(ROOT / "corpus" / "gangyao-2021-2025-outline.txt"), args.encoder, EmbeddingCache(), config=base.replace(**changes))
+    try:
+        cfg = DiffConfig().with_settings(args.set)
+    except ValueError as exc:
+        ap.error(str(exc))
+    al = Aligner(load_path(ROOT / "corpus" / "gangyao-2021-2025-outline.txt"), args.encoder, EmbeddingCache(), config=cfg)
     paths = args.labels or sorted(glob.glob(str(ROOT / "tests" / "data" / "diff_additions" / "*.json")))
     print("| document | labelled clauses | labelled additions | found | tool additions | right | wrong | unlabelled |")
     print("|---|---|---|---|---|---|---|---|")
