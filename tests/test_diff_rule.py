@@ -223,3 +223,15 @@ def test_sections_on_carrying_out_the_document_itself_are_not_content():
     assert procedure_unit(unit("四、保障措施 › （二）强化督促检查", "强化督促检查"))
     assert not procedure_unit(unit("二、重点工作任务 › （二）进一步深化放管服改革", "进一步深化放管服改革"))
     assert not procedure_unit(unit("一、指导思想 › （一）立足新发展阶段推进法治政府建设", "立足新发展阶段推进法治政府建设"))
+
+
+def test_script_settings_are_read_as_the_type_of_their_field():
+    cfg = DiffConfig().with_settings(["term_parts=false", "dense_z=2", "max_matches=3"])
+    assert cfg.term_parts is False and cfg.dense_z == 2.0 and cfg.max_matches == 3 and isinstance(cfg.max_matches, int)
+    for bad, message in (["nope=1"], "a field of DiffConfig"), (["term_parts=maybe"], "true or false"), (["dense_z=x"], "is a float"):
+        try:
+            DiffConfig().with_settings(bad)
+        except ValueError as exc:
+            assert message in str(exc)
+        else:
+            raise AssertionError(bad)
