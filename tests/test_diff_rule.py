@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from lawgov_nlp.analysis.decide import decide, item_statuses, thresholds
 from lawgov_nlp.analysis.results import Status
@@ -229,9 +230,5 @@ def test_script_settings_are_read_as_the_type_of_their_field():
     cfg = DiffConfig().with_settings(["term_parts=false", "dense_z=2", "max_matches=3"])
     assert cfg.term_parts is False and cfg.dense_z == 2.0 and cfg.max_matches == 3 and isinstance(cfg.max_matches, int)
     for bad, message in (["nope=1"], "a field of DiffConfig"), (["term_parts=maybe"], "true or false"), (["dense_z=x"], "is a float"):
-        try:
+        with pytest.raises(ValueError, match=message):
             DiffConfig().with_settings(bad)
-        except ValueError as exc:
-            assert message in str(exc)
-        else:
-            raise AssertionError(bad)
