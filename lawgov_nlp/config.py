@@ -180,6 +180,7 @@ class DiffConfig(_Config):
     shared_discount: float = 0.5  # evidence of a passage that carries another item better counts this share (1: off; see README)
     breadth_weight: float = 0.25  # mass found in the item's other passages counts this share
     support_weight: float = 1.5  # per log(1 + sentences carrying one of the item's terms)
+    min_aspects: int = 0  # an item of several sub-tasks is implemented only when the document names this many of them (0: off)
     implemented_at: float = 4.5  # item evidence (mass) at or above this: implemented…
     partial_at: float = 0.5  # …at or above this: partial (headings-only references)
     body_implemented_at: float = 0.12  # with body text: share of the item's own terms carried

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 DOC_DIRS = [ROOT / "corpus", ROOT / "tests" / "data" / "controls"]
 MODEL_GRID = {"term_parts": [False, True], "part_wholes": [False, True], "min_idf": [0.5, 0.8]}  # reference-model knobs: the model is rebuilt for each
 SIGNAL_GRID = {"dense_z": [1.5, 2.0, 2.5]}
-SCORE_GRID = {"shared_discount": [0.5, 0.75, 1.0], "support_weight": [0.0, 0.5, 1.0, 1.5]}
+SCORE_GRID = {"shared_discount": [0.5, 0.75, 1.0], "support_weight": [0.0, 0.5, 1.0, 1.5], "min_aspects": [0, 2, 3]}
 CONTROLS = {  # file in tests/data/controls (or the English fixture) → other (near 0%) | report (below 法治政府 documents)
     "aipolicy-0045.txt": "other", "aipolicy-0001.txt": "other", "govcn2019-0007.html": "other", "govcn2019-0028.html": "other",
     "govcn2019-0058.html": "other", "english.txt": "other",
@@ -55,7 +55,7 @@ def main() -> None:
     args = ap.parse_args()
     from lawgov_nlp.analysis.align import Aligner
     from lawgov_nlp.analysis.decide import document_focus, item_scores, item_statuses, thresholds
-    from lawgov_nlp.analysis.signals import document_terms, term_incidence
+    from lawgov_nlp.analysis.signals import term_incidence
     from lawgov_nlp.analysis.target import normalized_pieces
     from lawgov_nlp.analysis.terms import not_applicable_reason
     from lawgov_nlp.config import DiffConfig
@@ -96,7 +96,7 @@ def main() -> None:
             pieces = term_incidence(normalized_pieces(view), m.vocab)
             meta = view.doc.meta.to_dict()
             na = np.array([bool(not_applicable_reason(u.heading, meta)) for u in m.items])
-            rows.append((g, view, pieces, document_terms(m.anchor_w, m.context_w, pieces), na))
+            rows.append((g, view, pieces, m.document_terms(pieces), na))
         aligners.append(al)
         per_model.append(rows)
         for combo in combos:
@@ -112,8 +112,8 @@ def main() -> None:
                 full = base.replace(**mcombo, **combo, **{ik: ti, pk: tp})
                 th = thresholds(m.has_body, full)
                 row, cov = [], []
-                for (g, _view, _, _, na), (score, done, ev) in zip(rows, scored):
-                    st, _ = item_statuses(score, done, th, na, full, document_focus(ev, m.has_body, m.totals, full))
+                for (g, _view, _, dt, na), (score, done, ev) in zip(rows, scored):
+                    st, _ = item_statuses(score, done, th, na, full, document_focus(ev, m.has_body, m.totals, full), dt)
                     app = [x for x in st if x.value != "not_applicable"]
                     cov.append(sum(x.credit for x in app) / max(len(app), 1))
                     if g is not None:

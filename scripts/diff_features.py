@@ -83,7 +83,7 @@ def main() -> None:
 
     from lawgov_nlp.analysis.align import Aligner
     from lawgov_nlp.analysis.decide import item_statuses, thresholds
-    from lawgov_nlp.analysis.signals import document_terms, term_incidence
+    from lawgov_nlp.analysis.signals import term_incidence
     from lawgov_nlp.analysis.target import normalized_pieces
     from lawgov_nlp.analysis.terms import not_applicable_reason
     from lawgov_nlp.config import DiffConfig
@@ -103,12 +103,12 @@ def main() -> None:
         view = al.view(load_path(find_target(g["target"], [ROOT / "corpus"], Path(p))))
         pieces = term_incidence(normalized_pieces(view), m.vocab)
         sig = m.signals(pieces, view, cfg)
-        dt = document_terms(m.anchor_w, m.context_w, pieces)
+        dt = m.document_terms(pieces)
         na = np.array([bool(not_applicable_reason(u.heading, view.doc.meta.to_dict())) for u in m.items])
         X, sc, done, foc = features(sig, view.outlook, dt, na, view.passage_unit, [u.heading for u in view.units],
                                     [view.passage_text(q) for q in range(len(view.passages))], m.anchor_w, m.vocab,
                                     np.asarray(pieces.max(axis=0).todense()).ravel() > 0, cfg)
-        st, why = item_statuses(sc, done, thresholds(hb, cfg), na, cfg, foc)
+        st, why = item_statuses(sc, done, thresholds(hb, cfg), na, cfg, foc, dt)
         gl = {it["ref"]: it for it in g["items"]}
         y = np.array([LABELS.index(gl[k]["status"]) for k in markers])
         docs.append(dict(target=g["target"], X=X, y=y, na=na, focus=foc, rule=np.array([LABELS.index(s.value) for s in st]), why=why, score=sc,

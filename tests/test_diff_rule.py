@@ -6,7 +6,7 @@ import pytest
 
 from lawgov_nlp.analysis.decide import decide, item_statuses, thresholds
 from lawgov_nlp.analysis.results import Status
-from lawgov_nlp.analysis.signals import document_terms, signals, term_incidence
+from lawgov_nlp.analysis.signals import DocTerms, document_terms, signals, term_incidence
 from lawgov_nlp.analysis.terms import ANCHOR, CONTEXT, HEADING, PART, generic_terms, item_concepts, outline_terms, term_df, term_parts
 from lawgov_nlp.config import DiffConfig
 from lawgov_nlp.reading.normalize import strip_punct
@@ -193,6 +193,52 @@ def test_second_reader_gold_files_are_complete_and_their_evidence_is_verbatim():
             assert bool(it["evidence"]) == (it["status"] in ("implemented", "partial")), (f.name, it["ref"])
 
 
+def _doc_terms(mass, support, found=None, total=None) -> DocTerms:
+    n = len(mass)
+    return DocTerms(np.array(mass, float), np.array(support, float), np.array(found if found is not None else [0] * n, float),
+                    np.array(total if total is not None else [0] * n, float), np.zeros(0, bool))
+
+
+def test_an_item_of_several_sub_tasks_is_implemented_only_when_enough_of_them_are_named():
+    """min_aspects: item 0 has three sub-tasks and the document names one; item 1 has one sub-task
+    (nothing more is asked of it); with the knob off (0, the default LODO chose) both are implemented."""
+    score = np.array([6.0, 6.0])
+    th = np.array([[4.5, 0.5], [4.5, 0.5]])
+    na = np.zeros(2, bool)
+    dt = _doc_terms([6.0, 6.0], [1, 1], found=[1, 1], total=[3, 1])
+    st, rules = item_statuses(score, score, th, na, DiffConfig(min_aspects=2), 1.0, dt)
+    assert st == [Status.PARTIAL, Status.IMPLEMENTED] and rules[0] == "narrow"
+    st, _ = item_statuses(score, score, th, na, DiffConfig(min_aspects=2), 1.0, _doc_terms([6.0, 6.0], [1, 1], found=[2, 1], total=[3, 1]))
+    assert st == [Status.IMPLEMENTED, Status.IMPLEMENTED]
+    st, _ = item_statuses(score, score, th, na, DiffConfig(min_aspects=0), 1.0, dt)
+    assert st == [Status.IMPLEMENTED, Status.IMPLEMENTED]
+    # an item of two sub-tasks needs both at min_aspects=3: never more than it has
+    st, _ = item_statuses(score[:1], score[:1], th[:1], na[:1], DiffConfig(min_aspects=3), 1.0, _doc_terms([6.0], [1], found=[2], total=[2]))
+    assert st == [Status.IMPLEMENTED]
+
+
+def test_document_terms_counts_the_sub_tasks_a_document_names():
+    # item 0: sub-tasks {t0, t1} and {t2}; item 1: {t3}
+    A = np.array([[2.0, 2.0, 2.0, 0], [0, 0, 0, 2.0]])
+    S = np.array([[1, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], float)
+    pieces = term_incidence(["t0 and t1", "t1 again"], ["t0", "t1", "t2", "t3"])
+    dt = document_terms(A, np.zeros_like(A), pieces, (S, np.array([0, 0, 1])))
+    assert dt.aspects_found.tolist() == [1, 0] and dt.aspects_total.tolist() == [2, 1]
+    assert dt.present.tolist() == [True, True, False, False]
+
+
+def test_the_outline_sub_tasks_partition_each_items_own_terms():
+    """outline_terms.toml v3: every term of an item in exactly one of its sub-tasks (aspects), and
+    nothing else in them (the loader refuses terms of another item)."""
+    lists = outline_terms()
+    with_aspects = [t for t in lists.values() if t.aspects]
+    assert len(with_aspects) >= 30
+    for t in lists.values():
+        flat = [x for a in t.aspects for x in a]
+        assert sorted(flat) == sorted(t.terms) or not t.terms
+    assert max(len(t.aspects) for t in lists.values()) >= 4
+
+
 def test_a_clause_is_an_addition_when_at_most_a_third_of_it_touches_an_item_and_none_an_omitted_one():
     """Clause 0 has three passages, one naming item 0 (found elsewhere); clause 1 has two passages,
     one naming item 0; clause 2 has three passages, one naming item 1, which is omitted."""
@@ -205,11 +251,11 @@ def test_a_clause_is_an_addition_when_at_most_a_third_of_it_touches_an_item_and_
     named[1, 5] = 1
     sig = {"evidence": ev, "mass": ev.copy(), "anchor": ev.copy(), "named": named, "dense_z": np.zeros((2, n_pass))}
     unit = np.array([0, 0, 0, 1, 1, 2, 2, 2, 3])
-    dec = decide(sig, unit, np.zeros(n_pass, bool), (np.array([5.0, 0.0]), np.array([1.0, 0.0])), np.array([False, False]),
+    dec = decide(sig, unit, np.zeros(n_pass, bool), _doc_terms([5.0, 0.0], [1.0, 0.0]), np.array([False, False]),
                  np.zeros(2), np.array([False, False]), np.ones(4, bool), cfg)
     assert dec.status[0] is Status.IMPLEMENTED and dec.status[1] is Status.OMITTED
     assert dec.additions == [0]
-    assert decide(sig, unit, np.zeros(n_pass, bool), (np.array([5.0, 0.0]), np.array([1.0, 0.0])), np.array([False, False]), np.zeros(2),
+    assert decide(sig, unit, np.zeros(n_pass, bool), _doc_terms([5.0, 0.0], [1.0, 0.0]), np.array([False, False]), np.zeros(2),
                   np.array([False, False]), np.ones(4, bool), cfg.replace(addition_touched_share=0.0)).additions == []
 
 

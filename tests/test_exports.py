@@ -71,6 +71,9 @@ def test_diff_report_sheets(report):
     assert kinds <= {"match", "also near", "nearest miss", "none"} and "match" in kinds and "also near" in kinds
     assert any(r[col["clause_text"]] and "证照分离" in r[col["clause_text"]] for r in ev)  # clause text is there, whole
     assert all(not r[col["review_status"]] and r[col["tool_status"]] == r[col["status"]] for r in ev)  # the blank review form
+    # the sub-task checklist: Funing's （十三） names 联合执法 and not the 两法衔接 of the 纲要's same item
+    sub = {r[col["subtasks"]] for r in ev if r[col["doc_id"]] == "hebei-funing-report-2023" and r[col["heading"]] == "深化行政执法体制改革"}
+    assert len(sub) == 1 and re.match(r"sub-tasks 分项任务 named [1-3] of 4: .*联合执法.* \| not named 未提及: .*案件移送", sub.pop())
     settings = {r[0]: r[1] for r in wb["settings"].iter_rows(min_row=2, values_only=True)}
     assert "config.implemented_at" in settings and settings["reference.doc_id"] == OUTLINE
 
@@ -116,6 +119,8 @@ def test_html_report_matrix_font_and_packing(report):
     # short labels, full titles on hover
     assert 'title="秦皇岛市抚宁区人民政府2023年法治政府建设工作报告 · hebei-funing-report-2023"' in html
     assert ">秦皇岛市抚宁区2023年报告<" in html
+    assert html.count("sub-tasks 分项任务 named") == sum(1 for d in report.documents for it in d.items
+                                                       if it.subtasks and it.status.value in ("implemented", "partial"))
     # the embedded font holds every Chinese character of the page
     font_b64 = re.search(r"data:font/woff;base64,([A-Za-z0-9+/=]+)", html).group(1)
     cmap = TTFont(io.BytesIO(base64.b64decode(font_b64))).getBestCmap()
@@ -128,3 +133,13 @@ def test_html_report_matrix_font_and_packing(report):
     assert len(sections) == 3 and sections[0].startswith('<section class="doc" id="d0">') and "<mark>" in sections[0]
     notebook = render_report(report, standalone=False)
     assert "<!DOCTYPE" not in notebook and notebook.count('<section class="doc"') == 3 and "@font-face" not in notebook
+
+
+def test_terminal_shows_the_sub_task_checklist_of_implemented_and_partial_items(report):
+    from lawgov_nlp.views.output import render
+
+    table = render(report, "table")
+    flat = re.sub(r"[│┃\s]+", "", table)  # the table folds long lines inside its cells
+    assert "sub-tasks分项任务named" in flat and "notnamed未提及" in flat
+    shown = sum(1 for d in report.documents for it in d.items if it.subtasks and it.status.value in ("implemented", "partial"))
+    assert flat.count("sub-tasks分项任务named") == shown

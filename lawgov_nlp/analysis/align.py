@@ -30,7 +30,7 @@ from .decide import Decision, decide
 from .explain import build_match, reason, shared_phrases, terms_in
 from .model import ReferenceModel, reference_items
 from .results import STATUSES, DiffReport, DocAlignment, ItemResult, Match, Status, Unit
-from .signals import document_terms, term_incidence
+from .signals import DocTerms, term_incidence
 from .target import REPORT_TYPES, TargetView, normalized_pieces, procedure_unit, target_units
 from .terms import data_versions, has_applicability_rule, not_applicable_reason
 
@@ -93,14 +93,14 @@ class Aligner:
             return TargetView.from_index(index, doc, self.config)
         return TargetView.from_document(doc, self.encoder, self.cache, self.config)
 
-    def signals(self, view: TargetView) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        """items × passages signal matrices, and each item's distinctive mass over the document."""
+    def signals(self, view: TargetView) -> tuple[dict[str, np.ndarray], DocTerms]:
+        """items × passages signal matrices, and how broadly the document treats each item."""
         m = self.model
         pieces = term_incidence(normalized_pieces(view), m.vocab)
         sig = m.signals(pieces, view)
-        return sig, document_terms(m.anchor_w, m.context_w, pieces)
+        return sig, m.document_terms(pieces)
 
-    def decide(self, view: TargetView, sig: dict[str, np.ndarray], doc_terms: np.ndarray, config: DiffConfig | None = None) -> Decision:
+    def decide(self, view: TargetView, sig: dict[str, np.ndarray], doc_terms: DocTerms, config: DiffConfig | None = None) -> Decision:
         meta = view.doc.meta.to_dict()
         na = np.array([bool(not_applicable_reason(u.heading, meta)) for u in self.items])
         report = meta.get("doc_type") in REPORT_TYPES
@@ -148,11 +148,12 @@ class Aligner:
             impl, part = dec.thresholds[i]
             na = not_applicable_reason(item.heading, meta)
             done = float(dec.score_done[i]) if dec.score_done is not None and self.config.cap_report_outlook and view.outlook.any() else None
+            subtasks = m.subtasks(i, dec.terms_present)
             why = reason(dec.rule[i], float(dec.score[i]), float(impl), float(part), terms, float(sig["dense_z"][i, shown]) if shown >= 0 else 0.0,
-                         discounted, na, done)
+                         discounted, na, done, (sum(1 for x in subtasks if x["named"]), len(subtasks)))
             if na and status is not Status.NOT_APPLICABLE:
                 why = f"{why}; note: {na}, but the document does address it"
-            results.append(ItemResult(item, status, float(dec.score[i]), matches, why, m.expansions[i], near_misses))
+            results.append(ItemResult(item, status, float(dec.score[i]), matches, why, m.expansions[i], near_misses, subtasks=subtasks))
         additions = []
         for u in dec.additions:
             unit = view.units[u]

@@ -29,9 +29,11 @@ import numpy as np
 
 from ..config import DiffConfig
 from .results import Status
+from .signals import DocTerms
 
 # reasons a status was chosen, for explain
 RULE_STRONG, RULE_MENTION, RULE_OUTLOOK, RULE_NONE, RULE_NA, RULE_PASSING = "strong", "mention", "outlook", "none", "not_applicable", "passing"
+RULE_NARROW = "narrow"
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Decision:
     focus: float = 0.0  # share of passages that carry some item
     thresholds: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # per item: (implemented_at, partial_at)
     score_done: np.ndarray | None = None  # per item: its score from work-done passages only (outlook sections left out)
+    terms_present: np.ndarray | None = None  # per vocabulary term: whether the target holds it (for the sub-task checklist)
 
 
 def thresholds(has_body: np.ndarray, config: DiffConfig) -> np.ndarray:
@@ -53,7 +56,7 @@ def thresholds(has_body: np.ndarray, config: DiffConfig) -> np.ndarray:
     return np.stack([impl, part], axis=1)
 
 
-def item_scores(sig: dict[str, np.ndarray], outlook: np.ndarray, doc_terms: tuple[np.ndarray, np.ndarray], has_body: np.ndarray,
+def item_scores(sig: dict[str, np.ndarray], outlook: np.ndarray, doc_terms: DocTerms, has_body: np.ndarray,
                 totals: np.ndarray, config: DiffConfig, not_applicable: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per item: its score, its score from work-done passages only, and per (item, passage) the
     evidence after the mutual-best discount; plus each item's best passage (steps 1–2 of the rule).
@@ -68,7 +71,7 @@ def item_scores(sig: dict[str, np.ndarray], outlook: np.ndarray, doc_terms: tupl
     na = np.zeros(n_items, dtype=bool) if not_applicable is None else np.asarray(not_applicable, dtype=bool)
     eff = np.where(own, ev, np.where(na[:, None], 0.0, config.shared_discount) * ev)
     best = eff.argmax(axis=1)
-    doc_mass, support = doc_terms
+    doc_mass, support = doc_terms.mass, doc_terms.support
     best_mass = sig["mass"][np.arange(n_items), best]
     # breadth counts for headings-only items: an item with body text has dozens of ordinary words,
     # which any long document spreads about; its evidence is the share one passage carries
@@ -89,16 +92,31 @@ def document_focus(mass: np.ndarray, has_body: np.ndarray, totals: np.ndarray, c
     return float((share >= thresholds(has_body, config)[:, 1:2]).any(axis=0).mean())
 
 
+def aspects_needed(doc_terms: DocTerms, config: DiffConfig) -> np.ndarray:
+    """Per item, how many of its sub-tasks a document must name for it to be implemented: an item
+    the 纲要 sets several tasks under (综合行政执法, 执法层级, 联合执法, 两法衔接) is not done by
+    reporting one of them (``min_aspects``; 0: off). Items of one sub-task need nothing more."""
+    total = doc_terms.aspects_total
+    return np.where(total >= 2, np.minimum(config.min_aspects, total), 0)
+
+
 def item_statuses(score: np.ndarray, score_done: np.ndarray, th: np.ndarray, not_applicable: np.ndarray,
-                  config: DiffConfig, focus: float = 1.0) -> tuple[list[Status], list[str]]:
-    """Steps 3–5 of the rule, for every item at once (``focus``: :func:`document_focus`)."""
+                  config: DiffConfig, focus: float = 1.0, doc_terms: DocTerms | None = None) -> tuple[list[Status], list[str]]:
+    """Steps 3–5 of the rule, for every item at once (``focus``: :func:`document_focus`; ``doc_terms``:
+    :func:`~.signals.document_terms`, for the sub-tasks a document names)."""
     impl, part = th[:, 0], th[:, 1]
     strong = (score_done if config.cap_report_outlook else score) >= impl
+    narrow = np.zeros(len(score), dtype=bool)
+    if doc_terms is not None and config.min_aspects:
+        narrow = strong & (doc_terms.aspects_found < aspects_needed(doc_terms, config))
+        strong &= ~narrow
     passing = focus < config.related_focus  # a document mostly about other things: mentions do not count
     statuses, rules = [], []
     for i in range(len(score)):
         if strong[i]:
             s, r = Status.IMPLEMENTED, RULE_STRONG
+        elif narrow[i]:
+            s, r = Status.PARTIAL, RULE_NARROW
         elif score[i] >= impl[i]:
             s, r = Status.PARTIAL, RULE_OUTLOOK
         elif score[i] >= part[i] and passing and not not_applicable[i]:
@@ -114,7 +132,7 @@ def item_statuses(score: np.ndarray, score_done: np.ndarray, th: np.ndarray, not
     return statuses, rules
 
 
-def decide(sig: dict[str, np.ndarray], passage_unit: np.ndarray, outlook: np.ndarray, doc_terms: tuple[np.ndarray, np.ndarray],
+def decide(sig: dict[str, np.ndarray], passage_unit: np.ndarray, outlook: np.ndarray, doc_terms: DocTerms,
            has_body: np.ndarray, totals: np.ndarray, not_applicable: np.ndarray, addable: np.ndarray, config: DiffConfig) -> Decision:
     """Statuses and evidence from the ``signals`` matrices of one target.
 
@@ -129,10 +147,11 @@ def decide(sig: dict[str, np.ndarray], passage_unit: np.ndarray, outlook: np.nda
     th = thresholds(has_body, config)
     if n_pass == 0:
         st = [Status.NOT_APPLICABLE if na else Status.OMITTED for na in not_applicable]
-        return Decision(st, np.zeros(n_items), [RULE_NA if na else RULE_NONE for na in not_applicable], np.full(n_items, -1), [[] for _ in st], [], 0.0, th)
+        return Decision(st, np.zeros(n_items), [RULE_NA if na else RULE_NONE for na in not_applicable], np.full(n_items, -1), [[] for _ in st], [], 0.0, th,
+                        terms_present=doc_terms.present)
     score, score_done, eff, best = item_scores(sig, outlook, doc_terms, has_body, totals, config, not_applicable)
     focus = document_focus(sig["mass"], has_body, totals, config)
-    statuses, rules = item_statuses(score, score_done, th, not_applicable, config, focus)
+    statuses, rules = item_statuses(score, score_done, th, not_applicable, config, focus, doc_terms)
     evidence = []
     for i, s in enumerate(statuses):
         picked: list[int] = []
@@ -172,4 +191,4 @@ def decide(sig: dict[str, np.ndarray], passage_unit: np.ndarray, outlook: np.nda
     in_outlook[passage_unit[outlook]] = True
     additions = [u for u in range(n_units) if addable[u] and n_p[u] and touched_share[u] <= config.addition_touched_share
                  and not conflict[u] and u not in cited and not in_outlook[u]]
-    return Decision(statuses, np.round(score, 4), rules, best, evidence, additions, round(focus, 4), th, np.round(score_done, 4))
+    return Decision(statuses, np.round(score, 4), rules, best, evidence, additions, round(focus, 4), th, np.round(score_done, 4), doc_terms.present)

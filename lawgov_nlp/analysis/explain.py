@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..reading.normalize import merge_spans, normalize, normalized_with_offsets, strip_punct
-from .decide import RULE_MENTION, RULE_NA, RULE_NONE, RULE_OUTLOOK, RULE_PASSING, RULE_STRONG
+from .decide import RULE_MENTION, RULE_NA, RULE_NARROW, RULE_NONE, RULE_OUTLOOK, RULE_PASSING, RULE_STRONG
 from .results import Match, Unit
 
 
@@ -73,9 +73,10 @@ def build_match(ref: Unit, expansions: Sequence[str], terms_found: list[str], un
 
 
 def reason(rule: str, score: float, impl: float, part: float, terms: list[str], dense_z: float, discounted: bool, na: str | None = None,
-           score_done: float | None = None) -> str:
+           score_done: float | None = None, subtasks: tuple[int, int] = (0, 0)) -> str:
     """Why the status: which threshold the evidence met, on which terms (``score_done``: the score
-    without a report's shortcomings and next-year sections, the one an implemented status rests on)."""
+    without a report's shortcomings and next-year sections, the one an implemented status rests on;
+    ``subtasks``: how many of the item's sub-tasks the document names, of how many)."""
     found = f"distinctive terms {'、'.join(terms[:6])}" if terms else "no distinctive term of the item"
     dense = f"; dense {dense_z:+.1f} sd above the document's typical pair" if dense_z >= 1 else ""
     shared = "; the best passage carries another item better (evidence discounted)" if discounted else ""
@@ -83,6 +84,9 @@ def reason(rule: str, score: float, impl: float, part: float, terms: list[str], 
         return f"evidence of work done {score_done:.2f} ≥ {impl:g} ({score:.2f} with the next-year plans and shortcomings): {found}{dense}{shared}"
     if rule == RULE_STRONG:
         return f"evidence {score:.2f} ≥ {impl:g}: {found}{dense}{shared}"
+    if rule == RULE_NARROW:
+        return (f"evidence {score:.2f} ≥ {impl:g}, but the document names {subtasks[0]} of the item's {subtasks[1]} sub-tasks: "
+                f"a narrow slice, partial ({found})")
     if rule == RULE_OUTLOOK:
         return f"evidence {score:.2f} ≥ {impl:g}, but only in the report's shortcomings or next-year plans: at most partial ({found})"
     if rule == RULE_MENTION:

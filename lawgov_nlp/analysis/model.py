@@ -20,7 +20,7 @@ from ..reading.document import Document
 from ..reading.normalize import strip_punct
 from ..reading.segment import Clause
 from .results import Unit
-from .signals import signals
+from .signals import DocTerms, document_terms, signals
 from .terms import ANCHOR, CONTEXT, PART, item_concepts, outline_terms, term_df, term_parts
 
 
@@ -69,6 +69,9 @@ class ReferenceModel:
     backers: np.ndarray  # items × vocab: 1 for the supporting terms of which two back each other (context and heading words, not parts)
     wholes: np.ndarray  # policy terms × vocab: 1 for the parts of a term all of which the model holds (学法 + 用法 for 学法用法)
     whole_item: np.ndarray  # per row of ``wholes``: its item
+    aspects: np.ndarray  # aspects × vocab: 1 for the terms that name one sub-task of an item (outline_terms.toml ``aspects``)
+    aspect_item: np.ndarray  # per row of ``aspects``: its item
+    aspect_terms: list[list[str]]  # per row of ``aspects``: its terms as the term list writes them (for display)
     totals: np.ndarray  # per item: weight of all its anchors (for body-text references: the share carried)
     has_body: np.ndarray  # per item: bool
     item_vecs: np.ndarray
@@ -81,6 +84,20 @@ class ReferenceModel:
         ``TargetView``), ``config`` other thresholds than the model's (calibration)."""
         return signals(self.anchor_w, self.context_w, self.totals, self.has_body, self.item_vecs, pieces, view.piece_vecs, view.passages,
                        config or self.config, self.named, self.backers, (self.wholes, self.whole_item))
+
+    def document_terms(self, pieces) -> DocTerms:
+        """Per item, over the whole target (:func:`~.signals.document_terms`)."""
+        return document_terms(self.anchor_w, self.context_w, pieces, (self.aspects, self.aspect_item))
+
+    def subtasks(self, i: int, present: np.ndarray | None) -> list[dict]:
+        """The sub-tasks of item ``i`` (two or more, else none) with the terms of each a document names
+        (``present``: per vocabulary term, whether the document holds it): the reviewer's checklist
+        between partial and implemented."""
+        rows = np.flatnonzero(self.aspect_item == i)
+        if len(rows) < 2 or present is None:
+            return []
+        col = {t: j for j, t in enumerate(self.vocab)}
+        return [{"terms": list(self.aspect_terms[a]), "named": [t for t in self.aspect_terms[a] if present[col[strip_punct(t)]]]} for a in rows]
 
     @property
     def headings_only(self) -> bool:
@@ -119,10 +136,17 @@ class ReferenceModel:
         G = np.zeros((len(groups), len(vocab)))
         for g, (_, cols) in enumerate(groups):
             G[g, cols] = 1.0
+        # an item's sub-tasks, each named by some of its terms (those the model kept)
+        asp = [(i, [x for x in a if strip_punct(x) in col]) for i, t in enumerate(per_item) if t for a in t.aspects]
+        asp = [(i, kept) for i, kept in asp if kept]
+        S = np.zeros((len(asp), len(vocab)))
+        for a, (_, kept) in enumerate(asp):
+            S[a, [col[strip_punct(x)] for x in kept]] = 1.0
         expansions = [list(t.terms) + list(t.context) if t else [] for t in per_item]
         # the text an item is embedded by: its own text and its policy terms
         match_texts = [u.text + ("\n" + "；".join(e) if e else "") for u, e in zip(items, expansions)]
         vecs, _ = embed_texts(encoder, match_texts, cache)
         return cls(reference, items, expansions, concepts, vocab, A, C, H, B, G, np.array([i for i, _ in groups], dtype=np.int64),
+                   S, np.array([i for i, _ in asp], dtype=np.int64), [kept for _, kept in asp],
                    A.sum(axis=1), np.array([bool(b) for b in bodies]),
                    vecs, match_texts, cfg)

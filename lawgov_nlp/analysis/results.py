@@ -116,6 +116,8 @@ class ItemResult:
     near_misses: list[Match] = field(default_factory=list)
     review_status: Status | None = None  # set by analysis.review.apply_review
     review_note: str = ""
+    # an item of several sub-tasks: each with its terms and those the document names ({"terms", "named"})
+    subtasks: list[dict] = field(default_factory=list)
 
     @property
     def nearest(self) -> Match | None:
@@ -142,7 +144,7 @@ class ItemResult:
                 "review_status": self.review_status.value if self.review_status else None, "review_note": self.review_note,
                 "reviewed": self.reviewed, "score": self.score, "reason": self.reason, "matches": [m.to_dict() for m in self.matches],
                 "nearest": self.nearest.to_dict() if self.nearest else None, "expanded_terms": self.expanded_terms,
-                "near_misses": [m.to_dict() for m in self.near_misses]}
+                "near_misses": [m.to_dict() for m in self.near_misses], "subtasks": self.subtasks}
 
 
 @dataclass

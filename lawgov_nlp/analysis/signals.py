@@ -13,6 +13,8 @@ matrix product, so a thousand documents cost a thousand small products.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from scipy import sparse
 
@@ -94,14 +96,29 @@ def signals(anchor_w: np.ndarray, context_w: np.ndarray, totals: np.ndarray, has
     return out
 
 
-def document_terms(anchor_w: np.ndarray, context_w: np.ndarray, piece_terms: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-    """Per item, over the whole document: the idf mass of its anchors found anywhere (plus its context
-    terms when an anchor is there too), and how many sentences carry one of its anchors. How broadly
-    and how often the document treats the item, not in which passage."""
+class DocTerms(NamedTuple):
+    """Per item, over the whole target document."""
+
+    mass: np.ndarray  # idf mass of its anchors found anywhere (plus its context terms when an anchor is there too)
+    support: np.ndarray  # sentences that carry one of its anchors
+    aspects_found: np.ndarray  # of its sub-tasks (aspects), how many some sentence names
+    aspects_total: np.ndarray  # how many sub-tasks it has
+    present: np.ndarray  # per vocabulary term: whether the document holds it
+
+
+def document_terms(anchor_w: np.ndarray, context_w: np.ndarray, piece_terms: sparse.csr_matrix,
+                   aspects: tuple[np.ndarray, np.ndarray] | None = None) -> DocTerms:
+    """How broadly and how often the document treats each item, not in which passage: its anchors'
+    mass found anywhere, the sentences naming it, and (with ``aspects``: aspects × vocab and each
+    aspect's item) how many of its sub-tasks the document names."""
+    n = anchor_w.shape[0]
+    S, owner = aspects if aspects is not None else (np.zeros((0, anchor_w.shape[1])), np.zeros(0, dtype=np.int64))
+    total = np.bincount(owner, minlength=n).astype(float)
     if piece_terms.shape[0] == 0:
-        return np.zeros(anchor_w.shape[0]), np.zeros(anchor_w.shape[0])
+        return DocTerms(np.zeros(n), np.zeros(n), np.zeros(n), total, np.zeros(anchor_w.shape[1], dtype=bool))
     present = np.asarray(piece_terms.max(axis=0).todense()).ravel() > 0
     a = anchor_w @ present
     c = context_w @ present
     support = np.asarray(((piece_terms @ sparse.csr_matrix(anchor_w).T) > 0).sum(axis=0)).ravel()
-    return a + np.where(a > 0, c, 0.0), support.astype(float)
+    found = np.bincount(owner, weights=((S @ present) > 0).astype(float), minlength=n)
+    return DocTerms(a + np.where(a > 0, c, 0.0), support.astype(float), found, total, present)

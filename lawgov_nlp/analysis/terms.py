@@ -55,6 +55,7 @@ def _toml(name: str) -> dict:
 class OutlineTerms:
     terms: tuple[str, ...]
     context: tuple[str, ...]
+    aspects: tuple[tuple[str, ...], ...] = ()  # the item's terms grouped by the sub-task of the 纲要 they name
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +66,11 @@ def outline_terms() -> dict[str, OutlineTerms]:
     for key, v in data.get("items", {}).items():
         if "heading" not in v or not isinstance(v.get("terms", []), list):
             raise DataFileError(f"{data_path('outline_terms.toml')}: item {key} needs a heading and a terms list")
-        out[strip_punct(v["heading"])] = OutlineTerms(tuple(v.get("terms", ())), tuple(v.get("context", ())))
+        terms = tuple(v.get("terms", ()))
+        aspects = v.get("aspects", [])
+        if not isinstance(aspects, list) or any(not isinstance(a, list) or not set(a) <= set(terms) for a in aspects):
+            raise DataFileError(f"{data_path('outline_terms.toml')}: item {key}: aspects must be lists of the item's own terms")
+        out[strip_punct(v["heading"])] = OutlineTerms(terms, tuple(v.get("context", ())), tuple(tuple(a) for a in aspects))
     return out
 
 

@@ -34,3 +34,18 @@ def cell(v: Any) -> Any:
     if isinstance(v, Enum):
         return v.value
     return v
+
+
+def subtask_summary(subtasks: list[dict]) -> str:
+    """An item's sub-tasks in one line: how many the document names, with the terms it names, and
+    those it does not (each by its first terms). '' for an item of one sub-task."""
+    if not subtasks:
+        return ""
+    named = [s for s in subtasks if s.get("named")]
+    missing = [s for s in subtasks if not s.get("named")]
+    line = f"sub-tasks 分项任务 named {len(named)} of {len(subtasks)}"
+    if named:
+        line += ": " + "; ".join("、".join(s["named"]) for s in named)
+    if missing:
+        line += " | not named 未提及: " + "; ".join("、".join(s["terms"][:2]) + ("…" if len(s["terms"]) > 2 else "") for s in missing)
+    return line

@@ -22,7 +22,7 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
-from .cells import terminal_safe
+from .cells import subtask_summary, terminal_safe
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def environment(*extra_dirs: str):
     from .tables import review_text
 
     env.filters.update(marked=marked, marked_excerpt=marked_excerpt, badge=badge, pct=pct, clip=clip, short_label=short_label,
-                       review_text=review_text)
+                       review_text=review_text, subtask_summary=subtask_summary)
     env.globals.update(STATUSES=STATUSES, STATUS_ZH=STATUS_ZH, STATUS_MARK=STATUS_MARK, STATUS_RANK=STATUS_RANK,
                        FONT_STACK=FONT_STACK, item_short=item_short)
     return env

@@ -6,6 +6,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..analysis.results import STATUSES, DiffReport, Status
+from .cells import subtask_summary
 from .output import html_view, terminal_view
 from .render import clip
 from .tables import REVIEW_MARK, review_text
@@ -99,6 +100,8 @@ def print_report(report: DiffReport, out: Console, verbose: bool = False) -> Non
             others = it.near_misses[1:] if it.nearest is not None else it.near_misses  # those not shown above
             if others:
                 ev.append("\nalso near: " + _labels(others), style="dim")
+            if it.subtasks and it.status in (Status.IMPLEMENTED, Status.PARTIAL):  # between the two is where the checklist helps
+                ev.append("\n" + subtask_summary(it.subtasks), style="dim")
             if it.review_note:
                 # the reviewer's words first: they are what the signed report stands on
                 ev = Text.assemble((f"{REVIEW_MARK} ", "bold magenta"), (it.review_note, "magenta"), "\n").append_text(ev)

@@ -14,6 +14,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .cells import subtask_summary
+
 STATUS_KEYS = ("implemented", "partial", "omitted", "not_applicable")
 STATUS_LABELS = {"implemented": "落实", "partial": "部分落实", "omitted": "未涉及", "not_applicable": "不适用"}
 
@@ -135,7 +137,7 @@ def document_rows(docs: list[dict]) -> tuple[list[str], list[dict]]:
 # review_status and review_note make the sheet the reviewer's form (read back by diff-plans --review):
 # blank in the tool's report, the reviewer's values in a signed one
 EVIDENCE_COLUMNS = ["doc_id", "title", "item", "part", "heading", "status", "status_zh", "tool_status", "review_status", "review_note",
-                    "score", "evidence", "rank", "clause_id", "clause_path", "clause_score", "shared", "clause_text", "reason"]
+                    "score", "evidence", "rank", "clause_id", "clause_path", "clause_score", "shared", "clause_text", "reason", "subtasks"]
 
 
 def evidence_rows(d: dict) -> tuple[list[str], list[dict]]:
@@ -148,7 +150,8 @@ def evidence_rows(d: dict) -> tuple[list[str], list[dict]]:
             base = {"doc_id": doc["doc_id"], "title": doc["title"], "item": item_label(it["ref"]), "part": it["ref"].get("part", ""),
                     "heading": it["ref"].get("heading", ""), "status": it["status"], "status_zh": STATUS_LABELS.get(it["status"], it["status"]),
                     "tool_status": it.get("tool_status", it["status"]), "review_status": it.get("review_status") or "",
-                    "review_note": it.get("review_note", ""), "score": it["score"], "reason": it.get("reason", "")}
+                    "review_note": it.get("review_note", ""), "score": it["score"], "reason": it.get("reason", ""),
+                    "subtasks": subtask_summary(it.get("subtasks") or [])}
             found = [("match", k, m) for k, m in enumerate(it.get("matches") or [], start=1)]
             misses = it.get("near_misses") or ([it["nearest"]] if it.get("nearest") and not found else [])
             # an omitted item's nearest misses; a matched one's next passages that come close ("also near")
