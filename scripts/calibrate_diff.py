@@ -11,7 +11,7 @@ least 10 points below every 法治政府 plan and report of the corpus); the con
 labels and so never decide between eligible settings. The left-out figures are
 the ones to report; the setting fitted on all documents is printed last (DiffConfig's defaults hold
 it). The rule is ``lawgov_nlp.analysis.decide`` (``item_scores``, ``item_statuses``, ``decide``): this
-script only calls it with other numbers. A few values for each of five knobs, nothing per document.
+script only calls it with other numbers. A few values for each of nine knobs, nothing per document.
 """
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 DOC_DIRS = [ROOT / "corpus", ROOT / "tests" / "data" / "controls"]
 MODEL_GRID = {"term_parts": [False, True], "part_wholes": [False, True], "min_idf": [0.5, 0.8]}  # reference-model knobs: the model is rebuilt for each
 SIGNAL_GRID = {"dense_z": [1.5, 2.0, 2.5]}
+BODY_SIGNAL_GRID = {"body_dense_weight": [0.0, 0.02, 0.04, 0.08, 0.15]}  # the body-text reference only
 SCORE_GRID = {"shared_discount": [0.5, 0.75, 1.0], "support_weight": [0.0, 0.5, 1.0, 1.5], "min_aspects": [0, 2, 3]}
 CONTROLS = {  # file in tests/data/controls (or the English fixture) → other (near 0%) | report (below 法治政府 documents)
     "aipolicy-0045.txt": "other", "aipolicy-0001.txt": "other", "govcn2019-0007.html": "other", "govcn2019-0028.html": "other",
@@ -83,7 +84,10 @@ def main() -> None:
     kinds = [kind for kind, _ in control_views]
     fzzf = [k for k, (g, _) in enumerate(targets) if (ROOT / "corpus" / f"{g['target']}.txt").exists()]
     ik, iv, pk, pv = THRESHOLDS["body" if args.body else "headings"]
-    combos = [dict(zip(list(SIGNAL_GRID) + list(SCORE_GRID), v)) for v in itertools.product(*SIGNAL_GRID.values(), *SCORE_GRID.values())]
+    # body-text items have no sub-tasks (min_aspects moves nothing) and a dense weight of their own
+    signal_grid = {**SIGNAL_GRID, **BODY_SIGNAL_GRID} if args.body else SIGNAL_GRID
+    score_grid = {k: v for k, v in SCORE_GRID.items() if k != "min_aspects"} if args.body else SCORE_GRID
+    combos = [dict(zip(list(signal_grid) + list(score_grid), v)) for v in itertools.product(*signal_grid.values(), *score_grid.values())]
     model_grid = {} if args.no_model_grid else MODEL_GRID
     model_combos = [dict(zip(model_grid, v)) for v in itertools.product(*model_grid.values())]
     aligners, per_model = [], []  # per model setting: its aligner and the target rows (gold, view, pieces, doc terms, n/a)

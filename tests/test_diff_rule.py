@@ -278,3 +278,22 @@ def test_script_settings_are_read_as_the_type_of_their_field():
     for bad, message in (["nope=1"], "a field of DiffConfig"), (["term_parts=maybe"], "true or false"), (["dense_z=x"], "is a float"):
         with pytest.raises(ValueError, match=message):
             DiffConfig().with_settings(bad)
+
+
+def test_an_item_with_body_text_gets_its_dense_bonus_as_a_share_not_divided_by_its_words():
+    """Item 0 has body text (its evidence is the share of its own words a passage carries), item 1 is a
+    heading: one passage stands far above the others for both on the dense signal."""
+    cfg = DiffConfig(dense_z=1.0, dense_weight=1.0, body_dense_weight=0.05)
+    A = np.array([[2.0, 2.0, 2.0, 2.0, 2.0], [0, 0, 0, 0, 2.0]])
+    pieces = term_incidence(["w0", "x", "x", "x", "x", "x"], ["w0", "w1", "w2", "w3", "w4"])
+    piece_vecs = np.array([[1, 0, 0]] + [[0, 1, 0]] * 5, dtype=np.float32)
+    item_vecs = np.array([[1, 0, 0], [1, 0, 0]], dtype=np.float32)
+    passages = np.array([[k, k + 1] for k in range(6)])
+    sig = signals(A, np.zeros_like(A), A.sum(axis=1), np.array([True, False]), item_vecs, pieces, piece_vecs, passages, cfg)
+    z = sig["dense_z"][:, 0]
+    assert z[0] > 1.5 and np.allclose(z[0], z[1])
+    assert np.isclose(sig["evidence"][0, 0], 2.0 / 10.0 + 0.05 * (z[0] - 1.0))  # a fifth of its words + the share bonus
+    assert np.isclose(sig["evidence"][1, 0], 1.0 * (z[1] - 1.0))  # a heading: mass units, as before
+    off = signals(A, np.zeros_like(A), A.sum(axis=1), np.array([True, False]), item_vecs, pieces, piece_vecs, passages,
+                  cfg.replace(body_dense_weight=0.0))
+    assert np.isclose(off["evidence"][0, 0], 0.2)

@@ -8,8 +8,9 @@ matrix product, so a thousand documents cost a thousand small products.
   context term of the item, in the same passage; the parts of policy terms back nothing);
 - ``dense`` / ``dense_z``: cosine of item and passage embeddings, and its standard score within the
   document (reports paraphrase, plans copy: raw cosines are not comparable between documents);
-- ``evidence``: ``mass`` plus ``dense_weight`` per standard deviation above ``dense_z``, divided by the
-  item's total anchor mass for items with body text (then a share of the item's own words).
+- ``evidence``: ``mass`` plus ``dense_weight`` per standard deviation above ``dense_z``; for items with
+  body text, ``mass`` divided by the item's total anchor mass (a share of the item's own words) plus
+  ``body_dense_weight`` per standard deviation.
 """
 from __future__ import annotations
 
@@ -89,9 +90,12 @@ def signals(anchor_w: np.ndarray, context_w: np.ndarray, totals: np.ndarray, has
     dense = np.asarray(item_vecs, dtype=np.float32) @ pooled.T.astype(np.float32)
     sd = float(dense.std())
     dense_z = (dense - float(dense.mean())) / sd if sd > 1e-6 else np.zeros_like(dense)
-    bonus = config.dense_weight * np.maximum(0.0, dense_z - config.dense_z)
+    # an item with body text scores a share of its own words, so its dense bonus is a share too
+    # (body_dense_weight per sd): divided by the item's mass like the words, it was ~1% of a threshold
+    weight = np.where(has_body, config.body_dense_weight, config.dense_weight)[:, None]
+    bonus = weight * np.maximum(0.0, dense_z - config.dense_z)
     norm = np.where(has_body, np.maximum(totals, 1e-9), 1.0)[:, None]
-    out = {"anchor": anchor, "context": context, "mass": mass, "dense": dense, "dense_z": dense_z, "evidence": (mass + bonus) / norm}
+    out = {"anchor": anchor, "context": context, "mass": mass, "dense": dense, "dense_z": dense_z, "evidence": mass / norm + bonus}
     out["named"] = np.asarray((X @ sparse.csr_matrix(named).T).todense()).T if named is not None else (anchor > 0).astype(float)
     return out
 
