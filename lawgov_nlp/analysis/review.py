@@ -80,9 +80,7 @@ def load_review(path: str | Path) -> Review:
     from ..config import limits
 
     p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise ReviewError(f"{p}: unsupported review file '{suffix or p.name}' (give the .csv, .xlsx or .json of diff-plans)")
+    _check_suffix(str(p))
     try:
         size = p.stat().st_size
         if size > limits().max_file_bytes:
@@ -94,7 +92,25 @@ def load_review(path: str | Path) -> Review:
         raise ReviewError(f"{p}: is a directory, expected a review file") from None
     except OSError as exc:
         raise ReviewError(f"{p}: cannot read ({exc.strerror or exc})") from None
-    review = Review(str(p), hashlib.sha256(data).hexdigest(), ())
+    return review_from_bytes(str(p), data)
+
+
+def _check_suffix(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ReviewError(f"{name}: unsupported review file '{suffix or Path(name).name}' (give the .csv, .xlsx or .json of diff-plans)")
+    return suffix
+
+
+def review_from_bytes(name: str, data: bytes) -> Review:
+    """A review form from its bytes (an upload to the web app); ``name`` gives its format by its
+    extension and names it in the signed report and in errors."""
+    from ..config import limits
+
+    suffix = _check_suffix(name)
+    if len(data) > limits().max_file_bytes:
+        raise ReviewError(f"{name}: {len(data):,} bytes, over the limit of {limits().max_file_bytes:,} bytes per file")
+    review = Review(name, hashlib.sha256(data).hexdigest(), ())
     form = _parse(review, suffix, data)  # once: the rows, the additions and an earlier signature are all read from it
     try:
         reader = {".csv": _csv_rows, ".xlsx": _xlsx_rows, ".json": _json_rows}[suffix]
@@ -507,3 +523,27 @@ def apply_review(report: DiffReport, review: Review, reviewer: str = "", signed_
                           " ".join(reviewer.split()), signed_on or dt.date.today().isoformat(), signed_docs, len(docs), review.signed_before,
                           sum(len(d.struck_additions) for d in docs))
     return replace(report, reference=dict(report.reference), documents=docs, review=record)
+
+
+def review_warnings(report: DiffReport) -> list[str]:
+    """What a signer should know before sending a signed report on (said, not refused): documents the
+    review does not cover, changed statuses without a note, and a form that was already signed."""
+    r = report.review
+    if r is None:
+        return []
+    out = []
+    unsigned = [d.doc_id for d in report.documents if not r.covers(d.doc_id)]
+    if unsigned:
+        out.append(f"the review says nothing about {len(unsigned)} of {len(report.documents)} documents ({', '.join(unsigned[:5])}"
+                   f"{', …' if len(unsigned) > 5 else ''}): they are not signed")
+    bare = [f"{d.doc_id} {it.ref.path[-1] if it.ref.path else it.ref.clause_id}" for d in report.documents for it in d.items
+            if it.overridden and not it.review_note]
+    if bare:
+        out.append(f"{len(bare)} changed status{'es' if len(bare) > 1 else ''} without a note ({', '.join(bare[:3])}{', …' if len(bare) > 3 else ''}): "
+                   "a reader of the signed report will not see why")
+    if r.previous:
+        out.append(f"the form was already signed, by {r.previous}: this signature replaces it (the record keeps it as 'previous')")
+        if r.path.lower().endswith(".csv") and any(d.additions for d in report.documents):
+            out.append("a CSV form carries no word on local additions: any the earlier signature struck are listed again; "
+                       "sign from the workbook or the JSON to keep them")
+    return out

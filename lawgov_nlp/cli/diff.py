@@ -78,22 +78,10 @@ def diff_plans_cmd(
 
 
 def _review_warnings(report) -> None:
-    """What a signer should know before sending the signed report on (said, not refused)."""
-    r = report.review
-    unsigned = [d.doc_id for d in report.documents if not r.covers(d.doc_id)]
-    if unsigned:
-        warn(f"the review says nothing about {len(unsigned)} of {len(report.documents)} documents ({', '.join(unsigned[:5])}"
-             f"{', …' if len(unsigned) > 5 else ''}): they are not signed")
-    bare = [f"{d.doc_id} {it.ref.path[-1] if it.ref.path else it.ref.clause_id}" for d in report.documents for it in d.items
-            if it.overridden and not it.review_note]
-    if bare:
-        warn(f"{len(bare)} changed status{'es' if len(bare) > 1 else ''} without a note ({', '.join(bare[:3])}{', …' if len(bare) > 3 else ''}): "
-             "a reader of the signed report will not see why")
-    if r.previous:
-        warn(f"the form was already signed, by {r.previous}: this signature replaces it (the record keeps it as 'previous')")
-        if r.path.lower().endswith(".csv") and any(d.additions for d in report.documents):
-            warn("a CSV form carries no word on local additions: any the earlier signature struck are listed again; "
-                 "sign from the workbook or the JSON to keep them")
+    from ..analysis.review import review_warnings
+
+    for w in review_warnings(report):
+        warn(w)
 
 
 def _versions(old: str, targets: list[str], idx, all_docs: bool, verbose: bool):
