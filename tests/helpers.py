@@ -144,6 +144,38 @@ def http_get(base: str, path: str, params=None, headers=None, method: str = "GET
         return HttpResult(exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read())
 
 
+def http_post_form(base: str, path: str, fields: dict[str, str], files: dict[str, tuple[str, bytes]], params=None,
+                   headers=None) -> HttpResult:
+    """A multipart/form-data POST (a browser's file upload) to a local test server; redirects are not
+    followed, so a 303 is returned as it came."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+    import uuid
+
+    boundary = uuid.uuid4().hex
+    parts = []
+    for k, v in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n'.encode() + v.encode() + b"\r\n")
+    for k, (name, data) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"; filename="{name}"\r\n'
+                     "Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    url = base + path + ("?" + urllib.parse.urlencode(params, doseq=True) if params else "")
+    req = urllib.request.Request(url, data=body, method="POST",
+                                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}", **(headers or {})})
+    try:
+        with urllib.request.build_opener(NoRedirect).open(req, timeout=120) as res:
+            return HttpResult(res.status, {k.lower(): v for k, v in res.headers.items()}, res.read())
+    except urllib.error.HTTPError as exc:
+        return HttpResult(exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read())
+
+
 class BigramEncoder:
     """Character bigrams hashed into 256 dimensions: texts sharing words share directions. Written only
     to the ``Encoder`` protocol, so a test that needs embeddings but not their quality loads no model."""

@@ -116,6 +116,41 @@ def test_matrix_cell_shows_highlighted_evidence(page, web_server):
     assert not page.js_errors
 
 
+def test_sign_off_a_comparison_with_a_downloaded_form(page, web_server, tmp_path):
+    """The reviewer's path in the browser: download the form, fill one status, upload it with a name,
+    see the signed matrix and the reviewer's note in the cell (the browser's own headers pass the
+    same-origin check)."""
+    import csv
+    import io
+
+    page.goto(web_server + f"/compare?ref={OUTLINE}&doc=hebei-funing-report-2023")
+    page.wait_for_selector("table[data-matrix]", timeout=180_000)
+    with page.expect_download() as dl:
+        page.click("a[data-export=csv]")
+    form = tmp_path / "review.csv"
+    dl.value.save_as(form)
+    rows = list(csv.DictReader(io.StringIO(form.read_text(encoding="utf-8-sig"))))
+    row = next(r for r in rows if r["heading"] == "加强行政调解工作")
+    new = "partial" if row["tool_status"] != "partial" else "omitted"
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=list(rows[0]))
+    w.writeheader()
+    w.writerows({**r, "review_status": new, "review_note": "只有人民调解"} if r is row else r for r in rows)
+    form.write_text(out.getvalue(), encoding="utf-8-sig")
+    page.set_input_files("form.sign-off input[type=file]", str(form))
+    page.fill("form.sign-off input[name=reviewer]", "李四")
+    page.click("form.sign-off button[type=submit]")
+    page.wait_for_selector("p.review-line")
+    assert "/compare/signed?" in page.url
+    assert "reviewed by 李四" in page.inner_text("p.review-line")
+    assert "加强行政调解工作" in page.inner_text("p.review-changes")
+    assert page.locator("table[data-matrix] sup.review-mark").count() == 1
+    page.locator("table[data-matrix] sup.review-mark").first.click()
+    page.wait_for_selector("#cell-view [data-cell-detail]")
+    assert "只有人民调解" in page.inner_text("#cell-view .review-note")
+    assert not page.js_errors
+
+
 def test_hostile_text_stays_inert(page, web_server):
     page.goto(web_server + "/documents/hostile")
     page.click("[data-expand]")

@@ -217,3 +217,64 @@ def test_policy_views_and_exports(web_server):
     assert rows and {"hebei-handan-district-plan-2021-2025"} <= {row["doc_id"] for row in rows}
     assert http_get(web_server, "/policy", {"tool": "trace", "plan": "hebei-handan-district-plan-2021-2025"}).status == 400
     assert http_get(web_server, "/policy", {"tool": "magic"}).status == 400
+
+
+SAME_SITE = {"Sec-Fetch-Site": "same-origin"}  # what the browser sends with the Compare page's own form
+
+
+def test_a_reviewer_signs_a_comparison_from_its_exported_form(web_server):
+    from helpers import http_post_form
+
+    r = _compare(web_server, {"ref": OUTLINE, "doc": ["hebei-funing-report-2023", "hunan-changde-approval-bureau-report-2021"]})
+    assert r.status == 200 and 'enctype="multipart/form-data"' in r.text and "sign off 审核签发" in r.text
+    job = {"job": re.search(r"job=([0-9a-f]{16})", r.text).group(1)}
+    form = http_get(web_server, "/compare/export", {**job, "fmt": "csv"}).text.removeprefix("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(form)))
+    target = next(x for x in rows if x["doc_id"] == "hebei-funing-report-2023" and x["heading"] == "深化行政执法体制改革")
+    new = "partial" if target["tool_status"] != "partial" else "implemented"
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=list(rows[0]))
+    w.writeheader()
+    for x in rows:
+        if x is target:
+            x = {**x, "review_status": new, "review_note": "只报告联合执法<script>"}
+        if x["doc_id"] == "hebei-funing-report-2023":
+            w.writerow(x)
+    filled = out.getvalue().encode("utf-8")
+    posted = http_post_form(web_server, "/compare/review", {"reviewer": "张三"}, {"form": ("审核表.csv", filled)}, job, SAME_SITE)
+    assert posted.status == 303 and posted.headers["location"].startswith("/compare/signed?job=")
+    page = http_get(web_server, posted.headers["location"]).text
+    assert "reviewed by 张三 on " in page and "审核表.csv" in page
+    assert "深化行政执法体制改革" in page and "只报告联合执法&lt;script&gt;" in page and "<script>" not in page.split("</head>")[1].replace(
+        '<script src="/static/', "")
+    assert "the review says nothing about 1 of 2 documents (hunan-changde-approval-bureau-report-2021)" in page
+    signed_csv = http_get(web_server, "/compare/export", {**job, "signed": "1", "fmt": "csv"})
+    assert "signed" in signed_csv.headers["content-disposition"]
+    srows = list(csv.DictReader(io.StringIO(signed_csv.text.removeprefix("\ufeff"))))
+    mine = next(x for x in srows if x["doc_id"] == "hebei-funing-report-2023" and x["heading"] == "深化行政执法体制改革")
+    assert mine["status"] == new and mine["tool_status"] == target["tool_status"] and mine["signed_by"] == "张三"
+    # the tool's own report is unchanged, and the Compare page links to the signed one
+    assert "signed_by" not in http_get(web_server, "/compare/export", {**job, "fmt": "csv"}).text.splitlines()[0]
+    assert "the report signed last" in _compare(web_server, {"ref": OUTLINE, "doc": ["hebei-funing-report-2023",
+                                                                                     "hunan-changde-approval-bureau-report-2021"]}).text
+    i = next(k for k, x in enumerate(json_items(http_get(web_server, "/compare/export", {**job, "fmt": "json"}).json()))
+             if x["ref"]["heading"] == "深化行政执法体制改革")
+    cell = http_get(web_server, "/compare/cell", {**job, "signed": "1", "d": "hebei-funing-report-2023", "item": i}).text
+    assert "审核意见 review: 只报告联合执法&lt;script&gt;" in cell
+    # refused, each with one line: another site's page, a bad status, a form from another run, nothing chosen
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "http://attacker.example"}, {}):
+        bad = http_post_form(web_server, "/compare/review", {"reviewer": "x"}, {"form": ("f.csv", filled)}, job, headers)
+        assert bad.status == 403 and "can be applied only from this server" in bad.text
+    wrong = filled.replace(f",{new},".encode(), b",maybe,", 1)
+    bad = http_post_form(web_server, "/compare/review", {}, {"form": ("f.csv", wrong)}, job, SAME_SITE)
+    assert bad.status == 400 and "maybe" in bad.text and "Traceback" not in bad.text
+    other = filled.replace(f",{target['tool_status']},{new},".encode(), f",{new},{new},".encode(), 1)
+    bad = http_post_form(web_server, "/compare/review", {}, {"form": ("f.csv", other)}, job, SAME_SITE)
+    assert bad.status == 400 and "Traceback" not in bad.text
+    assert http_post_form(web_server, "/compare/review", {}, {"form": ("f.pdf", b"%PDF")}, job, SAME_SITE).status == 400
+    assert http_post_form(web_server, "/compare/review", {"reviewer": "x"}, {}, job, SAME_SITE).status == 400
+    assert http_get(web_server, "/compare/review", job).status == 405
+
+
+def json_items(data):
+    return next(d for d in data["documents"] if d["doc_id"] == "hebei-funing-report-2023")["items"]

@@ -418,6 +418,9 @@ class CompareJob:
     error: str | None = None
     started: float = field(default_factory=time.time)
     finished: float | None = None
+    signed: Any = None  # the report with a reviewer's form applied (POST /compare/review): the latest one
+    signed_data: dict | None = None
+    signed_warnings: list[str] = field(default_factory=list)
 
 
 class Comparisons:

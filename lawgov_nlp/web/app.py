@@ -5,8 +5,10 @@ Pages: Search (``/search``), Documents (``/documents``, ``/documents/{id}``) and
 them for scripts: ``/api/search``, ``/api/documents``, ``/api/status``.
 
 Safe by default:
-- read-only: only GET (and HEAD) routes; nothing writes a file (exports are downloads built in
-  memory; diff-plans runs without the embedding cache); the SQLite store is opened read-only;
+- read-only: GET (and HEAD) routes, but for one POST that applies a reviewer's form to a comparison
+  in memory (only from this server's own page: Origin checked); nothing writes a file (exports are
+  downloads built in memory; diff-plans runs without the embedding cache); the SQLite store is
+  opened read-only;
 - every document string is escaped by the templates' autoescaping, and a Content-Security-Policy
   allows no inline script, so markup in a document can neither run nor load anything;
 - bounded: query length, page number (so result counts), documents per comparison;
@@ -48,6 +50,7 @@ MAX_QUERY_CHARS = 200  # a search box, not a document: longer queries are refuse
 MAX_PARAM_CHARS = 200
 MODES = ("hybrid", "lexical", "dense")
 MAX_POLICY_DOCS = 50  # documents chosen one by one (all of them is its own choice)
+MAX_REVIEW_BYTES = 50_000_000  # a review form of 600 documents' evidence is ~30 MB as xlsx
 EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8", "html": "text/html; charset=utf-8",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -264,8 +267,8 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
             raise BadRequest("this comparison is not ready or no longer kept: open it again from the Compare page", 409)
         return job
 
-    def find_doc(job, doc_id: str, request=None) -> tuple[int, dict]:
-        docs = job.data["documents"]
+    def find_doc(job, doc_id: str, request=None, data: dict | None = None) -> tuple[int, dict]:
+        docs = (data or job.data)["documents"]
         if request is not None and not doc_id and _param(request, "k"):
             k = _int(request, "k", 0, 0, max(0, len(docs) - 1))  # the matrix links by position: short links for 600 rows
             return k, docs[k]
@@ -274,34 +277,94 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
                 return k, d
         raise BadRequest(f"document '{doc_id[:60]}' is not part of this comparison", 404)
 
+    def job_view(request, job) -> tuple[dict, Any, dict]:
+        """The tool's report of a job, or (``signed=1``) the one a reviewer's form signed, with the
+        query string its links carry."""
+        if _param(request, "signed") == "1":
+            if job.signed is None:
+                raise BadRequest("this comparison has not been signed: upload a review form on the Compare page", 409)
+            return job.signed_data, job.signed, {"job": job.id, "signed": "1"}
+        return job.data, job.report, {"job": job.id}
+
     async def compare_cell(request):
         snap = handle.current()
         job = finished_job(request)
-        k, doc = find_doc(job, _param(request, "d"), request)
+        data, _, link = job_view(request, job)
+        k, doc = find_doc(job, _param(request, "d"), request, data)
         i = _int(request, "item", 0, 0, max(0, len(doc["items"]) - 1))
         partial = _param(request, "partial") == "1"
-        return page(request, "cell.html", snap=snap, doc=doc, k=k, i=i, it=doc["items"][i], ref=job.data["reference"], partial=partial,
-                    base_qs=query_string({"job": job.id}))
+        return page(request, "cell.html", snap=snap, doc=doc, k=k, i=i, it=doc["items"][i], ref=data["reference"], partial=partial,
+                    base_qs=query_string(link))
 
     async def compare_document(request):
         snap = handle.current()
         job = finished_job(request)
-        k, doc = find_doc(job, _param(request, "d"), request)
-        return page(request, "compare_document.html", snap=snap, doc=doc, k=k, ref=job.data["reference"], partial=_param(request, "partial") == "1",
-                    base_qs=query_string({"job": job.id}))
+        data, _, link = job_view(request, job)
+        k, doc = find_doc(job, _param(request, "d"), request, data)
+        return page(request, "compare_document.html", snap=snap, doc=doc, k=k, ref=data["reference"], partial=_param(request, "partial") == "1",
+                    base_qs=query_string(link))
 
     async def compare_export(request):
         from ..views.diff_html import matrix_model
 
         fmt = _choice(request, "fmt", tuple(EXPORT_TYPES), "csv")
         job = finished_job(request)
-        mm = matrix_model(job.data)
+        data, report, _ = job_view(request, job)
+        mm = matrix_model(data)
         keep = {d["doc_id"] for d in visible_docs(mm, _param(request, "q"), _param(request, "unrelated") == "1")}
         if not keep:
             raise BadRequest("no document is shown with these filters: nothing to export")
-        body = await _threaded(render_export, report_subset(job.report, keep), fmt)
-        name = f"diff-plans-{_safe_name(job.data['reference']['doc_id'])}-{len(keep)}docs.{fmt}"
+        body = await _threaded(render_export, report_subset(report, keep), fmt)
+        signed = "-signed" if report is job.signed else ""
+        name = f"diff-plans-{_safe_name(data['reference']['doc_id'])}-{len(keep)}docs{signed}.{fmt}"
         return Response(body, media_type=EXPORT_TYPES[fmt], headers={"Content-Disposition": f"attachment; filename=\"{name}\""})
+
+    def same_origin(request) -> None:
+        """A form may sign a report only from this server's own page: a page elsewhere that posts to
+        127.0.0.1 (the browser sends its Origin) would otherwise put its statuses under a reviewer's name."""
+        site = request.headers.get("sec-fetch-site")  # set by the browser, which no page can forge
+        if site is not None:
+            ok = site == "same-origin"
+        else:  # an older browser: its Origin (this page sends no Referer)
+            ok = urllib.parse.urlsplit(request.headers.get("origin") or "").netloc == request.headers.get("host", "")
+        if not ok:
+            raise BadRequest("a review form can be applied only from this server's Compare page", 403)
+
+    async def compare_review(request):
+        from ..analysis.review import apply_review, review_from_bytes, review_warnings
+        from ..config import limits
+
+        same_origin(request)
+        job = finished_job(request)
+        limit = min(limits().max_file_bytes, MAX_REVIEW_BYTES)
+        try:
+            form = await request.form(max_files=1, max_fields=4, max_part_size=limit)
+        except Exception as exc:  # noqa: BLE001  (python-multipart's errors for a malformed or oversized body)
+            raise BadRequest(f"the upload could not be read ({' '.join(str(exc).split())[:120]})") from None
+        upload, reviewer = form.get("form"), str(form.get("reviewer") or "").strip()[:MAX_PARAM_CHARS]
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            raise BadRequest("choose the review form to upload: the CSV, xlsx or JSON exported from this comparison")
+        data = await upload.read(limit + 1)
+        try:
+            review = review_from_bytes(Path(upload.filename.replace("\\", "/")).name, data)
+            signed = await _threaded(apply_review, job.report, review, reviewer)
+        except LawgovError as exc:
+            raise BadRequest(str(exc)) from None
+        job.signed, job.signed_data = signed, signed.to_dict()
+        job.signed_warnings = review_warnings(signed) + ([] if reviewer else ["no reviewer's name: the signed report does not say who signed it"])
+        return RedirectResponse(f"/compare/signed?{query_string({'job': job.id})}", status_code=303)
+
+    async def compare_signed(request):
+        from ..views.diff_html import matrix_model
+
+        snap = handle.current()
+        job = finished_job(request)
+        if job.signed is None:
+            raise BadRequest("this comparison has not been signed: upload a review form on the Compare page", 409)
+        link = query_string({"job": job.id, "signed": "1"})
+        return page(request, "compare_signed.html", snap=snap, job=job, r=job.signed_data, mm=matrix_model(job.signed_data), base_qs=link,
+                    warnings=job.signed_warnings, show_unrelated=False, filter_text="",
+                    cell_href=lambda k, i: f"/compare/cell?{link}&k={k}&item={i}", doc_href=lambda k: f"/compare/document?{link}&k={k}")
 
     # -- policy views ----------------------------------------------------------------------------
     def policy_args(request, snap: Snapshot) -> tuple[str, list[str], str, bool]:
@@ -382,7 +445,7 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         return error_response(request, exc.status, str(exc))
 
     async def on_http(request, exc: HTTPException):
-        msg = {404: "not found", 405: "method not allowed: this server is read-only"}.get(exc.status_code, exc.detail or "error")
+        msg = {404: "not found", 405: "method not allowed: this server only reads, but for applying a review form"}.get(exc.status_code, exc.detail or "error")
         return error_response(request, exc.status_code, msg)
 
     async def on_lawgov(request, exc: LawgovError):
@@ -401,6 +464,8 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         Route("/compare/cell", compare_cell, methods=["GET"]),
         Route("/compare/document", compare_document, methods=["GET"]),
         Route("/compare/export", compare_export, methods=["GET"]),
+        Route("/compare/review", compare_review, methods=["POST"]),
+        Route("/compare/signed", compare_signed, methods=["GET"]),
         Route("/policy", policy_page, methods=["GET"]),
         Route("/policy/export", policy_export, methods=["GET"]),
         Route("/api/search", api_search, methods=["GET"]),
