@@ -196,7 +196,7 @@ def test_second_reader_gold_files_are_complete_and_their_evidence_is_verbatim():
 def _doc_terms(mass, support, found=None, total=None) -> DocTerms:
     n = len(mass)
     return DocTerms(np.array(mass, float), np.array(support, float), np.array(found if found is not None else [0] * n, float),
-                    np.array(total if total is not None else [0] * n, float), np.zeros(0, bool))
+                    np.array(total if total is not None else [0] * n, float), np.zeros(0, bool), np.zeros(0, bool))
 
 
 def test_an_item_of_several_sub_tasks_is_implemented_only_when_enough_of_them_are_named():
@@ -225,6 +225,17 @@ def test_document_terms_counts_the_sub_tasks_a_document_names():
     dt = document_terms(A, np.zeros_like(A), pieces, (S, np.array([0, 0, 1])))
     assert dt.aspects_found.tolist() == [1, 0] and dt.aspects_total.tolist() == [2, 1]
     assert dt.present.tolist() == [True, True, False, False]
+    # where: the passage "t1 again" is a next-year plan; t2 is named in other words (its parts p and q share a passage)
+    pieces = term_incidence(["t0 here", "t1 again p", "q", "t3 p q"], ["t0", "t1", "t2", "t3", "p", "q"])
+    A6 = np.hstack([A, np.zeros((2, 2))])
+    S6 = np.hstack([S, np.zeros((3, 2))])
+    G = np.array([[0, 0, 0, 0, 1, 1.0]])  # the parts of t2
+    passages = np.array([[0, 1], [1, 3], [3, 4]])
+    dt = document_terms(A6, np.zeros_like(A6), pieces, (S6, np.array([0, 0, 1])),
+                        (passages, np.array([False, True, False]), (G, np.array([2]))))
+    assert dt.present.tolist() == [True, True, True, True, True, True]  # t2: p and q in one passage (twice)
+    assert dt.present_done.tolist() == [True, False, True, True, True, True]  # t1 only in the plan; t2 by passage 3
+    assert dt.aspects_found.tolist() == [2, 1]
 
 
 def test_the_outline_sub_tasks_partition_each_items_own_terms():

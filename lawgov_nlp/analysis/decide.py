@@ -47,7 +47,7 @@ class Decision:
     focus: float = 0.0  # share of passages that carry some item
     thresholds: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # per item: (implemented_at, partial_at)
     score_done: np.ndarray | None = None  # per item: its score from work-done passages only (outlook sections left out)
-    terms_present: np.ndarray | None = None  # per vocabulary term: whether the target holds it (for the sub-task checklist)
+    doc_terms: DocTerms | None = None  # what the target names of each item, for the sub-task checklist
 
 
 def thresholds(has_body: np.ndarray, config: DiffConfig) -> np.ndarray:
@@ -148,7 +148,7 @@ def decide(sig: dict[str, np.ndarray], passage_unit: np.ndarray, outlook: np.nda
     if n_pass == 0:
         st = [Status.NOT_APPLICABLE if na else Status.OMITTED for na in not_applicable]
         return Decision(st, np.zeros(n_items), [RULE_NA if na else RULE_NONE for na in not_applicable], np.full(n_items, -1), [[] for _ in st], [], 0.0, th,
-                        terms_present=doc_terms.present)
+                        doc_terms=doc_terms)
     score, score_done, eff, best = item_scores(sig, outlook, doc_terms, has_body, totals, config, not_applicable)
     focus = document_focus(sig["mass"], has_body, totals, config)
     statuses, rules = item_statuses(score, score_done, th, not_applicable, config, focus, doc_terms)
@@ -191,4 +191,4 @@ def decide(sig: dict[str, np.ndarray], passage_unit: np.ndarray, outlook: np.nda
     in_outlook[passage_unit[outlook]] = True
     additions = [u for u in range(n_units) if addable[u] and n_p[u] and touched_share[u] <= config.addition_touched_share
                  and not conflict[u] and u not in cited and not in_outlook[u]]
-    return Decision(statuses, np.round(score, 4), rules, best, evidence, additions, round(focus, 4), th, np.round(score_done, 4), doc_terms.present)
+    return Decision(statuses, np.round(score, 4), rules, best, evidence, additions, round(focus, 4), th, np.round(score_done, 4), doc_terms)

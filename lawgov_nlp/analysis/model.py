@@ -69,6 +69,7 @@ class ReferenceModel:
     backers: np.ndarray  # items × vocab: 1 for the supporting terms of which two back each other (context and heading words, not parts)
     wholes: np.ndarray  # policy terms × vocab: 1 for the parts of a term all of which the model holds (学法 + 用法 for 学法用法)
     whole_item: np.ndarray  # per row of ``wholes``: its item
+    whole_term: np.ndarray  # per row of ``wholes``: the vocabulary column of the term itself (-1: the model dropped it)
     aspects: np.ndarray  # aspects × vocab: 1 for the terms that name one sub-task of an item (outline_terms.toml ``aspects``)
     aspect_item: np.ndarray  # per row of ``aspects``: its item
     aspect_terms: list[list[str]]  # per row of ``aspects``: its terms as the term list writes them (for display)
@@ -85,19 +86,27 @@ class ReferenceModel:
         return signals(self.anchor_w, self.context_w, self.totals, self.has_body, self.item_vecs, pieces, view.piece_vecs, view.passages,
                        config or self.config, self.named, self.backers, (self.wholes, self.whole_item))
 
-    def document_terms(self, pieces) -> DocTerms:
-        """Per item, over the whole target (:func:`~.signals.document_terms`)."""
-        return document_terms(self.anchor_w, self.context_w, pieces, (self.aspects, self.aspect_item))
+    def document_terms(self, pieces, view=None) -> DocTerms:
+        """Per item, over the whole target (:func:`~.signals.document_terms`); with ``view`` (its
+        passages and their outlook flags) also where each term is named: in work done or only in a
+        report's next-year and shortcomings sections, a term in other words counted as named."""
+        where = None if view is None else (view.passages, view.outlook, (self.wholes, self.whole_term))
+        return document_terms(self.anchor_w, self.context_w, pieces, (self.aspects, self.aspect_item), where)
 
-    def subtasks(self, i: int, present: np.ndarray | None) -> list[dict]:
+    def subtasks(self, i: int, doc_terms: DocTerms | None) -> list[dict]:
         """The sub-tasks of item ``i`` (two or more, else none) with the terms of each a document names
-        (``present``: per vocabulary term, whether the document holds it): the reviewer's checklist
-        between partial and implemented."""
+        in its work done (``named``) and those it names only in next-year plans or shortcomings
+        (``outlook_only``): the reviewer's checklist between partial and implemented."""
         rows = np.flatnonzero(self.aspect_item == i)
-        if len(rows) < 2 or present is None:
+        if len(rows) < 2 or doc_terms is None or not len(doc_terms.present):
             return []
         col = {t: j for j, t in enumerate(self.vocab)}
-        return [{"terms": list(self.aspect_terms[a]), "named": [t for t in self.aspect_terms[a] if present[col[strip_punct(t)]]]} for a in rows]
+        out = []
+        for a in rows:
+            cols = [(t, col[strip_punct(t)]) for t in self.aspect_terms[a]]
+            out.append({"terms": [t for t, _ in cols], "named": [t for t, j in cols if doc_terms.present_done[j]],
+                        "outlook_only": [t for t, j in cols if doc_terms.present[j] and not doc_terms.present_done[j]]})
+        return out
 
     @property
     def headings_only(self) -> bool:
@@ -131,10 +140,10 @@ class ReferenceModel:
                 B[i, col[t]] = float(role != PART and role != ANCHOR)
         # a policy term whose words all occur in one passage (尊法学法守法用法 holds 学法 and 用法 of
         # 学法用法) is there in other words: those parts back the passage as an anchor would
-        groups = [(i, sorted({col[p] for p in ps})) for i, (c, t) in enumerate(zip(concepts, per_item)) if t and cfg.part_wholes
-                  for ps in map(term_parts, t.terms) if len(ps) >= 2 and all(p in c for p in ps)]
+        groups = [(i, sorted({col[p] for p in ps}), col.get(strip_punct(term), -1)) for i, (c, t) in enumerate(zip(concepts, per_item))
+                  if t and cfg.part_wholes for term in t.terms for ps in [term_parts(term)] if len(ps) >= 2 and all(p in c for p in ps)]
         G = np.zeros((len(groups), len(vocab)))
-        for g, (_, cols) in enumerate(groups):
+        for g, (_, cols, _) in enumerate(groups):
             G[g, cols] = 1.0
         # an item's sub-tasks, each named by some of its terms (those the model kept)
         asp = [(i, [x for x in a if strip_punct(x) in col]) for i, t in enumerate(per_item) if t for a in t.aspects]
@@ -146,7 +155,8 @@ class ReferenceModel:
         # the text an item is embedded by: its own text and its policy terms
         match_texts = [u.text + ("\n" + "；".join(e) if e else "") for u, e in zip(items, expansions)]
         vecs, _ = embed_texts(encoder, match_texts, cache)
-        return cls(reference, items, expansions, concepts, vocab, A, C, H, B, G, np.array([i for i, _ in groups], dtype=np.int64),
+        return cls(reference, items, expansions, concepts, vocab, A, C, H, B, G, np.array([i for i, _, _ in groups], dtype=np.int64),
+                   np.array([j for _, _, j in groups], dtype=np.int64),
                    S, np.array([i for i, _ in asp], dtype=np.int64), [kept for _, kept in asp],
                    A.sum(axis=1), np.array([bool(b) for b in bodies]),
                    vecs, match_texts, cfg)

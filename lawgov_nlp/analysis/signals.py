@@ -107,22 +107,39 @@ class DocTerms(NamedTuple):
     support: np.ndarray  # sentences that carry one of its anchors
     aspects_found: np.ndarray  # of its sub-tasks (aspects), how many some sentence names
     aspects_total: np.ndarray  # how many sub-tasks it has
-    present: np.ndarray  # per vocabulary term: whether the document holds it
+    present: np.ndarray  # per vocabulary term: whether the document names it (anywhere)
+    present_done: np.ndarray  # …outside a report's next-year and shortcomings sections
 
 
 def document_terms(anchor_w: np.ndarray, context_w: np.ndarray, piece_terms: sparse.csr_matrix,
-                   aspects: tuple[np.ndarray, np.ndarray] | None = None) -> DocTerms:
+                   aspects: tuple[np.ndarray, np.ndarray] | None = None,
+                   where: tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]] | None = None) -> DocTerms:
     """How broadly and how often the document treats each item, not in which passage: its anchors'
     mass found anywhere, the sentences naming it, and (with ``aspects``: aspects × vocab and each
-    aspect's item) how many of its sub-tasks the document names."""
-    n = anchor_w.shape[0]
-    S, owner = aspects if aspects is not None else (np.zeros((0, anchor_w.shape[1])), np.zeros(0, dtype=np.int64))
+    aspect's item) how many of its sub-tasks the document names. With ``where`` (passages, their
+    outlook flags, and the parts of policy terms with each term's column) a term is also named when
+    all its parts share a passage, and ``present_done`` leaves out the outlook passages."""
+    n, n_vocab = anchor_w.shape
+    S, owner = aspects if aspects is not None else (np.zeros((0, n_vocab)), np.zeros(0, dtype=np.int64))
     total = np.bincount(owner, minlength=n).astype(float)
     if piece_terms.shape[0] == 0:
-        return DocTerms(np.zeros(n), np.zeros(n), np.zeros(n), total, np.zeros(anchor_w.shape[1], dtype=bool))
+        return DocTerms(np.zeros(n), np.zeros(n), np.zeros(n), total, np.zeros(n_vocab, dtype=bool), np.zeros(n_vocab, dtype=bool))
     present = np.asarray(piece_terms.max(axis=0).todense()).ravel() > 0
     a = anchor_w @ present
     c = context_w @ present
     support = np.asarray(((piece_terms @ sparse.csr_matrix(anchor_w).T) > 0).sum(axis=0)).ravel()
-    found = np.bincount(owner, weights=((S @ present) > 0).astype(float), minlength=n)
-    return DocTerms(a + np.where(a > 0, c, 0.0), support.astype(float), found, total, present)
+    named, named_done = present.copy(), present.copy()
+    if where is not None and len(where[0]):
+        passages, outlook, (G, term_col) = where
+        X = (window_matrix(passages, piece_terms.shape[0]) @ piece_terms).tocsr()
+        X.data[:] = 1.0
+        literal = np.asarray(X.todense()) > 0  # passages × vocab
+        if len(term_col):
+            whole = np.asarray((X @ sparse.csr_matrix(G).T).todense()) >= G.sum(axis=1)[None, :]  # passages × policy terms
+            ok = term_col >= 0
+            for p_ in np.flatnonzero(whole[:, ok].any(axis=1)):
+                literal[p_, term_col[ok][whole[p_, ok]]] = True
+        named = literal.any(axis=0)
+        named_done = literal[~np.asarray(outlook, dtype=bool)].any(axis=0)
+    found = np.bincount(owner, weights=((S @ named) > 0).astype(float), minlength=n)
+    return DocTerms(a + np.where(a > 0, c, 0.0), support.astype(float), found, total, named, named_done)
