@@ -101,6 +101,10 @@ def reason(rule: str, score: float, impl: float, part: float, terms: list[str], 
                 "terms that count only beside the item's own")
     if rule == RULE_NONE and score <= 0:
         return f"no passage carries a distinctive term of the item (evidence 0 < {part:g}); the nearest is the passage closest in meaning"
+    if rule == RULE_NONE and discounted:
+        # the passage's own score is shown beside it: say why the item's is lower
+        return (f"evidence {score:.2f} < {part:g}: the nearest passage carries another item better, so its score counts for this "
+                f"item only in part ({found}{dense})")
     if rule == RULE_NONE:
         return f"nearest passage scores {score:.2f} < {part:g}: {found}{dense}"
     return ""

@@ -45,6 +45,17 @@ def review_line(report: DiffReport) -> str:
 
 
 
+def scale_note(ref: dict) -> str:
+    """What a score means for this reference, with the thresholds of the run (from its config)."""
+    cfg = ref.get("config") or {}
+    if ref.get("headings_only", True):
+        return (f"score: the item's distinctive terms found (collection idf), best passage first; implemented ≥ {cfg.get('implemented_at', '?')}, "
+                f"partial ≥ {cfg.get('partial_at', '?')} (-v: why each status)")
+    return (f"score: the share of a reference item's own words one passage carries, plus its dense bonus; implemented ≥ "
+            f"{cfg.get('body_implemented_at', '?')}, partial ≥ {cfg.get('body_partial_at', '?')}; items named like the 纲要's also get "
+            "its policy terms and sub-tasks (-v: why each status)")
+
+
 def _status_cell(it) -> Text:
     final = it.final_status
     t = Text(final.zh, style=final.style)
@@ -59,6 +70,7 @@ def _status_cell(it) -> Text:
 def print_report(report: DiffReport, out: Console, verbose: bool = False) -> None:
     ref = report.reference
     out.print(Text.assemble(("reference ", "bold"), f"{ref['title']} ({ref['items']} items" + (", headings only: expanded with policy terms" if ref.get("headings_only") else "") + ")"))
+    out.print(Text(scale_note(ref), style="dim"))
     if report.review is not None:
         out.print(Text(review_line(report), style="magenta"))
     for d in report.documents:
@@ -100,6 +112,8 @@ def print_report(report: DiffReport, out: Console, verbose: bool = False) -> Non
             others = it.near_misses[1:] if it.nearest is not None else it.near_misses  # those not shown above
             if others:
                 ev.append("\nalso near: " + _labels(others), style="dim")
+            if verbose and it.matches:  # why the status (an omission's reason is shown above)
+                ev.append("\n" + it.reason, style="dim")
             if it.subtasks and it.status in (Status.IMPLEMENTED, Status.PARTIAL):  # between the two is where the checklist helps
                 ev.append("\n" + subtask_summary(it.subtasks), style="dim")
             if it.review_note:
