@@ -98,7 +98,7 @@ class Aligner:
         m = self.model
         pieces = term_incidence(normalized_pieces(view), m.vocab)
         sig = m.signals(pieces, view)
-        return sig, m.document_terms(pieces)
+        return sig, m.document_terms(pieces, view)
 
     def decide(self, view: TargetView, sig: dict[str, np.ndarray], doc_terms: DocTerms, config: DiffConfig | None = None) -> Decision:
         meta = view.doc.meta.to_dict()
@@ -148,7 +148,7 @@ class Aligner:
             impl, part = dec.thresholds[i]
             na = not_applicable_reason(item.heading, meta)
             done = float(dec.score_done[i]) if dec.score_done is not None and self.config.cap_report_outlook and view.outlook.any() else None
-            subtasks = m.subtasks(i, dec.terms_present)
+            subtasks = m.subtasks(i, dec.doc_terms)
             why = reason(dec.rule[i], float(dec.score[i]), float(impl), float(part), terms, float(sig["dense_z"][i, shown]) if shown >= 0 else 0.0,
                          discounted, na, done, (sum(1 for x in subtasks if x["named"]), len(subtasks)))
             if na and status is not Status.NOT_APPLICABLE:
@@ -256,6 +256,21 @@ def _single_threaded_blas():
     return threadpool_limits(limits=1, user_api="blas")
 
 
+def reference_warnings(reference: Document, targets: Sequence[Document]) -> list[str]:
+    """Signs that the reference and the targets were given the wrong way round: an annual report as
+    the reference (it records work, it sets no tasks), or a 纲要 among the targets of a local one."""
+    out = []
+    rtype = reference.meta.doc_type or ""
+    if rtype in REPORT_TYPES:
+        out.append(f"the reference {reference.doc_id} is a {rtype}: diff-plans asks how documents implement a reference plan "
+                   "(the 纲要, a 实施方案); give the plan first and the report as a target")
+    if "纲要" not in rtype:
+        national = [d.doc_id for d in targets if "纲要" in (d.meta.doc_type or "")]
+        if national:
+            out.append(f"{', '.join(national[:3])} is a 纲要 but given as a target of {reference.doc_id}: did you mean it as the reference (first)?")
+    return out
+
+
 def resolve_documents(reference: str | Path, targets: Sequence[str | Path] = (), index=None, all_docs: bool = False) -> tuple[Document, list[Document]]:
     """The reference and target documents a diff names: files, or document ids of ``index``, or
     (``all_docs``) every document of ``index`` except the reference."""
@@ -264,10 +279,14 @@ def resolve_documents(reference: str | Path, targets: Sequence[str | Path] = (),
     if all_docs and index is None:
         raise InputError("--all needs an index (--index NAME)")
     ref_path = Path(reference)
+    if index is None and not ref_path.exists() and not ref_path.suffix:
+        raise InputError(f"{reference}: no such file (a document id needs --index NAME)")
     ref_doc = load_path(ref_path) if ref_path.exists() or index is None else index.document(str(reference))
     docs = [index.document(d) for d in index.doc_ids() if d != ref_doc.doc_id] if all_docs else []
     for t in targets:
         p = Path(t)
+        if index is None and not p.exists() and not p.suffix:
+            raise InputError(f"{t}: no such file (a document id needs --index NAME)")
         docs.append(index.document(str(t)) if index is not None and not p.exists() else load_path(p))
     if not docs:
         raise InputError("no target documents: give files, or document ids with --index, or --all")

@@ -55,6 +55,10 @@ def diff_plans_cmd(
 
         signed = load_review(review)  # a bad file is refused before the documents are read
     ref_doc, docs = resolve_documents(reference, targets or [], idx, all_docs)
+    from ..analysis.align import reference_warnings
+
+    for w in reference_warnings(ref_doc, docs):
+        warn(w)
     if signed is not None:
         from ..analysis.model import reference_items
         from ..analysis.review import resolve_review
