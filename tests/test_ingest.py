@@ -97,6 +97,21 @@ def test_corrupt_docx_is_refused(tmp_path):
         read_file(p)
 
 
+@pytest.mark.parametrize("data, hint", [
+    ("法治政府建设工作要点\n一、总体要求\n".encode("gb18030"), "rename it to .txt"),
+    ("法治政府建设工作要点\n".encode("utf-8") * 400, "rename it to .txt"),  # 4 KB cut inside a character
+    (b"<!DOCTYPE html><html><body>x</body></html>", "rename it to .html"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "rename it to .doc"),
+    (b"%PDF-1.7\n", "rename it to .pdf"),
+])
+def test_a_docx_that_is_another_format_says_which(tmp_path, data, hint):
+    """A user's trial: a text file saved as .docx got 'not a zip archive' and nothing on what to do."""
+    p = tmp_path / "plan.docx"
+    p.write_bytes(data)
+    with pytest.raises(InputError, match=f"not a zip archive.*{hint}"):
+        read_file(p)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5) | st.sampled_from("，。；：“”（）、\n 123abc"), min_size=1, max_size=200))
 def test_utf8_and_gb18030_round_trip(text):

@@ -2,6 +2,7 @@
 check of the zip's declared sizes so a decompression bomb is refused before it is inflated."""
 from __future__ import annotations
 
+import codecs
 import zipfile
 from pathlib import Path
 
@@ -24,12 +25,32 @@ def check_zip(path: Path, data: bytes, lim: Limits) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise InputError(f"{path}: not a valid .docx file ({type(exc).__name__}: not a zip archive)") from exc
+        raise InputError(f"{path}: not a valid .docx file ({type(exc).__name__}: not a zip archive){_looks_like(data)}") from exc
     xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
     allowed = min(lim.max_unzipped_bytes, max(16_000_000, lim.max_expansion * len(data)))
     if xml > allowed:
         raise InputError(f"{path}: its XML parts unzip to {xml:,} bytes, over the limit of {allowed:,} bytes for a "
                          f"{len(data):,}-byte .docx (LAWGOV_MAX_UNZIPPED_BYTES raises it)")
+
+
+def _looks_like(data: bytes) -> str:
+    """What a file named .docx that is no zip seems to be, so the message says how to read it."""
+    head = data[:4096]
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "; it looks like an old Word file: rename it to .doc"
+    if head.startswith(b"%PDF"):
+        return "; it looks like a PDF: rename it to .pdf"
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text[:1] == b"<" and b"<html" in head.lower():
+        return "; it looks like a web page: rename it to .html"
+    for enc in ("utf-8", "gb18030"):
+        try:
+            t = codecs.getincrementaldecoder(enc)().decode(head, final=False)  # the 4 KB may end inside a character
+        except UnicodeDecodeError:
+            continue
+        if t and sum(ch.isprintable() or ch in "\r\n\t" for ch in t) >= 0.95 * len(t):
+            return "; it looks like plain text: rename it to .txt"
+    return ""
 
 
 def docx_text(path: Path, data: bytes, lim: Limits | None = None) -> str:
