@@ -72,7 +72,8 @@ class ReferenceModel:
     whole_term: np.ndarray  # per row of ``wholes``: the vocabulary column of the term itself (-1: the model dropped it)
     aspects: np.ndarray  # aspects × vocab: 1 for the terms that name one sub-task of an item (outline_terms.toml ``aspects``)
     aspect_item: np.ndarray  # per row of ``aspects``: its item
-    aspect_terms: list[list[str]]  # per row of ``aspects``: its terms as the term list writes them (for display)
+    aspect_terms: list[list[str]]  # per row of ``aspects``: its terms as the term list writes them (for display)…
+    aspect_cols: list[list[int]]  # …and their vocabulary columns
     totals: np.ndarray  # per item: weight of all its anchors (for body-text references: the share carried)
     has_body: np.ndarray  # per item: bool
     item_vecs: np.ndarray
@@ -100,10 +101,9 @@ class ReferenceModel:
         rows = np.flatnonzero(self.aspect_item == i)
         if len(rows) < 2 or doc_terms is None or not len(doc_terms.present):
             return []
-        col = {t: j for j, t in enumerate(self.vocab)}
         out = []
         for a in rows:
-            cols = [(t, col[strip_punct(t)]) for t in self.aspect_terms[a]]
+            cols = list(zip(self.aspect_terms[a], self.aspect_cols[a]))
             out.append({"terms": [t for t, _ in cols], "named": [t for t, j in cols if doc_terms.present_done[j]],
                         "outlook_only": [t for t, j in cols if doc_terms.present[j] and not doc_terms.present_done[j]]})
         return out
@@ -158,5 +158,6 @@ class ReferenceModel:
         return cls(reference, items, expansions, concepts, vocab, A, C, H, B, G, np.array([i for i, _, _ in groups], dtype=np.int64),
                    np.array([j for _, _, j in groups], dtype=np.int64),
                    S, np.array([i for i, _ in asp], dtype=np.int64), [kept for _, kept in asp],
+                   [[col[strip_punct(x)] for x in kept] for _, kept in asp],
                    A.sum(axis=1), np.array([bool(b) for b in bodies]),
                    vecs, match_texts, cfg)

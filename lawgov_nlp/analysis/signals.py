@@ -133,13 +133,12 @@ def document_terms(anchor_w: np.ndarray, context_w: np.ndarray, piece_terms: spa
         passages, outlook, (G, term_col) = where
         X = (window_matrix(passages, piece_terms.shape[0]) @ piece_terms).tocsr()
         X.data[:] = 1.0
-        literal = np.asarray(X.todense()) > 0  # passages × vocab
-        if len(term_col):
-            whole = np.asarray((X @ sparse.csr_matrix(G).T).todense()) >= G.sum(axis=1)[None, :]  # passages × policy terms
-            ok = term_col >= 0
-            for p_ in np.flatnonzero(whole[:, ok].any(axis=1)):
-                literal[p_, term_col[ok][whole[p_, ok]]] = True
-        named = literal.any(axis=0)
-        named_done = literal[~np.asarray(outlook, dtype=bool)].any(axis=0)
+        done = ~np.asarray(outlook, dtype=bool)
+        named_done = np.asarray(X[done].max(axis=0).todense()).ravel() > 0 if done.any() else np.zeros_like(present)
+        ok = term_col >= 0
+        if ok.any():
+            whole = np.asarray((X @ sparse.csr_matrix(G[ok]).T).todense()) >= G[ok].sum(axis=1)[None, :]  # passages × policy terms
+            named[term_col[ok][whole.any(axis=0)]] = True
+            named_done[term_col[ok][whole[done].any(axis=0)]] = True
     found = np.bincount(owner, weights=((S @ named) > 0).astype(float), minlength=n)
     return DocTerms(a + np.where(a > 0, c, 0.0), support.astype(float), found, total, named, named_done)
