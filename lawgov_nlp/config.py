@@ -184,8 +184,8 @@ class DiffConfig(_Config):
     implemented_at: float = 4.5  # item evidence (mass) at or above this: implemented…
     partial_at: float = 0.5  # …at or above this: partial (headings-only references)
     body_implemented_at: float = 0.12  # with body text: share of the item's own terms carried
-    body_partial_at: float = 0.08
-    body_dense_weight: float = 0.15  # with body text: share added per sd above dense_z (the words' share is 0–1)
+    body_partial_at: float = 0.1
+    body_dense_weight: float = 0.04  # with body text: share added per sd above dense_z (the words' share is 0–1)
     cap_report_outlook: bool = True  # in an annual report, plans and shortcomings earn at most partial
     match_share: float = 0.6  # further matches must score at least this share of the best one
     max_matches: int = 4

@@ -78,9 +78,9 @@ def main() -> None:
     # targets' passages and embeddings do not depend on the reference model: read and embed them once
     targets = [(g, al0.view(load_path(find_target(g["target"], DOC_DIRS, Path(p))))) for p, g in zip(paths, golds)]
     cdir = ROOT / "tests" / "data" / "controls"
-    control_views = [] if args.body else [
-        (kind, al0.view(load_path(cdir / name if name != "english.txt" else ROOT / "tests" / "data" / "fixtures" / name)))
-        for name, kind in CONTROLS.items()]
+    # the controls hold for a body-text reference too: a local plan's items must not find an unrelated guideline
+    control_views = [(kind, al0.view(load_path(cdir / name if name != "english.txt" else ROOT / "tests" / "data" / "fixtures" / name)))
+                     for name, kind in CONTROLS.items()]
     kinds = [kind for kind, _ in control_views]
     fzzf = [k for k, (g, _) in enumerate(targets) if (ROOT / "corpus" / f"{g['target']}.txt").exists()]
     ik, iv, pk, pv = THRESHOLDS["body" if args.body else "headings"]
@@ -100,7 +100,7 @@ def main() -> None:
             pieces = term_incidence(normalized_pieces(view), m.vocab)
             meta = view.doc.meta.to_dict()
             na = np.array([bool(not_applicable_reason(u.heading, meta)) for u in m.items])
-            rows.append((g, view, pieces, m.document_terms(pieces), na))
+            rows.append((g, view, pieces, m.document_terms(pieces, view), na))
         aligners.append(al)
         per_model.append(rows)
         for combo in combos:

@@ -103,7 +103,7 @@ def main() -> None:
         view = al.view(load_path(find_target(g["target"], [ROOT / "corpus"], Path(p))))
         pieces = term_incidence(normalized_pieces(view), m.vocab)
         sig = m.signals(pieces, view, cfg)
-        dt = m.document_terms(pieces)
+        dt = m.document_terms(pieces, view)
         na = np.array([bool(not_applicable_reason(u.heading, view.doc.meta.to_dict())) for u in m.items])
         X, sc, done, foc = features(sig, view.outlook, dt, na, view.passage_unit, [u.heading for u in view.units],
                                     [view.passage_text(q) for q in range(len(view.passages))], m.anchor_w, m.vocab,

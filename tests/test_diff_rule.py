@@ -308,3 +308,7 @@ def test_an_item_with_body_text_gets_its_dense_bonus_as_a_share_not_divided_by_i
     off = signals(A, np.zeros_like(A), A.sum(axis=1), np.array([True, False]), item_vecs, pieces, piece_vecs, passages,
                   cfg.replace(body_dense_weight=0.0))
     assert np.isclose(off["evidence"][0, 0], 0.2)
+    # a passage with none of the item's words gets no dense bonus when the item has body text
+    pieces = term_incidence(["x", "w0", "x", "x", "x", "x"], ["w0", "w1", "w2", "w3", "w4"])
+    sig = signals(A, np.zeros_like(A), A.sum(axis=1), np.array([True, False]), item_vecs, pieces, piece_vecs, passages, cfg)
+    assert sig["dense_z"][0, 0] > 1.5 and sig["evidence"][0, 0] == 0.0 and sig["evidence"][1, 0] > 0.5

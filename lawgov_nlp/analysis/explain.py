@@ -2,6 +2,7 @@
 distinctive terms found, and one sentence saying why a status was chosen."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Sequence
 
 from ..reading.normalize import merge_spans, normalize, normalized_with_offsets, strip_punct
@@ -29,19 +30,30 @@ def _runs(norm: str, grams: set[str]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in runs if sum(1 for ch in norm[a:b] if _cjk(ch)) >= 2]
 
 
+@lru_cache(maxsize=1024)
+def _cjk_bigrams(norm: str) -> frozenset[str]:
+    """A reference item's CJK bigrams: one item is matched against every passage of every document."""
+    return frozenset(norm[i:i + 2] for i in range(len(norm) - 1) if _cjk(norm[i]) and _cjk(norm[i + 1]))
+
+
+@lru_cache(maxsize=8192)
+def _normalized_term(term: str) -> str:
+    return normalize(term)  # an item's policy terms, normalized once rather than once per passage shown
+
+
 def shared_phrases(ref_text: str, target_text: str, extra_terms: Sequence[str] = ()) -> tuple[list[str], list[tuple[int, int]], list[tuple[int, int]]]:
     """Phrases the two texts share (runs of shared character bigrams) and the item's policy terms
     found in the target, with their spans in each original text. Linear time."""
     rn, ri = normalized_with_offsets(ref_text)
     tn, ti = normalized_with_offsets(target_text)
-    ref_grams = {rn[i:i + 2] for i in range(len(rn) - 1) if _cjk(rn[i]) and _cjk(rn[i + 1])}
+    ref_grams = _cjk_bigrams(rn)
     t_runs = _runs(tn, ref_grams)
     phrases = list(dict.fromkeys(tn[a:b] for a, b in t_runs))
     shared_grams = {tn[i:i + 2] for a, b in t_runs for i in range(a, b - 1)}
     r_runs = _runs(rn, shared_grams)
     tgt_spans = [(ti[a], ti[b - 1] + 1) for a, b in t_runs]
     for term in extra_terms:
-        t = normalize(term)
+        t = _normalized_term(term)
         k = tn.find(t)
         if len(t) >= 2 and k >= 0:
             if t not in phrases:

@@ -9,8 +9,8 @@ matrix product, so a thousand documents cost a thousand small products.
 - ``dense`` / ``dense_z``: cosine of item and passage embeddings, and its standard score within the
   document (reports paraphrase, plans copy: raw cosines are not comparable between documents);
 - ``evidence``: ``mass`` plus ``dense_weight`` per standard deviation above ``dense_z``; for items with
-  body text, ``mass`` divided by the item's total anchor mass (a share of the item's own words) plus
-  ``body_dense_weight`` per standard deviation.
+  body text, ``mass`` divided by the item's total anchor mass (a share of the item's own words) plus,
+  where that share is not zero, ``body_dense_weight`` per standard deviation.
 """
 from __future__ import annotations
 
@@ -91,9 +91,11 @@ def signals(anchor_w: np.ndarray, context_w: np.ndarray, totals: np.ndarray, has
     sd = float(dense.std())
     dense_z = (dense - float(dense.mean())) / sd if sd > 1e-6 else np.zeros_like(dense)
     # an item with body text scores a share of its own words, so its dense bonus is a share too
-    # (body_dense_weight per sd): divided by the item's mass like the words, it was ~1% of a threshold
+    # (body_dense_weight per sd): divided by the item's mass like the words, it was ~1% of a threshold.
+    # It adds only to a passage that carries some of the item's words: on its own it made a third of
+    # an unrelated smart-community guideline "implemented" (a code review's run on the controls)
     weight = np.where(has_body, config.body_dense_weight, config.dense_weight)[:, None]
-    bonus = weight * np.maximum(0.0, dense_z - config.dense_z)
+    bonus = np.where(has_body[:, None] & (mass <= 0), 0.0, weight * np.maximum(0.0, dense_z - config.dense_z))
     norm = np.where(has_body, np.maximum(totals, 1e-9), 1.0)[:, None]
     out = {"anchor": anchor, "context": context, "mass": mass, "dense": dense, "dense_z": dense_z, "evidence": mass / norm + bonus}
     out["named"] = np.asarray((X @ sparse.csr_matrix(named).T).todense()).T if named is not None else (anchor > 0).astype(float)
@@ -140,5 +142,6 @@ def document_terms(anchor_w: np.ndarray, context_w: np.ndarray, piece_terms: spa
             whole = np.asarray((X @ sparse.csr_matrix(G[ok]).T).todense()) >= G[ok].sum(axis=1)[None, :]  # passages × policy terms
             named[term_col[ok][whole.any(axis=0)]] = True
             named_done[term_col[ok][whole[done].any(axis=0)]] = True
-    found = np.bincount(owner, weights=((S @ named) > 0).astype(float), minlength=n)
+    # a sub-task counts where the checklist says it is named: in work done, not only in next year's plans
+    found = np.bincount(owner, weights=((S @ named_done) > 0).astype(float), minlength=n)
     return DocTerms(a + np.where(a > 0, c, 0.0), support.astype(float), found, total, named, named_done)
