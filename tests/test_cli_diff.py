@@ -56,7 +56,7 @@ def test_index_ids_and_all(corpus_index, tmp_path):
     assert r.exit_code == 1 and "gangyao-2021-2025-outline: no such file (a document id needs --index NAME)" in r.output
     r = runner.invoke(app, ["diff-plans", "hebei-funing-report-2023", "gangyao-2021-2025-outline", "--index", str(corpus_index), "-f", "json"])
     assert r.exit_code == 0 and "warning: the reference hebei-funing-report-2023 is a 年度报告" in r.stderr
-    assert "gangyao-2021-2025-outline is a 纲要 but given as a target" in r.stderr
+    assert "gangyao-2021-2025-outline is a 纲要 but given as a target of hebei-funing-report-2023" in r.stderr
     # the reference must be embedded by the encoder whose vectors the index stores
     r = runner.invoke(app, ["diff-plans", OUTLINE, "hebei-funing-report-2023", "--index", str(corpus_index), "-e", "e5"])
     assert r.exit_code == 1 and "index built with encoder 'use-" in r.output and "internal error" not in r.output

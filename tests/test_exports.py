@@ -153,3 +153,13 @@ def test_sub_tasks_count_a_term_in_other_words_and_keep_next_year_plans_apart(re
     by_term = {t: s for s in it.subtasks for t in s["terms"]}
     assert "学法用法" in by_term["学法用法"]["named"]
     assert by_term["法治机构"]["named"] == [] and by_term["法治机构"]["outlook_only"] == ["法治机构"]
+
+
+def test_the_csv_form_carries_the_checklist_by_the_rule_of_every_view(report):
+    from lawgov_nlp.views.output import render
+
+    rows = list(csv.DictReader(io.StringIO(render(report, "csv").lstrip("\ufeff"))))
+    funing = [r for r in rows if r["doc_id"] == "hebei-funing-report-2023"]
+    mine = next(r for r in funing if r["heading"] == "深化行政执法体制改革")
+    assert mine["subtasks"].startswith("sub-tasks 分项任务 named") and "联合执法" in mine["subtasks"]
+    assert all(not r["subtasks"] for r in funing if r["tool_status"] in ("omitted", "not_applicable"))

@@ -103,6 +103,9 @@ def test_corrupt_docx_is_refused(tmp_path):
     (b"<!DOCTYPE html><html><body>x</body></html>", "rename it to .html"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "rename it to .doc"),
     (b"%PDF-1.7\n", "rename it to .pdf"),
+    (b"{\\rtf1\\ansi\\ansicpg936 {\\fonttbl}", "save it as .docx"),
+    (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n", "save it as .docx"),
+    (b'<?xml version="1.0"?><w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml">', "save it as .docx"),
 ])
 def test_a_docx_that_is_another_format_says_which(tmp_path, data, hint):
     """A user's trial: a text file saved as .docx got 'not a zip archive' and nothing on what to do."""

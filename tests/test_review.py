@@ -482,3 +482,23 @@ def test_review_details_a_code_review_found(tongliao_report, report, tmp_path):
     gb = tmp_path / "signed-gb.csv"
     gb.write_bytes(render(once, "csv").lstrip("\ufeff").encode("gb18030"))
     assert load_review(gb).signed_before.startswith("法制科 王五 on 2026-12-01")
+
+
+def test_a_hostile_form_is_refused_in_one_line(tmp_path):
+    """From a code review of the web upload: a JSON nested 100,000 deep was an internal error, and a
+    small workbook that unzips to megabytes of XML held the server for minutes."""
+    import zipfile
+
+    from lawgov_nlp.analysis.review import review_from_bytes
+    from lawgov_nlp.errors import ReviewError
+
+    with pytest.raises(ReviewError, match="nested too deeply"):
+        review_from_bytes("deep.json", b"[" * 100_000 + b"]" * 100_000)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<row/>" * 4_000_000)  # 24 MB of XML in ~30 KB
+    with pytest.raises(ReviewError, match=r"bomb\.xlsx: its XML parts unzip to .* for a .*-byte \.xlsx"):
+        load_review(bomb)
+    with pytest.raises(ReviewError, match=r"not a valid \.xlsx file"):
+        review_from_bytes("f.xlsx", b"plain text")

@@ -241,6 +241,13 @@ def test_a_reviewer_signs_a_comparison_from_its_exported_form(web_server):
         if x["doc_id"] == "hebei-funing-report-2023":
             w.writerow(x)
     filled = out.getvalue().encode("utf-8")
+
+    def form_with(status: str) -> bytes:
+        o = io.StringIO()
+        wr = csv.DictWriter(o, fieldnames=list(rows[0]))
+        wr.writeheader()
+        wr.writerows({**x, "review_status": status} if x is target else x for x in rows if x["doc_id"] == "hebei-funing-report-2023")
+        return o.getvalue().encode("utf-8")
     posted = http_post_form(web_server, "/compare/review", {"reviewer": "张三"}, {"form": ("审核表.csv", filled)}, job, SAME_SITE)
     assert posted.status == 303 and posted.headers["location"].startswith("/compare/signed?job=")
     page = http_get(web_server, posted.headers["location"]).text
@@ -248,7 +255,8 @@ def test_a_reviewer_signs_a_comparison_from_its_exported_form(web_server):
     assert "深化行政执法体制改革" in page and "只报告联合执法&lt;script&gt;" in page and "<script>" not in page.split("</head>")[1].replace(
         '<script src="/static/', "")
     assert "the review says nothing about 1 of 2 documents (hunan-changde-approval-bureau-report-2021)" in page
-    signed_csv = http_get(web_server, "/compare/export", {**job, "signed": "1", "fmt": "csv"})
+    sid = {"signed": re.search(r"signed=([0-9a-f]{16})", posted.headers["location"]).group(1)}
+    signed_csv = http_get(web_server, "/compare/export", {**job, **sid, "fmt": "csv"})
     assert "signed" in signed_csv.headers["content-disposition"]
     srows = list(csv.DictReader(io.StringIO(signed_csv.text.removeprefix("\ufeff"))))
     mine = next(x for x in srows if x["doc_id"] == "hebei-funing-report-2023" and x["heading"] == "深化行政执法体制改革")
@@ -259,15 +267,36 @@ def test_a_reviewer_signs_a_comparison_from_its_exported_form(web_server):
                                                                                      "hunan-changde-approval-bureau-report-2021"]}).text
     i = next(k for k, x in enumerate(json_items(http_get(web_server, "/compare/export", {**job, "fmt": "json"}).json()))
              if x["ref"]["heading"] == "深化行政执法体制改革")
-    cell = http_get(web_server, "/compare/cell", {**job, "signed": "1", "d": "hebei-funing-report-2023", "item": i}).text
+    cell = http_get(web_server, "/compare/cell", {**job, **sid, "d": "hebei-funing-report-2023", "item": i}).text
     assert "审核意见 review: 只报告联合执法&lt;script&gt;" in cell
+    # a second reviewer of the same comparison signs their own report; the first one's links keep theirs
+    blank = http_post_form(web_server, "/compare/review", {"reviewer": "王五"}, {"form": ("b.csv", form_with(""))}, job, SAME_SITE)
+    assert blank.status == 400 and "nothing is filled in" in blank.text
+    second = http_post_form(web_server, "/compare/review", {"reviewer": "王五"}, {"form": ("b.csv", filled)}, job,
+                            {"Origin": web_server})  # an older browser: no Sec-Fetch-Site, its own Origin
+    assert second.status == 303 and second.headers["location"] != posted.headers["location"]
+    assert "reviewed by 张三" in http_get(web_server, posted.headers["location"]).text
+    assert "reviewed by 王五" in http_get(web_server, second.headers["location"]).text
+    assert http_get(web_server, "/compare/signed", {**job, "signed": "0" * 16}).status == 409
     # refused, each with one line: another site's page, a bad status, a form from another run, nothing chosen
     for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "http://attacker.example"}, {}):
         bad = http_post_form(web_server, "/compare/review", {"reviewer": "x"}, {"form": ("f.csv", filled)}, job, headers)
         assert bad.status == 403 and "can be applied only from this server" in bad.text
-    wrong = filled.replace(f",{new},".encode(), b",maybe,", 1)
-    bad = http_post_form(web_server, "/compare/review", {}, {"form": ("f.csv", wrong)}, job, SAME_SITE)
-    assert bad.status == 400 and "maybe" in bad.text and "Traceback" not in bad.text
+    bad = http_post_form(web_server, "/compare/review", {}, {"form": ("f.csv", form_with("maybe"))}, job, SAME_SITE)
+    assert bad.status == 400 and "unknown status &#39;maybe&#39;" in bad.text and "Traceback" not in bad.text
+    # a body over the limit is refused from its Content-Length, before a byte of it is read
+    import http.client
+    import urllib.parse
+
+    u = urllib.parse.urlsplit(web_server)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    conn.putrequest("POST", f"/compare/review?job={job['job']}")
+    for k, v in {"Content-Type": "multipart/form-data; boundary=x", "Content-Length": "60000000", **SAME_SITE}.items():
+        conn.putheader(k, v)
+    conn.endheaders()
+    big = conn.getresponse()
+    assert big.status == 413 and "over the limit" in big.read().decode()
+    conn.close()
     other = filled.replace(f",{target['tool_status']},{new},".encode(), f",{new},{new},".encode(), 1)
     bad = http_post_form(web_server, "/compare/review", {}, {"form": ("f.csv", other)}, job, SAME_SITE)
     assert bad.status == 400 and "Traceback" not in bad.text

@@ -267,7 +267,8 @@ def reference_warnings(reference: Document, targets: Sequence[Document]) -> list
     if "纲要" not in rtype:
         national = [d.doc_id for d in targets if "纲要" in (d.meta.doc_type or "")]
         if national:
-            out.append(f"{', '.join(national[:3])} is a 纲要 but given as a target of {reference.doc_id}: did you mean it as the reference (first)?")
+            what = f"{national[0]} is a 纲要" if len(national) == 1 else f"{', '.join(national[:3])} are 纲要"
+            out.append(f"{what} but given as a target of {reference.doc_id}: give the 纲要 first, as the reference")
     return out
 
 

@@ -103,6 +103,27 @@ class Match:
         return d
 
 
+def subtask_summary(subtasks: list[dict], tool_status: str) -> str:
+    """An item's sub-tasks in one line: how many the document names in its work done, with the terms
+    it names; those named only in next-year plans or shortcomings; those it does not name (each by
+    its first terms). '' for an item of one sub-task, and unless the tool found the item implemented or
+    partial: the checklist is for the choice between the two (every view shows it by this rule)."""
+    if not subtasks or tool_status not in (Status.IMPLEMENTED.value, Status.PARTIAL.value):
+        return ""
+    named = [s for s in subtasks if s.get("named")]
+    later = [s for s in subtasks if not s.get("named") and s.get("outlook_only")]
+    missing = [s for s in subtasks if not s.get("named") and not s.get("outlook_only")]
+    if named:
+        line = f"sub-tasks 分项任务 named {len(named)} of {len(subtasks)}: " + "; ".join("、".join(s["named"]) for s in named)
+    else:
+        line = f"sub-tasks 分项任务: none of {len(subtasks)} named by its terms (the evidence rests on the item's other words)"
+    if later:
+        line += " | only in next-year plans or shortcomings 仅见于计划或不足: " + "; ".join("、".join(s["outlook_only"]) for s in later)
+    if missing:
+        line += " | not named 未提及: " + "; ".join("、".join(s["terms"][:2]) + ("…" if len(s["terms"]) > 2 else "") for s in missing)
+    return line
+
+
 @dataclass
 class ItemResult:
     ref: Unit
@@ -116,7 +137,8 @@ class ItemResult:
     near_misses: list[Match] = field(default_factory=list)
     review_status: Status | None = None  # set by analysis.review.apply_review
     review_note: str = ""
-    # an item of several sub-tasks: each with its terms and those the document names ({"terms", "named"})
+    # an item of several sub-tasks: each with its terms, those the document names in its work done and
+    # those it names only in next-year plans or shortcomings ({"terms", "named", "outlook_only"})
     subtasks: list[dict] = field(default_factory=list)
 
     @property
@@ -265,7 +287,7 @@ class DiffReport:
     # review_status / review_note are the reviewer's form: an exported CSV is filled in and read back
     # by ``diff-plans --review``; status is the final one, tool_status the tool's
     CSV_COLUMNS = ["doc_id", "title", "ref", "part", "heading", "status", "status_zh", "tool_status", "review_status", "review_note",
-                   "score", "matches", "match_paths", "shared", "evidence", "reason"]
+                   "score", "matches", "match_paths", "shared", "evidence", "reason", "subtasks"]
 
     def to_rows(self) -> tuple[list[str], list[dict]]:
         """One row per (document, reference item), for CSV."""
@@ -279,6 +301,7 @@ class DiffReport:
                     "review_note": it.review_note, "score": it.score, "matches": " ".join(m.clause_id for m in it.matches), "match_paths": " | ".join(m.path_label for m in it.matches),
                     "shared": "、".join(it.matches[0].shared) if it.matches else "",
                     "evidence": it.matches[0].passage if it.matches else "", "reason": it.reason,
+                    "subtasks": subtask_summary(it.subtasks, it.status.value),
                 })
         if self.review is None:
             return self.CSV_COLUMNS, rows

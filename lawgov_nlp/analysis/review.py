@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..errors import MissingDependency, ReviewError
+from ..errors import InputError, MissingDependency, ReviewError
 from ..reading.normalize import strip_punct
 from .results import DiffReport, ReviewRecord, Status
 
@@ -134,10 +134,19 @@ def _parse(review: Review, suffix: str, data: bytes):
             raise review.error(None, "not UTF-8 text") from None
         except json.JSONDecodeError as exc:
             raise ReviewError(f"{review.path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise review.error(None, "JSON nested too deeply to be a review form") from None
     try:
         import openpyxl  # lazily: only a workbook review needs it
     except ImportError:
         raise MissingDependency("reading a .xlsx review needs openpyxl: pip install openpyxl") from None
+    from ..config import limits
+    from ..reading.docx import check_zip
+
+    try:
+        check_zip(Path(review.path), data, limits(), ".xlsx")  # a workbook is a zip: refuse a bomb before openpyxl inflates it
+    except InputError as exc:
+        raise ReviewError(str(exc)) from None
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 — openpyxl raises zipfile, KeyError and its own errors for a damaged file

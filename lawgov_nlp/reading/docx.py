@@ -11,7 +11,7 @@ from ..config import limits as current_limits
 from ..errors import InputError
 
 
-def check_zip(path: Path, data: bytes, lim: Limits) -> None:
+def check_zip(path: Path, data: bytes, lim: Limits, kind: str = ".docx") -> None:
     """Refuse a zip bomb by the sizes its directory declares, before anything is decompressed.
 
     Python's zipfile never inflates a member past its declared size (a member that lies fails its
@@ -25,12 +25,13 @@ def check_zip(path: Path, data: bytes, lim: Limits) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise InputError(f"{path}: not a valid .docx file ({type(exc).__name__}: not a zip archive){_looks_like(data)}") from exc
+        hint = _looks_like(data) if kind == ".docx" else ""
+        raise InputError(f"{path}: not a valid {kind} file ({type(exc).__name__}: not a zip archive){hint}") from exc
     xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
     allowed = min(lim.max_unzipped_bytes, max(16_000_000, lim.max_expansion * len(data)))
     if xml > allowed:
         raise InputError(f"{path}: its XML parts unzip to {xml:,} bytes, over the limit of {allowed:,} bytes for a "
-                         f"{len(data):,}-byte .docx (LAWGOV_MAX_UNZIPPED_BYTES raises it)")
+                         f"{len(data):,}-byte {kind} (LAWGOV_MAX_UNZIPPED_BYTES raises it)")
 
 
 def _looks_like(data: bytes) -> str:
@@ -40,6 +41,10 @@ def _looks_like(data: bytes) -> str:
         return "; it looks like an old Word file: rename it to .doc"
     if head.startswith(b"%PDF"):
         return "; it looks like a PDF: rename it to .pdf"
+    low = head.lower()
+    if head.startswith(b"{\\rtf") or b"mime-version:" in low[:1024] or b"<w:worddocument" in low or b"urn:schemas-microsoft-com:office" in low:
+        # RTF, a single-file web page (.mht) or Word 2003 XML: renamed, their markup would be read as text
+        return "; it looks like a Word document in another format (RTF, .mht or Word XML): open it in Word or WPS and save it as .docx"
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text[:1] == b"<" and b"<html" in head.lower():
         return "; it looks like a web page: rename it to .html"

@@ -35,22 +35,3 @@ def cell(v: Any) -> Any:
         return v.value
     return v
 
-
-def subtask_summary(subtasks: list[dict]) -> str:
-    """An item's sub-tasks in one line: how many the document names in its work done, with the terms
-    it names; those named only in next-year plans or shortcomings; those it does not name (each by
-    its first terms). '' for an item of one sub-task."""
-    if not subtasks:
-        return ""
-    named = [s for s in subtasks if s.get("named")]
-    later = [s for s in subtasks if not s.get("named") and s.get("outlook_only")]
-    missing = [s for s in subtasks if not s.get("named") and not s.get("outlook_only")]
-    if named:
-        line = f"sub-tasks 分项任务 named {len(named)} of {len(subtasks)}: " + "; ".join("、".join(s["named"]) for s in named)
-    else:
-        line = f"sub-tasks 分项任务: none of {len(subtasks)} named by its terms (the evidence rests on the item's other words)"
-    if later:
-        line += " | only in next-year plans or shortcomings 仅见于计划或不足: " + "; ".join("、".join(s["outlook_only"]) for s in later)
-    if missing:
-        line += " | not named 未提及: " + "; ".join("、".join(s["terms"][:2]) + ("…" if len(s["terms"]) > 2 else "") for s in missing)
-    return line

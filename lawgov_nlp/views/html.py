@@ -22,11 +22,12 @@ from typing import Iterable
 
 from markupsafe import Markup, escape
 
-from .cells import subtask_summary, terminal_safe
+from .cells import terminal_safe
 
 log = logging.getLogger(__name__)
 
 from ..analysis.results import STATUSES as _STATUSES  # noqa: E402  (the one status vocabulary)
+from ..analysis.results import subtask_summary  # noqa: E402
 
 STATUSES = tuple(st.value for st in _STATUSES)
 STATUS_ZH = {st.value: st.zh for st in _STATUSES}

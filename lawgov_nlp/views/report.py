@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..analysis.results import STATUSES, DiffReport, Status
-from .cells import subtask_summary
+from ..analysis.results import subtask_summary
 from .output import html_view, terminal_view
 from .render import clip
 from .tables import REVIEW_MARK, review_text
@@ -114,8 +114,8 @@ def print_report(report: DiffReport, out: Console, verbose: bool = False) -> Non
                 ev.append("\nalso near: " + _labels(others), style="dim")
             if verbose and it.matches:  # why the status (an omission's reason is shown above)
                 ev.append("\n" + it.reason, style="dim")
-            if it.subtasks and it.status in (Status.IMPLEMENTED, Status.PARTIAL):  # between the two is where the checklist helps
-                ev.append("\n" + subtask_summary(it.subtasks), style="dim")
+            if subtask_summary(it.subtasks, it.status.value):
+                ev.append("\n" + subtask_summary(it.subtasks, it.status.value), style="dim")
             if it.review_note:
                 # the reviewer's words first: they are what the signed report stands on
                 ev = Text.assemble((f"{REVIEW_MARK} ", "bold magenta"), (it.review_note, "magenta"), "\n").append_text(ev)

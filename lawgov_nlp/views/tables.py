@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .cells import subtask_summary
+from ..analysis.results import subtask_summary
 
 STATUS_KEYS = ("implemented", "partial", "omitted", "not_applicable")
 STATUS_LABELS = {"implemented": "落实", "partial": "部分落实", "omitted": "未涉及", "not_applicable": "不适用"}
@@ -151,7 +151,7 @@ def evidence_rows(d: dict) -> tuple[list[str], list[dict]]:
                     "heading": it["ref"].get("heading", ""), "status": it["status"], "status_zh": STATUS_LABELS.get(it["status"], it["status"]),
                     "tool_status": it.get("tool_status", it["status"]), "review_status": it.get("review_status") or "",
                     "review_note": it.get("review_note", ""), "score": it["score"], "reason": it.get("reason", ""),
-                    "subtasks": subtask_summary(it.get("subtasks") or [])}
+                    "subtasks": subtask_summary(it.get("subtasks") or [], it.get("tool_status", it["status"]))}
             found = [("match", k, m) for k, m in enumerate(it.get("matches") or [], start=1)]
             misses = it.get("near_misses") or ([it["nearest"]] if it.get("nearest") and not found else [])
             # an omitted item's nearest misses; a matched one's next passages that come close ("also near")

@@ -418,9 +418,29 @@ class CompareJob:
     error: str | None = None
     started: float = field(default_factory=time.time)
     finished: float | None = None
-    signed: Any = None  # the report with a reviewer's form applied (POST /compare/review): the latest one
-    signed_data: dict | None = None
-    signed_warnings: list[str] = field(default_factory=list)
+    # reports a reviewer's form signed (POST /compare/review), by their own id: two reviewers of one
+    # comparison each keep theirs (the last few)
+    signatures: OrderedDict = field(default_factory=OrderedDict)
+
+    def sign(self, signed, warnings: list[str], keep: int = 8) -> str:
+        """Keep a signed report of this comparison; its id (from the form's hash, the signer and the
+        date) is what its links carry."""
+        import hashlib
+
+        r = signed.review
+        sid = hashlib.sha256(f"{r.sha256}|{r.reviewer}|{r.signed_on}".encode()).hexdigest()[:16]
+        self.signatures[sid] = Signature(signed, signed.to_dict(), warnings)
+        self.signatures.move_to_end(sid)
+        while len(self.signatures) > keep:
+            self.signatures.popitem(last=False)
+        return sid
+
+
+@dataclass
+class Signature:
+    report: Any
+    data: dict
+    warnings: list[str]
 
 
 class Comparisons:
@@ -485,8 +505,8 @@ class Comparisons:
 
             # cache=False: the server writes nothing, not even the embedding cache
             report = diff_plans(ref_doc, docs, encoder=idx.encoder, cache=False, progress=tick, index=idx)
+            job.report = report  # before data: a finished job (data set) always has its report
             job.data = report.to_dict()
-            job.report = report
         except LawgovError as exc:
             job.error = str(exc)
         except Exception as exc:  # the worker must survive, and the page must say what happened

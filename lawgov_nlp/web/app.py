@@ -6,9 +6,9 @@ them for scripts: ``/api/search``, ``/api/documents``, ``/api/status``.
 
 Safe by default:
 - read-only: GET (and HEAD) routes, but for one POST that applies a reviewer's form to a comparison
-  in memory (only from this server's own page: Origin checked); nothing writes a file (exports are
-  downloads built in memory; diff-plans runs without the embedding cache); the SQLite store is
-  opened read-only;
+  in memory (only from this server's own page: Sec-Fetch-Site or Origin checked; the body bounded
+  before it is parsed, and parsed in memory); nothing writes a file (exports are downloads built in
+  memory; diff-plans runs without the embedding cache); the SQLite store is opened read-only;
 - every document string is escaped by the templates' autoescaping, and a Content-Security-Policy
   allows no inline script, so markup in a document can neither run nor load anything;
 - bounded: query length, page number (so result counts), documents per comparison;
@@ -119,6 +119,11 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
     from starlette.staticfiles import StaticFiles
 
     tune_for_queries()
+    from starlette.formparsers import MultiPartParser
+
+    # a review form is parsed in memory (its body is bounded by read_body): Starlette would spool a part
+    # over 1 MB to a temporary file, and this server writes no file
+    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, MAX_REVIEW_BYTES + 64 * 1024)
     handle = handle or IndexHandle(index_dir, check_every=check_every)
     comparisons = Comparisons()
     policy_results = PolicyResults()
@@ -255,10 +260,9 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         if job.data is None:
             return page(request, "compare.html", status=202, headers={"Refresh": "1"}, **ctx)
         mm = matrix_model(job.data)
-        cell_qs = query_string({"job": job.id})
-        ctx.update(mm=mm, r=job.data,
-                   cell_href=lambda k, i: f"/compare/cell?{cell_qs}&k={k}&item={i}",
-                   doc_href=lambda k: f"/compare/document?{cell_qs}&k={k}")
+        last = next(reversed(job.signatures), None)
+        ctx.update(mm=mm, r=job.data, signed_qs=query_string({"job": job.id, "signed": last}) if last else "",
+                   **matrix_links({"job": job.id}))
         return page(request, "compare.html", **ctx)
 
     def finished_job(request):
@@ -278,13 +282,20 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         raise BadRequest(f"document '{doc_id[:60]}' is not part of this comparison", 404)
 
     def job_view(request, job) -> tuple[dict, Any, dict]:
-        """The tool's report of a job, or (``signed=1``) the one a reviewer's form signed, with the
-        query string its links carry."""
-        if _param(request, "signed") == "1":
-            if job.signed is None:
-                raise BadRequest("this comparison has not been signed: upload a review form on the Compare page", 409)
-            return job.signed_data, job.signed, {"job": job.id, "signed": "1"}
+        """The tool's report of a job, or (``signed=ID``) one a reviewer's form signed, with the query
+        string its links carry."""
+        sid = _param(request, "signed")
+        if sid:
+            sig = job.signatures.get(sid)
+            if sig is None:
+                raise BadRequest("this signed report is not kept (or the comparison was never signed): apply the review form "
+                                 "again on the Compare page", 409)
+            return sig.data, sig.report, {"job": job.id, "signed": sid}
         return job.data, job.report, {"job": job.id}
+
+    def matrix_links(link: dict) -> dict:
+        qs = query_string(link)
+        return dict(cell_href=lambda k, i: f"/compare/cell?{qs}&k={k}&item={i}", doc_href=lambda k: f"/compare/document?{qs}&k={k}")
 
     async def compare_cell(request):
         snap = handle.current()
@@ -315,7 +326,7 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         if not keep:
             raise BadRequest("no document is shown with these filters: nothing to export")
         body = await _threaded(render_export, report_subset(report, keep), fmt)
-        signed = "-signed" if report is job.signed else ""
+        signed = "-signed" if report is not job.report else ""
         name = f"diff-plans-{_safe_name(data['reference']['doc_id'])}-{len(keep)}docs{signed}.{fmt}"
         return Response(body, media_type=EXPORT_TYPES[fmt], headers={"Content-Disposition": f"attachment; filename=\"{name}\""})
 
@@ -337,34 +348,52 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         same_origin(request)
         job = finished_job(request)
         limit = min(limits().max_file_bytes, MAX_REVIEW_BYTES)
+        await read_body(request, limit + 64 * 1024)  # the form and a little multipart framing, or 413 before parsing
         try:
-            form = await request.form(max_files=1, max_fields=4, max_part_size=limit)
-        except Exception as exc:  # noqa: BLE001  (python-multipart's errors for a malformed or oversized body)
+            async with request.form(max_files=1, max_fields=4, max_part_size=4096) as form:
+                upload, reviewer = form.get("form"), str(form.get("reviewer") or "").strip()[:MAX_PARAM_CHARS]
+                if upload is None or isinstance(upload, str) or not upload.filename:
+                    raise BadRequest("choose the review form to upload: the CSV, xlsx or JSON exported from this comparison")
+                name = Path(upload.filename.replace("\\", "/")).name or "form"
+                data = await upload.read()
+        except BadRequest:
+            raise
+        except Exception as exc:  # noqa: BLE001  (python-multipart's errors for a malformed body)
             raise BadRequest(f"the upload could not be read ({' '.join(str(exc).split())[:120]})") from None
-        upload, reviewer = form.get("form"), str(form.get("reviewer") or "").strip()[:MAX_PARAM_CHARS]
-        if upload is None or isinstance(upload, str) or not upload.filename:
-            raise BadRequest("choose the review form to upload: the CSV, xlsx or JSON exported from this comparison")
-        data = await upload.read(limit + 1)
+        if len(data) > limit:
+            raise BadRequest(f"{name}: {len(data):,} bytes, over the limit of {limit:,} bytes for a review form", 413)
         try:
-            review = review_from_bytes(Path(upload.filename.replace("\\", "/")).name, data)
-            signed = await _threaded(apply_review, job.report, review, reviewer)
+            signed = await _threaded(lambda: apply_review(job.report, review_from_bytes(name, data), reviewer))
         except LawgovError as exc:
             raise BadRequest(str(exc)) from None
-        job.signed, job.signed_data = signed, signed.to_dict()
-        job.signed_warnings = review_warnings(signed) + ([] if reviewer else ["no reviewer's name: the signed report does not say who signed it"])
-        return RedirectResponse(f"/compare/signed?{query_string({'job': job.id})}", status_code=303)
+        warnings = review_warnings(signed) + ([] if reviewer else ["no reviewer's name: the signed report does not say who signed it"])
+        sid = job.sign(signed, warnings)
+        return RedirectResponse(f"/compare/signed?{query_string({'job': job.id, 'signed': sid})}", status_code=303)
+
+    async def read_body(request, limit: int) -> None:
+        """The whole request body, at most ``limit`` bytes (413 beyond, whatever Content-Length says),
+        kept on the request for the form parser: an upload is never spooled to a file."""
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise BadRequest(f"the upload is {int(declared):,} bytes, over the limit of {limit:,}", 413)
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise BadRequest(f"the upload is over the limit of {limit:,} bytes", 413)
+            chunks.append(chunk)
+        request._body = b"".join(chunks)  # Starlette's form parser reads a body already read from here
 
     async def compare_signed(request):
         from ..views.diff_html import matrix_model
 
         snap = handle.current()
         job = finished_job(request)
-        if job.signed is None:
-            raise BadRequest("this comparison has not been signed: upload a review form on the Compare page", 409)
-        link = query_string({"job": job.id, "signed": "1"})
-        return page(request, "compare_signed.html", snap=snap, job=job, r=job.signed_data, mm=matrix_model(job.signed_data), base_qs=link,
-                    warnings=job.signed_warnings, show_unrelated=False, filter_text="",
-                    cell_href=lambda k, i: f"/compare/cell?{link}&k={k}&item={i}", doc_href=lambda k: f"/compare/document?{link}&k={k}")
+        data, _, link = job_view(request, job)
+        if not link.get("signed"):
+            raise BadRequest("which signed report? open it from the link the sign-off gave (signed=…)", 400)
+        return page(request, "compare_signed.html", snap=snap, job=job, r=data, mm=matrix_model(data), base_qs=query_string(link),
+                    warnings=job.signatures[link["signed"]].warnings, show_unrelated=False, filter_text="", **matrix_links(link))
 
     # -- policy views ----------------------------------------------------------------------------
     def policy_args(request, snap: Snapshot) -> tuple[str, list[str], str, bool]:
@@ -491,7 +520,9 @@ def allowed_hosts(host: str) -> list[str]:
 
 
 class SecurityHeaders:
-    """Adds the headers that keep a page's content inert (CSP, nosniff, no referrer, no framing)."""
+    """Adds the headers that keep a page's content inert (CSP, nosniff, no framing) and send no
+    Referer to other sites (``same-origin``: this server's own form POST keeps its Origin, which
+    ``no-referrer`` would make "null")."""
 
     def __init__(self, app):
         self.app = app
@@ -505,7 +536,7 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
                 for k, v in ((b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-                             (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY")):
+                             (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY")):
                     if k not in names:
                         headers.append((k, v))
                 if b"cache-control" not in names:
