@@ -18,22 +18,30 @@ def _runs(norm: str, grams: set[str]) -> list[tuple[int, int]]:
     """Maximal runs of ``norm`` covered by bigrams from ``grams`` (two CJK characters or more)."""
     # a run continues only while consecutive bigrams match: two matches that merely touch
     # (依法 + 建设 in 依法建设) are two phrases, not one the reference never contains
+    # (grams hold CJK bigrams only, so every run has two CJK characters or more)
     runs: list[tuple[int, int]] = []
-    start = None
-    for i in range(len(norm)):
-        hit = i < len(norm) - 1 and norm[i:i + 2] in grams
-        if hit and start is None:
-            start = i
-        elif not hit and start is not None:
+    start = -1
+    for i, hit in enumerate([norm[i:i + 2] in grams for i in range(len(norm) - 1)]):
+        if hit:
+            if start < 0:
+                start = i
+        elif start >= 0:
             runs.append((start, i + 1))
-            start = None
-    return [(a, b) for a, b in runs if sum(1 for ch in norm[a:b] if _cjk(ch)) >= 2]
+            start = -1
+    if start >= 0:
+        runs.append((start, len(norm)))
+    return runs
 
 
 @lru_cache(maxsize=1024)
 def _cjk_bigrams(norm: str) -> frozenset[str]:
     """A reference item's CJK bigrams: one item is matched against every passage of every document."""
     return frozenset(norm[i:i + 2] for i in range(len(norm) - 1) if _cjk(norm[i]) and _cjk(norm[i + 1]))
+
+
+@lru_cache(maxsize=4096)
+def _stripped(text: str) -> str:
+    return strip_punct(text)  # a passage is searched for the terms of every item it is shown for
 
 
 @lru_cache(maxsize=8192)
@@ -124,6 +132,6 @@ def reason(rule: str, score: float, impl: float, part: float, terms: list[str], 
 
 def terms_in(text: str, concepts: dict[str, str]) -> list[str]:
     """The item's distinctive terms that occur in ``text``, anchors first, longest first."""
-    t = strip_punct(text)
+    t = _stripped(text)
     found = [c for c in concepts if c in t]
     return sorted(found, key=lambda c: (concepts[c] != "anchor", -len(c)))

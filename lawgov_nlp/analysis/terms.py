@@ -128,10 +128,12 @@ def applicability_rules() -> list[dict]:
     return rules
 
 
-def _rules_for(heading: str) -> list[dict]:
-    """The rules of the applicability file that concern this item (by its heading, without punctuation)."""
+@lru_cache(maxsize=1024)
+def _rules_for(heading: str) -> tuple[dict, ...]:
+    """The rules of the applicability file that concern this item (by its heading, without punctuation);
+    asked for every item of every document, twice, so kept."""
     h = strip_punct(heading)
-    return [rule for rule in applicability_rules() if any(strip_punct(x) in h for x in rule["headings"])]
+    return tuple(rule for rule in applicability_rules() if any(strip_punct(x) in h for x in rule["headings"]))
 
 
 def has_applicability_rule(heading: str) -> bool:
