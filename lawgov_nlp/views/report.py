@@ -5,8 +5,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..analysis.results import STATUSES, DiffReport, Status
-from ..analysis.results import subtask_summary
+from ..analysis.results import STATUSES, DiffReport, Status, subtask_summary
 from .output import html_view, terminal_view
 from .render import clip
 from .tables import REVIEW_MARK, review_text
