@@ -279,15 +279,17 @@ def resolve_documents(reference: str | Path, targets: Sequence[str | Path] = (),
 
     if all_docs and index is None:
         raise InputError("--all needs an index (--index NAME)")
+    def no_id_without_index(name) -> None:
+        if index is None and not Path(name).exists() and not Path(name).suffix:
+            raise InputError(f"{name}: no such file (a document id needs --index NAME)")
+
     ref_path = Path(reference)
-    if index is None and not ref_path.exists() and not ref_path.suffix:
-        raise InputError(f"{reference}: no such file (a document id needs --index NAME)")
+    no_id_without_index(reference)
     ref_doc = load_path(ref_path) if ref_path.exists() or index is None else index.document(str(reference))
     docs = [index.document(d) for d in index.doc_ids() if d != ref_doc.doc_id] if all_docs else []
     for t in targets:
         p = Path(t)
-        if index is None and not p.exists() and not p.suffix:
-            raise InputError(f"{t}: no such file (a document id needs --index NAME)")
+        no_id_without_index(t)
         docs.append(index.document(str(t)) if index is not None and not p.exists() else load_path(p))
     if not docs:
         raise InputError("no target documents: give files, or document ids with --index, or --all")

@@ -146,18 +146,18 @@ class ReferenceModel:
         for g, (_, cols, _) in enumerate(groups):
             G[g, cols] = 1.0
         # an item's sub-tasks, each named by some of its terms (those the model kept)
-        asp = [(i, [x for x in a if strip_punct(x) in col]) for i, t in enumerate(per_item) if t for a in t.aspects]
+        asp = [(i, [(x, col[strip_punct(x)]) for x in a if strip_punct(x) in col]) for i, t in enumerate(per_item) if t for a in t.aspects]
         asp = [(i, kept) for i, kept in asp if kept]
         S = np.zeros((len(asp), len(vocab)))
         for a, (_, kept) in enumerate(asp):
-            S[a, [col[strip_punct(x)] for x in kept]] = 1.0
+            S[a, [j for _, j in kept]] = 1.0
         expansions = [list(t.terms) + list(t.context) if t else [] for t in per_item]
         # the text an item is embedded by: its own text and its policy terms
         match_texts = [u.text + ("\n" + "；".join(e) if e else "") for u, e in zip(items, expansions)]
         vecs, _ = embed_texts(encoder, match_texts, cache)
         return cls(reference, items, expansions, concepts, vocab, A, C, H, B, G, np.array([i for i, _, _ in groups], dtype=np.int64),
                    np.array([j for _, _, j in groups], dtype=np.int64),
-                   S, np.array([i for i, _ in asp], dtype=np.int64), [kept for _, kept in asp],
-                   [[col[strip_punct(x)] for x in kept] for _, kept in asp],
+                   S, np.array([i for i, _ in asp], dtype=np.int64), [[x for x, _ in kept] for _, kept in asp],
+                   [[j for _, j in kept] for _, kept in asp],
                    A.sum(axis=1), np.array([bool(b) for b in bodies]),
                    vecs, match_texts, cfg)

@@ -56,6 +56,13 @@ def window_matrix(passages: np.ndarray, n_pieces: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(passages), n_pieces))
 
 
+def passage_terms(W: sparse.csr_matrix, piece_terms: sparse.csr_matrix) -> sparse.csr_matrix:
+    """passages × vocab: 1 where a term occurs in the passage (``W``: :func:`window_matrix`)."""
+    X = (W @ piece_terms).tocsr()
+    X.data[:] = 1.0
+    return X
+
+
 def signals(anchor_w: np.ndarray, context_w: np.ndarray, totals: np.ndarray, has_body: np.ndarray, item_vecs: np.ndarray,
             piece_terms: sparse.csr_matrix, piece_vecs: np.ndarray, passages: np.ndarray, config: DiffConfig,
             named: np.ndarray | None = None, backers: np.ndarray | None = None,
@@ -69,8 +76,7 @@ def signals(anchor_w: np.ndarray, context_w: np.ndarray, totals: np.ndarray, has
         z = np.zeros((n_items, 0))
         return {k: z for k in ("anchor", "context", "mass", "dense", "dense_z", "evidence", "named")}
     W = window_matrix(passages, piece_terms.shape[0])
-    X = (W @ piece_terms).tocsr()
-    X.data[:] = 1.0
+    X = passage_terms(W, piece_terms)
     anchor = np.asarray((X @ sparse.csr_matrix(anchor_w).T).todense()).T
     context = np.asarray((X @ sparse.csr_matrix(context_w).T).todense()).T
     # two supporting terms back each other; parts of policy terms back nothing (the stricter rule did
@@ -133,8 +139,7 @@ def document_terms(anchor_w: np.ndarray, context_w: np.ndarray, piece_terms: spa
     named, named_done = present.copy(), present.copy()
     if where is not None and len(where[0]):
         passages, outlook, (G, term_col) = where
-        X = (window_matrix(passages, piece_terms.shape[0]) @ piece_terms).tocsr()
-        X.data[:] = 1.0
+        X = passage_terms(window_matrix(passages, piece_terms.shape[0]), piece_terms)
         done = ~np.asarray(outlook, dtype=bool)
         named_done = np.asarray(X[done].max(axis=0).todense()).ravel() > 0 if done.any() else np.zeros_like(present)
         ok = term_col >= 0

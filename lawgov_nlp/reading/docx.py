@@ -46,7 +46,7 @@ def _looks_like(data: bytes) -> str:
         # RTF, a single-file web page (.mht) or Word 2003 XML: renamed, their markup would be read as text
         return "; it looks like a Word document in another format (RTF, .mht or Word XML): open it in Word or WPS and save it as .docx"
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
-    if text[:1] == b"<" and b"<html" in head.lower():
+    if text[:1] == b"<" and b"<html" in low:
         return "; it looks like a web page: rename it to .html"
     for enc in ("utf-8", "gb18030"):
         try:

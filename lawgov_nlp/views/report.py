@@ -113,8 +113,9 @@ def print_report(report: DiffReport, out: Console, verbose: bool = False) -> Non
                 ev.append("\nalso near: " + _labels(others), style="dim")
             if verbose and it.matches:  # why the status (an omission's reason is shown above)
                 ev.append("\n" + it.reason, style="dim")
-            if subtask_summary(it.subtasks, it.status.value):
-                ev.append("\n" + subtask_summary(it.subtasks, it.status.value), style="dim")
+            sub = subtask_summary(it.subtasks, it.status.value)
+            if sub:
+                ev.append("\n" + sub, style="dim")
             if it.review_note:
                 # the reviewer's words first: they are what the signed report stands on
                 ev = Text.assemble((f"{REVIEW_MARK} ", "bold magenta"), (it.review_note, "magenta"), "\n").append_text(ev)
