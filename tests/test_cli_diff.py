@@ -30,6 +30,28 @@ def test_table_json_csv(cache_dir):
 
 
 @pytest.mark.slow  # diff-plans' default encoder, e5
+def test_a_local_reference_through_the_outline(cache_dir):
+    handan = str(CORPUS / "hebei-handan-district-plan-2021-2025.txt")
+    r = runner.invoke(app, ["diff-plans", handan, FUNING])
+    assert r.exit_code == 0 and "add --via OUTLINE" in r.stderr
+    r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", OUTLINE, "-f", "json"])
+    assert r.exit_code == 0, r.output
+    assert "--via" not in r.stderr
+    data = json.loads(r.stdout)
+    assert len(data["reference"]["via"]["links"]) == 30
+    item = data["documents"][0]["items"][4]
+    assert item["reason"].startswith("judged through （十）强化依法决策意识")
+    r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", OUTLINE, "-f", "html"])
+    assert "30 of 30 items are judged through 法治政府建设实施纲要" in r.stdout
+    r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", handan])
+    assert r.exit_code == 1 and "the outline is the reference itself" in r.output
+    r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", FUNING])
+    assert r.exit_code == 1 and "has body text" in r.output and "Traceback" not in r.output
+    r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", "nosuch"])
+    assert r.exit_code == 1 and "nosuch: no such file" in r.output
+
+
+@pytest.mark.slow  # diff-plans' default encoder, e5
 def test_html_file_and_bad_outputs(tmp_path, cache_dir):
     out = tmp_path / "report.html"
     r = runner.invoke(app, ["diff-plans", OUTLINE, FUNING, str(CORPUS / "hebei-handan-district-plan-2021-2025.txt"), "-f", "html", "-o", str(out)])

@@ -61,12 +61,34 @@ class Aligner:
     """Compare one reference with many targets; the reference is prepared once."""
 
     def __init__(self, reference: Document, encoder: str | Encoder = DEFAULT_DIFF_ENCODER, cache: EmbeddingCache | bool | None = False,
-                 expand: bool = True, config: DiffConfig | None = None):
+                 expand: bool = True, config: DiffConfig | None = None, via: Document | None = None):
         self.reference = reference
         self.config = config or DiffConfig()
         self.encoder = get_encoder(encoder) if isinstance(encoder, str) else encoder
         self.cache = cache
         self.model = ReferenceModel.build(reference, self.encoder, cache, self.config, expand)
+        self.via: Aligner | None = None
+        self.links: list = []
+        if via is not None:
+            self._link(via, expand)
+
+    def _link(self, via: Document, expand: bool) -> None:
+        """Map the reference's items to those of ``via``, the outline it implements (:mod:`.bridge`)."""
+        from .bridge import link_items
+
+        if self.model.headings_only:
+            raise InputError(f"{self.reference.doc_id}: --via compares through an outline a reference that has body text; "
+                             "this reference is headings only: compare with it directly")
+        outline = Aligner(via, self.encoder, self.cache, expand, self.config)
+        if not outline.model.headings_only:
+            raise InputError(f"{via.doc_id}: --via takes the outline both documents implement (headings only, like the 纲要's); "
+                             "this document has body text")
+        view = outline.view(self.reference)
+        sig, doc_terms = outline.signals(view)
+        dec = outline.decide(view, sig, doc_terms)
+        self.via = outline
+        self.links = link_items(self.items, view.passage_unit, [u.clause_id for u in view.units], sig["evidence"],
+                                dec.status, dec.thresholds[:, 1])
 
     @property
     def items(self) -> list[Unit]:
@@ -122,7 +144,12 @@ class Aligner:
     def align(self, doc: Document, index=None) -> DocAlignment:
         view = self.view(doc, index)
         sig, doc_terms = self.signals(view)
-        return self.explain(view, sig, self.decide(view, sig, doc_terms))
+        body = self.explain(view, sig, self.decide(view, sig, doc_terms))
+        if self.via is None:
+            return body
+        from .bridge import bridged
+
+        return bridged(body, self.via.align(doc, index), self.links, self.via.items)
 
     # -- results -------------------------------------------------------------------------------
 
@@ -213,12 +240,17 @@ class Aligner:
         return None
 
     def reference_info(self) -> dict:
-        return {
+        info = {
             "doc_id": self.reference.doc_id, "title": self.reference.title, "items": len(self.items),
             "headings_only": self.model.headings_only, "expanded_items": sum(1 for e in self.expansions if e),
             "encoder": self.encoder.id, "config": self.config.to_dict(), "config_fingerprint": self.config.fingerprint(),
             "data": data_versions(),
         }
+        if self.via is not None:
+            # which national item each reference item was read through: a reviewer checks the mapping first
+            info["via"] = {"doc_id": self.via.reference.doc_id, "title": self.via.reference.title,
+                           "links": [k.to_dict(self.items, self.via.items) for k in self.links]}
+        return info
 
 
 def diff_plans(
@@ -229,12 +261,15 @@ def diff_plans(
     progress: Callable[[int, int], None] | None = None,
     index=None,
     config: DiffConfig | None = None,
+    via: Document | None = None,
 ) -> DiffReport:
     """Align every target with the reference. With ``index``, targets loaded from it
-    (:class:`~lawgov_nlp.indexing.index.IndexedDocument`) have their embeddings read from it."""
+    (:class:`~lawgov_nlp.indexing.index.IndexedDocument`) have their embeddings read from it. With
+    ``via`` (the outline a local reference implements), items that restate a national item are read
+    through it (:mod:`.bridge`)."""
     if not targets:
         raise InputError("no target documents to compare")
-    aligner = Aligner(reference, encoder, cache, config=config)
+    aligner = Aligner(reference, encoder, cache, config=config, via=via)
     docs = []
     with _single_threaded_blas():
         for k, t in enumerate(targets, start=1):
@@ -272,25 +307,24 @@ def reference_warnings(reference: Document, targets: Sequence[Document]) -> list
     return out
 
 
+def resolve_document(name: str | Path, index=None) -> Document:
+    """One document a command names: a file, or a document id of ``index``."""
+    from ..reading.corpus import load_path
+
+    p = Path(name)
+    if index is None and not p.exists() and not p.suffix:
+        raise InputError(f"{name}: no such file (a document id needs --index NAME)")
+    return load_path(p) if p.exists() or index is None else index.document(str(name))
+
+
 def resolve_documents(reference: str | Path, targets: Sequence[str | Path] = (), index=None, all_docs: bool = False) -> tuple[Document, list[Document]]:
     """The reference and target documents a diff names: files, or document ids of ``index``, or
     (``all_docs``) every document of ``index`` except the reference."""
-    from ..reading.corpus import load_path
-
     if all_docs and index is None:
         raise InputError("--all needs an index (--index NAME)")
-    def no_id_without_index(name) -> None:
-        if index is None and not Path(name).exists() and not Path(name).suffix:
-            raise InputError(f"{name}: no such file (a document id needs --index NAME)")
-
-    ref_path = Path(reference)
-    no_id_without_index(reference)
-    ref_doc = load_path(ref_path) if ref_path.exists() or index is None else index.document(str(reference))
+    ref_doc = resolve_document(reference, index)
     docs = [index.document(d) for d in index.doc_ids() if d != ref_doc.doc_id] if all_docs else []
-    for t in targets:
-        p = Path(t)
-        no_id_without_index(t)
-        docs.append(index.document(str(t)) if index is not None and not p.exists() else load_path(p))
+    docs += [resolve_document(t, index) for t in targets]
     if not docs:
         raise InputError("no target documents: give files, or document ids with --index, or --all")
     return ref_doc, docs

@@ -33,6 +33,8 @@ def diff_plans_cmd(
     review: Optional[Path] = typer.Option(None, "--review", help="Apply a reviewer's statuses and notes: the CSV or xlsx this command "
                                           "(or JSON) exported with review_status/review_note filled in, or gold-format JSON."),
     reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Who signs the review (recorded with today's date in the signed report)."),
+    via: Optional[str] = typer.Option(None, "--via", help="With a local plan as REFERENCE: the outline it implements (a file, or an id of "
+                                      "--index); each item that restates a national item is judged as the target does that one."),
     _fmt: str = "table",
 ):
     """For each item of a reference plan: implemented, partial, omitted or not applicable, with evidence."""
@@ -67,8 +69,20 @@ def diff_plans_cmd(
         resolve_review(signed, [(c.id, c.path, c.heading) for c in reference_items(ref_doc)], [d.doc_id for d in docs])
         if not (reviewer or "").strip():
             warn("no --reviewer NAME: the signed report will not say who signed it")
+    outline = None
+    if via is not None:
+        from ..analysis.align import resolve_document
+
+        outline = resolve_document(via, idx)
+        if outline.doc_id == ref_doc.doc_id:
+            raise InputError(f"--via {via}: the outline is the reference itself")
+        if all_docs:  # the outline is no target of itself
+            docs = [d for d in docs if d.doc_id != outline.doc_id] or docs
     enc = encoder or (idx.encoder if idx is not None else DEFAULT_DIFF_ENCODER)
-    report = diff_plans(ref_doc, docs, encoder=enc, cache=embedding_cache(), index=idx)
+    report = diff_plans(ref_doc, docs, encoder=enc, cache=embedding_cache(), index=idx, via=outline)
+    if outline is None and not report.reference.get("headings_only", True):
+        warn("a local plan as the reference is read by its own words; where it implements the 纲要, add --via OUTLINE "
+             "(the 纲要's file or id) to judge its items through the national ones: closer to readers' labels (README)")
     if signed is not None:
         from ..analysis.review import apply_review
 
@@ -105,9 +119,10 @@ def eval_diff(
     gold: list[Path] = typer.Argument(..., help="Gold label files (see tests/data/diff_gold_*.json)."),
     corpus_dirs: Optional[list[Path]] = typer.Option(None, "--corpus", help="Directory holding reference and target files (repeatable; default corpus/, then beside the gold file)."),
     encoder: Optional[str] = typer.Option(None, "--encoder", "-e", help="Encoder (default e5, the one the thresholds were chosen with)."),
+    via: Optional[str] = typer.Option(None, "--via", help="Read a local reference through this outline (a file or an id of --corpus), as diff-plans --via does."),
     _fmt: str = "table",
 ):
     """Accuracy, omitted-class precision/recall/F1 and evidence hit@1/@3 of diff-plans on gold labels."""
     from ..evaluation.diff import evaluate_diff
 
-    return evaluate_diff(gold, corpus_dirs or [Path("corpus")], cache=embedding_cache(), encoder=encoder)
+    return evaluate_diff(gold, corpus_dirs or [Path("corpus")], cache=embedding_cache(), encoder=encoder, via=via)

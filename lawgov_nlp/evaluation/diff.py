@@ -160,8 +160,9 @@ def find_target(doc_id: str, dirs: Sequence[str | Path], gold_path: Path) -> Pat
 
 
 def evaluate_diff(gold_paths: Sequence[str | Path], corpus_dirs: Sequence[str | Path] | str | Path = ("corpus",), cache=None,
-                  encoder: str | None = None, config=None) -> DiffEvaluation:
-    """Align each gold file's target with its reference and score it."""
+                  encoder: str | None = None, config=None, via: str | Path | None = None) -> DiffEvaluation:
+    """Align each gold file's target with its reference and score it; with ``via`` (the outline's
+    id or file), a reference with body text is read through it (:mod:`lawgov_nlp.analysis.bridge`)."""
     from ..analysis.align import DEFAULT_DIFF_ENCODER, Aligner
     from ..reading.corpus import load_path
 
@@ -172,11 +173,17 @@ def evaluate_diff(gold_paths: Sequence[str | Path], corpus_dirs: Sequence[str | 
         data = load_gold(g)
         ref_id = data.get("reference", "gangyao-2021-2025-outline")
         if ref_id not in aligners:
-            aligners[ref_id] = Aligner(load_path(find_target(ref_id, dirs, Path(g))), encoder or DEFAULT_DIFF_ENCODER, cache=cache, config=config)
+            ref = load_path(find_target(ref_id, dirs, Path(g)))
+            outline = None
+            if via is not None:
+                outline = load_path(via) if Path(via).is_file() else load_path(find_target(str(via), dirs, Path(g)))
+                if outline.doc_id == ref.doc_id:
+                    outline = None  # the outline's own gold files: nothing to read it through
+            aligners[ref_id] = Aligner(ref, encoder or DEFAULT_DIFF_ENCODER, cache=cache, config=config, via=outline)
         alignment = aligners[ref_id].align(load_path(find_target(data["target"], dirs, Path(g))))
         rows.append(score_diff(data, alignment))
     first = next(iter(aligners.values())).reference_info() if aligners else None
-    info = {k: first[k] for k in ("encoder", "config", "config_fingerprint", "data")} if first else None
+    info = {k: first[k] for k in ("encoder", "config", "config_fingerprint", "data", "via") if k in first} if first else None
     if info:
         info["references"] = list(aligners)
     return DiffEvaluation(rows, info)
