@@ -2,6 +2,8 @@
 
     python scripts/calibrate_diff.py            # the national outline as reference (tests/data/diff_gold_*.json)
     python scripts/calibrate_diff.py --body     # the Handan plan as a body-text reference (diff_gold_local_*.json)
+    python scripts/calibrate_diff.py --via      # also: the Handan plan read through the outline (diff-plans --via),
+                                                # each left-out document with the outline setting chosen without it
 
 For each gold document in turn: pick the setting that does best on the *other* documents (mean
 accuracy + ½ mean omitted-class F1), then score the left-out one with it. With the outline as
@@ -49,6 +51,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("gold", nargs="*")
     ap.add_argument("--body", action="store_true", help="calibrate the body-text reference thresholds (local gold files)")
+    ap.add_argument("--via", action="store_true", help="also score the local gold files (diff_gold_local_*.json, diff_gold_local_blind/) "
+                    "with the local plan read through the outline, by the left-out settings")
     ap.add_argument("--encoder", default="e5")
     ap.add_argument("--no-model-grid", action="store_true", help="keep the reference model's knobs at their defaults (or --set)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -156,9 +160,50 @@ def main() -> None:
         chosen = ", ".join(f"{k_}={v}" for k_, v in settings[best].items())
         print(f"| {g['target']} | {e.accuracy:.3f} | {e.omitted_f1:.2f} | {e.evidence_hit3:.2f} | {e.evidence_hit3_matches:.2f} | {chosen} |")
     print(f"| **mean** | **{np.mean(accs):.3f}** | **{np.mean(f1s):.2f}** | **{np.mean(evs):.2f}** | {np.mean(strict):.2f} | |")
+    if args.via and not args.body:
+        _through_outline(reference, targets, objective, settings, setting_model, aligners, per_model, base, cache, score_diff)
     best = int(objective.mean(axis=1).argmax())
     print(f"\nfitted on all {len(targets)}: {json.dumps(settings[best])}")
     print("accuracy on each (in-sample): " + ", ".join(f"{g['target']} {R[best, k, 0]:.3f}" for k, (g, _) in enumerate(targets)))
+
+
+def _through_outline(outline, targets, objective, settings, setting_model, aligners, per_model, base, cache, score_diff) -> None:
+    """diff-plans LOCAL TARGET --via OUTLINE, scored on the local gold files, each target with the
+    outline setting chosen without it (as in the table above). The item mapping is the default
+    setting's (its margins are wide: evidence 7-41 against a partial threshold of 0.5)."""
+    from lawgov_nlp.analysis.align import Aligner
+    from lawgov_nlp.analysis.bridge import bridged
+    from lawgov_nlp.evaluation.diff import find_target, load_gold
+    from lawgov_nlp.reading.corpus import load_path
+
+    data = ROOT / "tests" / "data"
+    local = [(p, load_gold(p)) for p in sorted(glob.glob(str(data / "diff_gold_local_*.json"))) + sorted(glob.glob(str(data / "diff_gold_local_blind" / "*.json")))]
+    if not local:
+        return
+    ref = load_path(find_target(local[0][1]["reference"], DOC_DIRS, Path(local[0][0])))
+    bridge = Aligner(ref, aligners[0].encoder, cache, config=base, via=outline)
+    print(f"\n{ref.doc_id} through the outline ({len(bridge.links)} of {len(bridge.items)} items linked), left-out settings:\n")
+    print("| gold file | accuracy | omitted F1 | evidence@3 | by its own words (DiffConfig defaults) |")
+    print("|---|---|---|---|---|")
+    accs = []
+    for k, (g, view) in enumerate(targets):
+        files = [(p, lg) for p, lg in local if lg["target"] == g["target"]]
+        if not files:
+            continue
+        others = [j for j in range(len(targets)) if j != k]
+        best = int(objective[:, others].mean(axis=1).argmax())
+        cfg = base.replace(**settings[best])
+        al = aligners[setting_model[best]]
+        _, _, pieces, dt, _ = per_model[setting_model[best]][k]
+        sig = al.model.signals(pieces, view, cfg)
+        national = al.explain(view, sig, al.decide(view, sig, dt, cfg))
+        body = bridge.align_own(view.doc)
+        for p, lg in files:
+            e = score_diff(lg, bridged(body, national, bridge.links, al.items))
+            own = score_diff(lg, body)
+            accs.append(e.accuracy)
+            print(f"| {Path(p).relative_to(data)} | {e.accuracy:.3f} | {e.omitted_f1:.2f} | {e.evidence_hit3:.2f} | {own.accuracy:.3f} |")
+    print(f"| **mean** | **{np.mean(accs):.3f}** | | | |")
 
 
 if __name__ == "__main__":

@@ -142,14 +142,18 @@ class Aligner:
         return u.kind == "postamble" and report and n >= 3 * self.config.addition_min_chars
 
     def align(self, doc: Document, index=None) -> DocAlignment:
-        view = self.view(doc, index)
-        sig, doc_terms = self.signals(view)
-        body = self.explain(view, sig, self.decide(view, sig, doc_terms))
+        body = self.align_own(doc, index)
         if self.via is None:
             return body
         from .bridge import bridged
 
         return bridged(body, self.via.align(doc, index), self.links, self.via.items)
+
+    def align_own(self, doc: Document, index=None) -> DocAlignment:
+        """The target read against the reference's own items only (with ``via``: before the bridge)."""
+        view = self.view(doc, index)
+        sig, doc_terms = self.signals(view)
+        return self.explain(view, sig, self.decide(view, sig, doc_terms))
 
     # -- results -------------------------------------------------------------------------------
 
