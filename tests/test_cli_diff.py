@@ -73,6 +73,14 @@ def test_index_ids_and_all(corpus_index, tmp_path):
     assert len({row["doc_id"] for row in csv.DictReader(io.StringIO(r.stdout))}) == 5
     r = runner.invoke(app, ["diff-plans", OUTLINE, "nope", "--index", str(corpus_index)])
     assert r.exit_code == 1 and "'nope' is not in index" in r.output
+    # a local plan of the index, read through the index's outline: the outline is no target of itself
+    r = runner.invoke(app, ["diff-plans", "hebei-handan-district-plan-2021-2025", "--all", "--index", str(corpus_index),
+                            "--via", "gangyao-2021-2025-outline", "-f", "json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert len(data["reference"]["via"]["links"]) >= 25
+    assert {d["doc_id"] for d in data["documents"]} == {"hebei-funing-report-2023", "hunan-changde-approval-bureau-report-2021",
+                                                         "neimenggu-tongliao-plan-2020", "guangxi-liujiang-workpoints-2017"}
     # a document id without --index, and the two given the wrong way round (a new user's trial)
     r = runner.invoke(app, ["diff-plans", "gangyao-2021-2025-outline", "hebei-funing-report-2023"])
     assert r.exit_code == 1 and "gangyao-2021-2025-outline: no such file (a document id needs --index NAME)" in r.output

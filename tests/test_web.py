@@ -139,6 +139,22 @@ def test_compare_matrix_cell_and_exports(web_server):
     assert http_get(web_server, "/compare", {"ref": "nope"}).status == 404
 
 
+def test_compare_a_local_plan_through_the_outline(web_server):
+    handan, funing = "hebei-handan-district-plan-2021-2025", "hebei-funing-report-2023"
+    form = http_get(web_server, "/compare").text
+    assert f'<option value="{OUTLINE}" selected>' in form.split('name="via"')[1]  # a fresh form reads through the 纲要
+    r = _compare(web_server, {"ref": handan, "doc": funing, "via": OUTLINE})
+    assert r.status == 200, r.text[r.text.find("</form>"):][:1500]
+    job = {"job": re.search(r"job=([0-9a-f]{16})", r.text).group(1)}
+    data = http_get(web_server, "/compare/export", {**job, "fmt": "json"}).json()
+    assert data["reference"]["via"]["doc_id"] == OUTLINE and len(data["reference"]["via"]["links"]) == 30
+    assert data["documents"][0]["items"][0]["reason"].startswith("judged through （四）")
+    # the outline as its own reference with the form's default: judged directly, nothing to read it through
+    r = _compare(web_server, {"ref": OUTLINE, "doc": funing, "via": OUTLINE})
+    assert r.status == 200 and "judged through" not in r.text
+    assert http_get(web_server, "/compare", {"ref": handan, "doc": funing, "via": "nope"}).status == 404
+
+
 def test_serves_through_a_rebuild_and_picks_up_the_new_index(web_index, tmp_path, cache_dir):
     """Requests keep being answered while ``index build`` replaces the index; then the new one is served."""
     import shutil

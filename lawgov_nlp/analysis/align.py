@@ -61,7 +61,7 @@ class Aligner:
     """Compare one reference with many targets; the reference is prepared once."""
 
     def __init__(self, reference: Document, encoder: str | Encoder = DEFAULT_DIFF_ENCODER, cache: EmbeddingCache | bool | None = False,
-                 expand: bool = True, config: DiffConfig | None = None, via: Document | None = None):
+                 expand: bool = True, config: DiffConfig | None = None, via: Document | None = None, index=None):
         self.reference = reference
         self.config = config or DiffConfig()
         self.encoder = get_encoder(encoder) if isinstance(encoder, str) else encoder
@@ -70,10 +70,11 @@ class Aligner:
         self.via: Aligner | None = None
         self.links: list = []
         if via is not None:
-            self._link(via, expand)
+            self._link(via, expand, index)
 
-    def _link(self, via: Document, expand: bool) -> None:
-        """Map the reference's items to those of ``via``, the outline it implements (:mod:`.bridge`)."""
+    def _link(self, via: Document, expand: bool, index=None) -> None:
+        """Map the reference's items to those of ``via``, the outline it implements (:mod:`.bridge`);
+        ``index``: where a reference read from an index has its embeddings."""
         from .bridge import link_items
 
         if self.model.headings_only:
@@ -83,7 +84,7 @@ class Aligner:
         if not outline.model.headings_only:
             raise InputError(f"{via.doc_id}: --via takes the outline both documents implement (headings only, like the 纲要's); "
                              "this document has body text")
-        view = outline.view(self.reference)
+        view = outline.view(self.reference, index)
         sig, doc_terms = outline.signals(view)
         dec = outline.decide(view, sig, doc_terms)
         self.via = outline
@@ -273,7 +274,7 @@ def diff_plans(
     through it (:mod:`.bridge`)."""
     if not targets:
         raise InputError("no target documents to compare")
-    aligner = Aligner(reference, encoder, cache, config=config, via=via)
+    aligner = Aligner(reference, encoder, cache, config=config, via=via, index=index)
     docs = []
     with _single_threaded_blas():
         for k, t in enumerate(targets, start=1):

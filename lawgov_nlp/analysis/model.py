@@ -33,6 +33,11 @@ def reference_items(doc: Document) -> list[Clause]:
     raise InputError(f"{doc.path}: reference has no numbered items (（一）, 第X条, 一、 or 1.) to compare against")
 
 
+def has_body_text(doc: Document) -> bool:
+    """Whether a reference's items have text beyond their headings (a plan, not an outline)."""
+    return any(_body(clause_unit(doc, c, full=True)) for c in reference_items(doc))
+
+
 def top_part(doc: Document, c: Clause, by_id: dict | None = None) -> str:
     """Marker and heading of the top-level clause above ``c`` (its 一、 part), or ''."""
     by_id = by_id if by_id is not None else doc.by_id

@@ -453,11 +453,12 @@ class Comparisons:
         self._lock = threading.Lock()
         self._worker = None
 
-    def key(self, snap: Snapshot, ref: str, doc_ids: Sequence[str]) -> tuple:
-        return (snap.version, ref, tuple(doc_ids))
+    def key(self, snap: Snapshot, ref: str, doc_ids: Sequence[str], via: str = "") -> tuple:
+        return (snap.version, ref, tuple(doc_ids), via)
 
-    def get(self, snap: Snapshot, ref: str, doc_ids: Sequence[str], start: bool = True) -> CompareJob | None:
-        key = self.key(snap, ref, doc_ids)
+    def get(self, snap: Snapshot, ref: str, doc_ids: Sequence[str], start: bool = True, via: str = "") -> CompareJob | None:
+        """The run comparing ``doc_ids`` with ``ref`` (read through the outline ``via`` when given)."""
+        key = self.key(snap, ref, doc_ids, via)
         with self._lock:
             job = self._jobs.get(key)
             if job is not None:
@@ -476,7 +477,7 @@ class Comparisons:
                 if old.finished is None:
                     break  # never drop a running job
                 self._jobs.pop(old_key)
-        self._executor().submit(self._run, snap, ref, list(doc_ids), job)
+        self._executor().submit(self._run, snap, ref, list(doc_ids), job, via)
         return job
 
     def by_id(self, job_id: str) -> CompareJob | None:
@@ -491,12 +492,16 @@ class Comparisons:
                 self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lawgov-compare")
             return self._worker
 
-    def _run(self, snap: Snapshot, ref: str, doc_ids: list[str], job: CompareJob) -> None:
+    def _run(self, snap: Snapshot, ref: str, doc_ids: list[str], job: CompareJob, via: str = "") -> None:
         from ..analysis.align import diff_plans
+        from ..analysis.model import has_body_text
 
         try:
             idx = snap.index
             ref_doc = snap.document(ref)
+            outline = snap.document(via) if via else None
+            if outline is not None and not has_body_text(ref_doc):
+                outline = None  # the reference is an outline itself: judged directly, as the form's default expects
             docs = []
             for d in doc_ids:
                 docs.append(snap.document(d))
@@ -504,7 +509,7 @@ class Comparisons:
                 job.done = done
 
             # cache=False: the server writes nothing, not even the embedding cache
-            report = diff_plans(ref_doc, docs, encoder=idx.encoder, cache=False, progress=tick, index=idx)
+            report = diff_plans(ref_doc, docs, encoder=idx.encoder, cache=False, progress=tick, index=idx, via=outline)
             job.report = report  # before data: a finished job (data set) always has its report
             job.data = report.to_dict()
         except LawgovError as exc:

@@ -216,18 +216,24 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         return page(request, "document.html", snap=snap, row=row, doc=doc, tree=clause_tree(doc), cleaning=cleaning)
 
     # -- compare -------------------------------------------------------------------------------
-    def compare_args(request, snap: Snapshot) -> tuple[str, list[str], bool]:
+    def compare_args(request, snap: Snapshot) -> tuple[str, list[str], bool, str]:
+        """Reference, targets, whether they are all the others, and the outline a local reference is
+        read through ('' for none; the reference itself when it is the outline: nothing to read through)."""
         docs = snap.documents()
         ids = [d["doc_id"] for d in docs]
         ref = _param(request, "ref")
         if not ref:
-            return "", [], False
+            return "", [], False, ""
         if ref not in ids:
             raise BadRequest(f"reference '{ref[:60]}' is not a document of this index", 404)
+        via = _param(request, "via")
+        if via and via not in ids:
+            raise BadRequest(f"outline '{via[:60]}' is not a document of this index", 404)
+        via = "" if via == ref else via
         chosen = [x for x in request.query_params.getlist("doc") if x]
         all_docs = _param(request, "all") == "1" or not chosen
         if all_docs:
-            targets = [d for d in ids if d != ref]
+            targets = [d for d in ids if d not in (ref, via)]
         else:
             unknown = [x for x in chosen if x not in ids]
             if unknown:
@@ -235,7 +241,7 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
             targets = [x for x in dict.fromkeys(chosen) if x != ref]
         if not targets:
             raise BadRequest("choose at least one document other than the reference")
-        return ref, targets, all_docs
+        return ref, targets, all_docs, via
 
     def visible_docs(mm: dict, q: str, show_unrelated: bool) -> list[dict]:
         # the same rule as matrix.js, so an export holds exactly what the page shows
@@ -246,14 +252,17 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         from ..views.diff_html import matrix_model
 
         snap = handle.current()
-        ref, targets, all_docs = compare_args(request, snap)
+        ref, targets, all_docs, via = compare_args(request, snap)
         docs = snap.documents()
-        default_ref = next((d["doc_id"] for d in docs if "纲要" in (d.get("doc_type") or "")), docs[0]["doc_id"] if docs else "")
+        outlines = [d for d in docs if "纲要" in (d.get("doc_type") or "")]
+        default_ref = outlines[0]["doc_id"] if outlines else (docs[0]["doc_id"] if docs else "")
+        # a fresh form reads a local reference through the index's 纲要; a comparison shows what it ran with
         ctx = dict(snap=snap, docs=docs, ref=ref or default_ref, targets=targets, all_docs=all_docs or not targets, job=None, mm=None,
+                   outlines=outlines, via=via if ref else default_ref if outlines else "",
                    filter_text=_param(request, "q"), show_unrelated=_param(request, "unrelated") == "1")
         if not ref:
             return page(request, "compare.html", **ctx)
-        job = comparisons.get(snap, ref, targets)
+        job = comparisons.get(snap, ref, targets, via=via)
         ctx.update(job=job, base_qs=query_string({"job": job.id}))
         if job.error:
             return page(request, "compare.html", status=422, **ctx)
@@ -450,8 +459,8 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         out: dict[str, Any] = {"version": snap.version, "documents": snap.manifest.documents, "clauses": snap.manifest.clauses,
                                "encoder": snap.manifest.encoder, "reloads": handle.reloads, "index_error": handle.error}
         if _param(request, "ref"):
-            ref, targets, _ = compare_args(request, snap)
-            job = comparisons.get(snap, ref, targets, start=False)
+            ref, targets, _, via = compare_args(request, snap)
+            job = comparisons.get(snap, ref, targets, start=False, via=via)
             out["compare"] = None if job is None else {"done": job.done, "total": job.total, "ready": job.data is not None, "error": job.error}
         return JSONResponse(out)
 
