@@ -47,6 +47,10 @@ def test_a_local_reference_through_the_outline(cache_dir):
     assert r.exit_code == 1 and "the outline is the reference itself" in r.output
     r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", FUNING])
     assert r.exit_code == 1 and "has body text" in r.output and "Traceback" not in r.output
+    r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", str(DATA / "fixtures" / "no_numbering.txt")])
+    assert r.exit_code == 1 and "no_numbering.txt: --via takes the outline" in r.output
+    r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", OUTLINE, "--versions"])
+    assert r.exit_code == 1 and "not in a --versions comparison" in r.output
     r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", "nosuch"])
     assert r.exit_code == 1 and "nosuch: no such file" in r.output
 

@@ -80,6 +80,11 @@ class Aligner:
         if self.model.headings_only:
             raise InputError(f"{self.reference.doc_id}: --via compares through an outline a reference that has body text; "
                              "this reference is headings only: compare with it directly")
+        try:
+            reference_items(via)
+        except InputError:
+            raise InputError(f"{via.path or via.doc_id}: --via takes the outline both documents implement; this document has no "
+                             "numbered items (（一）, 第X条, 一、 or 1.)") from None
         outline = Aligner(via, self.encoder, self.cache, expand, self.config)
         if not outline.model.headings_only:
             raise InputError(f"{via.doc_id}: --via takes the outline both documents implement (headings only, like the 纲要's); "

@@ -46,6 +46,8 @@ def diff_plans_cmd(
 
         idx = open_index(index_dir(index))
     if versions:
+        if via is not None:
+            raise InputError("--via reads a local plan through an outline in diff-plans, not in a --versions comparison")
         if review is not None:
             raise InputError("--review signs off a diff-plans report, not a --versions comparison")
         return _versions(reference, targets or [], idx, all_docs, verbose)
