@@ -43,9 +43,14 @@ def test_a_local_reference_through_the_outline(cache_dir):
     assert item["reason"].startswith("judged through （十）强化依法决策意识")
     r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", OUTLINE, "-f", "html"])
     assert "30 of 30 items are judged through 法治政府建设实施纲要" in r.stdout
+    # the outline is no target of itself, and the --via file is an input -o never replaces
+    r = runner.invoke(app, ["diff-plans", handan, OUTLINE, "--via", OUTLINE])
+    assert r.exit_code == 1 and "the outline is the only target" in r.output
+    r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", OUTLINE, "-f", "json", "-o", OUTLINE, "--force"])
+    assert r.exit_code == 1 and "input" in r.output
     r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", handan])
     assert r.exit_code == 1 and "the outline is the reference itself" in r.output
-    r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", FUNING])
+    r = runner.invoke(app, ["diff-plans", handan, str(CORPUS / "hunan-changde-approval-bureau-report-2021.txt"), "--via", FUNING])
     assert r.exit_code == 1 and "has body text" in r.output and "Traceback" not in r.output
     r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", str(DATA / "fixtures" / "no_numbering.txt")])
     assert r.exit_code == 1 and "no_numbering.txt: --via takes the outline" in r.output

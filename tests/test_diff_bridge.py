@@ -76,6 +76,8 @@ def test_a_mapped_item_takes_the_targets_status_for_the_national_item(bridged):
         assert mine.reason.startswith("judged through " + al.via.items[k.national].path[-1])
     cited = {m.clause_id for it in local.items for m in it.matches}
     assert not cited & {a.clause_id for a in local.additions}
+    # what the outline's reading finds no item in stays an addition (Funing's 提供优质法律服务)
+    assert {a.clause_id for a in national.additions} <= {a.clause_id for a in local.additions}
     info = al.reference_info()["via"]
     assert info["doc_id"] == "gangyao-2021-2025-outline" and len(info["links"]) == 30
 
@@ -87,6 +89,21 @@ def test_through_the_outline_unrelated_documents_stay_near_nothing(bridged):
         r = al.align(load_path(DATA / "controls" / name))
         assert r.coverage <= 0.05 and r.unrelated, (name, r.coverage)
     assert al.align(load_path(CORPUS / "hebei-funing-report-2023.txt")).coverage >= 0.4
+
+
+@pytest.mark.slow
+def test_a_plan_of_the_earlier_period_keeps_its_period_note_and_is_warned(cache_dir):
+    from lawgov_nlp.analysis.align import Aligner, reference_warnings
+    from lawgov_nlp.indexing.encoders import EmbeddingCache
+
+    tongliao, outline = load_path(CORPUS / "neimenggu-tongliao-plan-2020.txt"), load_path(OUTLINE)
+    funing = load_path(CORPUS / "hebei-funing-report-2023.txt")
+    al = Aligner(tongliao, cache=EmbeddingCache(cache_dir / "embeddings.sqlite"), via=outline)
+    assert any("2015-2020" in w for w in reference_warnings(tongliao, [funing], outline))
+    own = al.align_own(funing)
+    r = al.align(funing)
+    assert [n for n in own.notes if n.startswith("this document belongs to the")] == \
+           [n for n in r.notes if n.startswith("this document belongs to the")] != []
 
 
 @pytest.mark.slow

@@ -145,6 +145,7 @@ def test_compare_a_local_plan_through_the_outline(web_server):
     assert f'<option value="{OUTLINE}" selected>' in form.split('name="via"')[1]  # a fresh form reads through the 纲要
     r = _compare(web_server, {"ref": handan, "doc": funing, "via": OUTLINE})
     assert r.status == 200, r.text[r.text.find("</form>"):][:1500]
+    assert "data-via" in r.text and "items are judged through 法治政府建设实施纲要" in r.text  # the mapping, before the matrix
     job = {"job": re.search(r"job=([0-9a-f]{16})", r.text).group(1)}
     data = http_get(web_server, "/compare/export", {**job, "fmt": "json"}).json()
     assert data["reference"]["via"]["doc_id"] == OUTLINE and len(data["reference"]["via"]["links"]) == 30

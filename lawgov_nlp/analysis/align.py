@@ -301,10 +301,14 @@ def _single_threaded_blas():
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def reference_warnings(reference: Document, targets: Sequence[Document]) -> list[str]:
+def reference_warnings(reference: Document, targets: Sequence[Document], via: Document | None = None) -> list[str]:
     """Signs that the reference and the targets were given the wrong way round: an annual report as
-    the reference (it records work, it sets no tasks), or a 纲要 among the targets of a local one."""
+    the reference (it records work, it sets no tasks), or a 纲要 among the targets of a local one; and
+    a local plan read through the 纲要 of another period (``via``)."""
     out = []
+    if via is not None and reference.meta.implements and via.meta.implements and reference.meta.implements != via.meta.implements:
+        out.append(f"{reference.doc_id} implements the 纲要 of {reference.meta.implements}, read here through {via.doc_id} "
+                   f"({via.meta.implements}): its items are linked by substance, and those the later 纲要 dropped stay unlinked")
     rtype = reference.meta.doc_type or ""
     if rtype in REPORT_TYPES:
         out.append(f"the reference {reference.doc_id} is a {rtype}: diff-plans asks how documents implement a reference plan "

@@ -77,7 +77,16 @@ def bridged(body: DocAlignment, national: DocAlignment, links: list[ItemLink], n
         why = f"judged through {(n.path or [''])[-1]}{n.heading}, the national item it restates: {nat.reason}"
         results[link.item] = ItemResult(own.ref, nat.status, nat.score, strip, why, own.expanded_terms, near, subtasks=nat.subtasks)
     cited = {m.clause_id for r in results for m in r.matches}
-    additions: list[Match] = [a for a in body.additions if a.clause_id not in cited]
+    # a clause is an addition when no final item cites it and neither reading found an item in it
+    seen: set[str] = set()
+    additions: list[Match] = []
+    for a in [*national.additions, *body.additions]:
+        if a.clause_id not in cited and a.clause_id not in seen:
+            seen.add(a.clause_id)
+            additions.append(a)
     if 2 * len(links) < len(results):
         return replace(body, items=results, additions=additions, notes=list(body.notes))
-    return replace(body, items=results, additions=additions, notes=list(national.notes), unrelated=national.unrelated, focus=national.focus)
+    # the reference's own period note stays (the outline's compares the 纲要 with the target)
+    period = [n for n in body.notes if n.startswith("this document belongs to the")]
+    notes = [n for n in national.notes if not n.startswith("this document belongs to the")] + period
+    return replace(body, items=results, additions=additions, notes=notes, unrelated=national.unrelated, focus=national.focus)

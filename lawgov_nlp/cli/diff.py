@@ -12,7 +12,7 @@ from .app import app, embedding_cache, handle_errors, index_dir, index_inputs, w
 
 
 def _diff_inputs(kw) -> list[Path]:
-    files = [Path(x) for x in [kw["reference"], *(kw["targets"] or [])] if Path(x).exists()]
+    files = [Path(x) for x in [kw["reference"], *(kw["targets"] or []), *([kw["via"]] if kw.get("via") else [])] if Path(x).exists()]
     files += [kw["review"]] if kw.get("review") is not None else []  # a signed report never replaces its review
     return files + (index_inputs(kw["index"]) if kw.get("index") else [])
 
@@ -59,9 +59,19 @@ def diff_plans_cmd(
 
         signed = load_review(review)  # a bad file is refused before the documents are read
     ref_doc, docs = resolve_documents(reference, targets or [], idx, all_docs)
+    outline = None
+    if via is not None:
+        from ..analysis.align import resolve_document
+
+        outline = resolve_document(via, idx)
+        if outline.doc_id == ref_doc.doc_id:
+            raise InputError(f"--via {via}: the outline is the reference itself")
+        docs = [d for d in docs if d.doc_id != outline.doc_id]  # the outline read through itself says nothing
+        if not docs:
+            raise InputError(f"--via {via}: the outline is the only target; compare the plan with other documents")
     from ..analysis.align import reference_warnings
 
-    for w in reference_warnings(ref_doc, docs):
+    for w in reference_warnings(ref_doc, docs, outline):
         warn(w)
     if signed is not None:
         from ..analysis.model import reference_items
@@ -71,15 +81,6 @@ def diff_plans_cmd(
         resolve_review(signed, [(c.id, c.path, c.heading) for c in reference_items(ref_doc)], [d.doc_id for d in docs])
         if not (reviewer or "").strip():
             warn("no --reviewer NAME: the signed report will not say who signed it")
-    outline = None
-    if via is not None:
-        from ..analysis.align import resolve_document
-
-        outline = resolve_document(via, idx)
-        if outline.doc_id == ref_doc.doc_id:
-            raise InputError(f"--via {via}: the outline is the reference itself")
-        if all_docs:  # the outline is no target of itself
-            docs = [d for d in docs if d.doc_id != outline.doc_id] or docs
     enc = encoder or (idx.encoder if idx is not None else DEFAULT_DIFF_ENCODER)
     report = diff_plans(ref_doc, docs, encoder=enc, cache=embedding_cache(), index=idx, via=outline)
     if outline is None and not report.reference.get("headings_only", True):
@@ -116,7 +117,7 @@ def _versions(old: str, targets: list[str], idx, all_docs: bool, verbose: bool):
 
 @app.command("eval-diff")
 @handle_errors
-@output_options("table", "json", "csv", "xlsx", inputs=lambda kw: kw["gold"])
+@output_options("table", "json", "csv", "xlsx", inputs=lambda kw: [*kw["gold"], *([Path(kw["via"])] if kw.get("via") and Path(kw["via"]).exists() else [])])
 def eval_diff(
     gold: list[Path] = typer.Argument(..., help="Gold label files (see tests/data/diff_gold_*.json)."),
     corpus_dirs: Optional[list[Path]] = typer.Option(None, "--corpus", help="Directory holding reference and target files (repeatable; default corpus/, then beside the gold file)."),

@@ -183,7 +183,10 @@ def evaluate_diff(gold_paths: Sequence[str | Path], corpus_dirs: Sequence[str | 
         alignment = aligners[ref_id].align(load_path(find_target(data["target"], dirs, Path(g))))
         rows.append(score_diff(data, alignment))
     first = next(iter(aligners.values())).reference_info() if aligners else None
-    info = {k: first[k] for k in ("encoder", "config", "config_fingerprint", "data", "via") if k in first} if first else None
+    info = {k: first[k] for k in ("encoder", "config", "config_fingerprint", "data")} if first else None
     if info:
         info["references"] = list(aligners)
+        vias = {ref_id: al.reference_info()["via"] for ref_id, al in aligners.items() if al.via is not None}
+        if vias:  # which references were read through an outline, and how
+            info["via"] = vias
     return DiffEvaluation(rows, info)

@@ -53,10 +53,13 @@ def scale_note(ref: dict) -> str:
     via = ref.get("via")
     if via:
         n = len(via.get("links") or [])
-        return (f"{n} of {ref.get('items', '?')} items restate an item of {via.get('title') or via.get('doc_id')} and are judged through it: "
+        line = (f"{n} of {ref.get('items', '?')} items restate an item of {via.get('title') or via.get('doc_id')} and are judged through it: "
                 f"score as for the 纲要 (its distinctive terms found), implemented ≥ {cfg.get('implemented_at', '?')}, partial ≥ "
-                f"{cfg.get('partial_at', '?')}; the others by their own words, implemented ≥ {cfg.get('body_implemented_at', '?')}, "
-                f"partial ≥ {cfg.get('body_partial_at', '?')} (-v: why each status)")
+                f"{cfg.get('partial_at', '?')}")
+        if n < (ref.get("items") or 0):
+            line += (f"; the others by their own words, implemented ≥ {cfg.get('body_implemented_at', '?')}, "
+                     f"partial ≥ {cfg.get('body_partial_at', '?')}")
+        return line + " (-v: why each status)"
     return (f"score: the share of a reference item's own words one passage carries, plus its dense bonus; implemented ≥ "
             f"{cfg.get('body_implemented_at', '?')}, partial ≥ {cfg.get('body_partial_at', '?')}; items named like the 纲要's also get "
             "its policy terms and sub-tasks (-v: why each status)")

@@ -238,7 +238,7 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
             unknown = [x for x in chosen if x not in ids]
             if unknown:
                 raise BadRequest(f"document '{unknown[0][:60]}' is not in this index", 404)
-            targets = [x for x in dict.fromkeys(chosen) if x != ref]
+            targets = [x for x in dict.fromkeys(chosen) if x not in (ref, via)]
         if not targets:
             raise BadRequest("choose at least one document other than the reference")
         return ref, targets, all_docs, via
