@@ -170,7 +170,7 @@ def main() -> None:
 def _through_outline(outline, targets, objective, settings, setting_model, aligners, per_model, base, cache, score_diff) -> None:
     """diff-plans LOCAL TARGET --via OUTLINE, scored on the local gold files, each target with the
     outline setting chosen without it (as in the table above). The item mapping is the default
-    setting's (its margins are wide: evidence 7-41 against a partial threshold of 0.5)."""
+    setting's (its margins are wide: evidence 7-41 against an implemented threshold of 4.5)."""
     from lawgov_nlp.analysis.align import Aligner
     from lawgov_nlp.analysis.bridge import bridged
     from lawgov_nlp.evaluation.diff import find_target, load_gold

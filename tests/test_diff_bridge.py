@@ -32,11 +32,13 @@ def test_an_item_links_to_the_national_item_its_passages_carry_best():
     evidence = np.array([[0.1, 3.0, 0.0, 0.2],
                          [0.0, 0.2, 5.0, 0.1],
                          [0.0, 0.0, 9.0, 0.3]])
-    status = [Status.IMPLEMENTED, Status.PARTIAL, Status.OMITTED]
-    links = link_items(items, unit_of_passage, ["a", "b", "c"], evidence, status, np.full(3, 0.5))
-    # b carries national item 2 best, but the reference itself omits it: it links to 1; c reaches no threshold
+    status = [Status.IMPLEMENTED, Status.IMPLEMENTED, Status.PARTIAL]
+    links = link_items(items, unit_of_passage, ["a", "b", "c"], evidence, status, np.full(3, 2.0))
+    # b carries national item 2 best, but the reference only mentions that one: it links to 1;
+    # c reaches no threshold (a mention of an item restates none)
     assert [(k.item, k.national) for k in links] == [(0, 0), (1, 1)]
     assert links[0].evidence == 3.0
+    assert link_items(items, unit_of_passage, ["a", "b", "c"], evidence, status, np.full(3, 3.5))[0].item == 1
 
 
 @pytest.fixture(scope="module")

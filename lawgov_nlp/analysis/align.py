@@ -94,7 +94,7 @@ class Aligner:
         dec = outline.decide(view, sig, doc_terms)
         self.via = outline
         self.links = link_items(self.items, view.passage_unit, [u.clause_id for u in view.units], sig["evidence"],
-                                dec.status, dec.thresholds[:, 1])
+                                dec.status, dec.thresholds[:, 0])
 
     @property
     def items(self) -> list[Unit]:

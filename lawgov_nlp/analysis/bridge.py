@@ -36,19 +36,20 @@ class ItemLink:
 
 
 def link_items(items: list[Unit], unit_of_passage: np.ndarray, unit_ids: list[str], evidence: np.ndarray,
-               national_status: list[Status], partial_at: np.ndarray) -> list[ItemLink]:
+               national_status: list[Status], implemented_at: np.ndarray) -> list[ItemLink]:
     """Array-level core: which national item each reference item restates.
 
     ``evidence``: national items × the reference's passages (the outline's ``signals``);
     ``unit_of_passage`` / ``unit_ids``: the clause id of each passage; ``national_status``: the
-    reference's own status for each national item; ``partial_at``: each national item's partial
-    threshold. A reference item links to the national item its passages carry best, when that item is
-    one the reference implements or partly implements and the evidence reaches at least its partial
-    threshold; else to nothing (a local item of its own)."""
+    reference's own status for each national item; ``implemented_at``: each national item's threshold
+    for implemented. A reference item links to the national item its passages carry best, when the
+    reference implements that item and one passage of the item carries it as a task would (at least
+    its implemented threshold); else to nothing: a local item of its own, or one that only mentions a
+    national item (a plan's 法制机构 item naming 重大行政决策 in passing restates no 决策 item)."""
     by_clause: dict[str, list[int]] = {}
     for p, u in enumerate(unit_of_passage):
         by_clause.setdefault(unit_ids[int(u)], []).append(p)
-    usable = np.array([st in (Status.IMPLEMENTED, Status.PARTIAL) for st in national_status], dtype=bool)
+    usable = np.array([st is Status.IMPLEMENTED for st in national_status], dtype=bool)
     links = []
     for k, item in enumerate(items):
         ps = by_clause.get(item.clause_id)
@@ -56,7 +57,7 @@ def link_items(items: list[Unit], unit_of_passage: np.ndarray, unit_ids: list[st
             continue
         best = np.where(usable[:, None], evidence[:, ps], -np.inf).max(axis=1)
         n = int(best.argmax())
-        if best[n] >= partial_at[n] and best[n] > 0:
+        if best[n] >= implemented_at[n] and best[n] > 0:
             links.append(ItemLink(k, n, float(best[n])))
     return links
 
