@@ -147,6 +147,7 @@ def main() -> None:
     print("| left-out document | accuracy | omitted F1 | evidence@3 | evidence@3, matches only | chosen on the others |")
     print("|---|---|---|---|---|---|")
     accs, f1s, evs, strict = [], [], [], []
+    left_out = []  # each document's alignment by the setting chosen without it
     for k in range(len(targets)):
         others = [j for j in range(len(targets)) if j != k]
         best = int(objective[:, others].mean(axis=1).argmax())
@@ -155,22 +156,23 @@ def main() -> None:
         m = al.model
         g, view, pieces, dt, _ = per_model[setting_model[best]][k]
         sig = m.signals(pieces, view, cfg)
-        e = score_diff(g, al.explain(view, sig, al.decide(view, sig, dt, cfg)))
+        left_out.append(al.explain(view, sig, al.decide(view, sig, dt, cfg)))
+        e = score_diff(g, left_out[-1])
         accs.append(e.accuracy), f1s.append(e.omitted_f1), evs.append(e.evidence_hit3), strict.append(e.evidence_hit3_matches)
         chosen = ", ".join(f"{k_}={v}" for k_, v in settings[best].items())
         print(f"| {g['target']} | {e.accuracy:.3f} | {e.omitted_f1:.2f} | {e.evidence_hit3:.2f} | {e.evidence_hit3_matches:.2f} | {chosen} |")
     print(f"| **mean** | **{np.mean(accs):.3f}** | **{np.mean(f1s):.2f}** | **{np.mean(evs):.2f}** | {np.mean(strict):.2f} | |")
     if args.via and not args.body:
-        _through_outline(reference, targets, objective, settings, setting_model, aligners, per_model, base, cache, score_diff)
+        _through_outline(reference, targets, left_out, al0, base, cache, score_diff)
     best = int(objective.mean(axis=1).argmax())
     print(f"\nfitted on all {len(targets)}: {json.dumps(settings[best])}")
     print("accuracy on each (in-sample): " + ", ".join(f"{g['target']} {R[best, k, 0]:.3f}" for k, (g, _) in enumerate(targets)))
 
 
-def _through_outline(outline, targets, objective, settings, setting_model, aligners, per_model, base, cache, score_diff) -> None:
-    """diff-plans LOCAL TARGET --via OUTLINE, scored on the local gold files, each target with the
-    outline setting chosen without it (as in the table above). The item mapping is the default
-    setting's (its margins are wide: evidence 7-41 against an implemented threshold of 4.5)."""
+def _through_outline(outline, targets, left_out, al0, base, cache, score_diff) -> None:
+    """diff-plans LOCAL TARGET --via OUTLINE, scored on the local gold files: each target's outline
+    reading is its left-out alignment of the table above. The item mapping is the default setting's
+    (its margins are wide: evidence 7-41 against an implemented threshold of 4.5)."""
     from lawgov_nlp.analysis.align import Aligner
     from lawgov_nlp.analysis.bridge import bridged
     from lawgov_nlp.evaluation.diff import find_target, load_gold
@@ -181,25 +183,18 @@ def _through_outline(outline, targets, objective, settings, setting_model, align
     if not local:
         return
     ref = load_path(find_target(local[0][1]["reference"], DOC_DIRS, Path(local[0][0])))
-    bridge = Aligner(ref, aligners[0].encoder, cache, config=base, via=outline)
+    bridge = Aligner(ref, al0.encoder, cache, config=base, via=outline)
     print(f"\n{ref.doc_id} through the outline ({len(bridge.links)} of {len(bridge.items)} items linked), left-out settings:\n")
     print("| gold file | accuracy | omitted F1 | evidence@3 | by its own words (DiffConfig defaults) |")
     print("|---|---|---|---|---|")
     accs = []
-    for k, (g, view) in enumerate(targets):
+    for (g, view), national in zip(targets, left_out):
         files = [(p, lg) for p, lg in local if lg["target"] == g["target"]]
         if not files:
             continue
-        others = [j for j in range(len(targets)) if j != k]
-        best = int(objective[:, others].mean(axis=1).argmax())
-        cfg = base.replace(**settings[best])
-        al = aligners[setting_model[best]]
-        _, _, pieces, dt, _ = per_model[setting_model[best]][k]
-        sig = al.model.signals(pieces, view, cfg)
-        national = al.explain(view, sig, al.decide(view, sig, dt, cfg))
         body = bridge.align_own(view.doc)
         for p, lg in files:
-            e = score_diff(lg, bridged(body, national, bridge.links, al.items))
+            e = score_diff(lg, bridged(body, national, bridge.links, bridge.via.items))
             own = score_diff(lg, body)
             accs.append(e.accuracy)
             print(f"| {Path(p).relative_to(data)} | {e.accuracy:.3f} | {e.omitted_f1:.2f} | {e.evidence_hit3:.2f} | {own.accuracy:.3f} |")

@@ -148,16 +148,20 @@ class Aligner:
         return u.kind == "postamble" and report and n >= 3 * self.config.addition_min_chars
 
     def align(self, doc: Document, index=None) -> DocAlignment:
-        body = self.align_own(doc, index)
+        # one view serves both readings: passages and embeddings do not depend on the reference
+        view = self.view(doc, index)
+        body = self._align_view(view)
         if self.via is None:
             return body
         from .bridge import bridged
 
-        return bridged(body, self.via.align(doc, index), self.links, self.via.items)
+        return bridged(body, self.via._align_view(view), self.links, self.via.items)
 
     def align_own(self, doc: Document, index=None) -> DocAlignment:
         """The target read against the reference's own items only (with ``via``: before the bridge)."""
-        view = self.view(doc, index)
+        return self._align_view(self.view(doc, index))
+
+    def _align_view(self, view: TargetView) -> DocAlignment:
         sig, doc_terms = self.signals(view)
         return self.explain(view, sig, self.decide(view, sig, doc_terms))
 

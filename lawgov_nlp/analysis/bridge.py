@@ -50,10 +50,12 @@ def link_items(items: list[Unit], unit_of_passage: np.ndarray, unit_ids: list[st
     for p, u in enumerate(unit_of_passage):
         by_clause.setdefault(unit_ids[int(u)], []).append(p)
     usable = np.array([st is Status.IMPLEMENTED for st in national_status], dtype=bool)
+    if not usable.any():
+        return []
     links = []
     for k, item in enumerate(items):
         ps = by_clause.get(item.clause_id)
-        if not ps or not usable.any():
+        if not ps:
             continue
         best = np.where(usable[:, None], evidence[:, ps], -np.inf).max(axis=1)
         n = int(best.argmax())
