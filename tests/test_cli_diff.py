@@ -109,3 +109,9 @@ def test_eval_diff(cache_dir):
     assert row["target"] == "hebei-funing-report-2023" and 0.6 <= row["accuracy"] <= 1
     r = runner.invoke(app, ["eval-diff", str(DATA / "nope.json")])
     assert r.exit_code == 1 and "no such file" in r.output
+
+
+def test_eval_diff_names_a_missing_via_file(tmp_path):
+    gold = str(DATA / "diff_gold_local_blind" / "handan_funing_report.json")
+    r = runner.invoke(app, ["eval-diff", gold, "--via", str(tmp_path / "outline.txt")])
+    assert r.exit_code == 1 and f"{tmp_path / 'outline.txt'}: no such file" in r.output and "Traceback" not in r.output

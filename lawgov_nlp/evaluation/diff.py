@@ -176,7 +176,10 @@ def evaluate_diff(gold_paths: Sequence[str | Path], corpus_dirs: Sequence[str | 
             ref = load_path(find_target(ref_id, dirs, Path(g)))
             outline = None
             if via is not None:
-                outline = load_path(via) if Path(via).is_file() else load_path(find_target(str(via), dirs, Path(g)))
+                vp = Path(via)
+                if not vp.exists() and (vp.suffix or len(vp.parts) > 1):  # a path, not a document id
+                    raise InputError(f"{via}: no such file")
+                outline = load_path(vp) if vp.exists() else load_path(find_target(str(via), dirs, Path(g)))
                 if outline.doc_id == ref.doc_id:
                     outline = None  # the outline's own gold files: nothing to read it through
             aligners[ref_id] = Aligner(ref, encoder or DEFAULT_DIFF_ENCODER, cache=cache, config=config, via=outline)
