@@ -76,10 +76,13 @@ def test_a_mapped_item_takes_the_targets_status_for_the_national_item(bridged):
         assert [m.clause_id for m in mine.matches] == [m.clause_id for m in theirs.matches]
         assert all(m.ref_spans == [] for m in mine.matches)  # offsets into the national text are not shown on the local one
         assert mine.reason.startswith("judged through " + al.via.items[k.national].path[-1])
+        # the terms shown are those it was judged with (the local heading has none of its own)
+        assert mine.expanded_terms == theirs.expanded_terms
     cited = {m.clause_id for it in local.items for m in it.matches}
     assert not cited & {a.clause_id for a in local.additions}
     # what the outline's reading finds no item in stays an addition (Funing's 提供优质法律服务)
     assert {a.clause_id for a in national.additions} <= {a.clause_id for a in local.additions}
+    assert any(local.items[k.item].expanded_terms for k in al.links)
     info = al.reference_info()["via"]
     assert info["doc_id"] == "gangyao-2021-2025-outline" and len(info["links"]) == 30
 
