@@ -153,6 +153,8 @@ def test_compare_a_local_plan_through_the_outline(web_server):
     # the outline as its own reference with the form's default: judged directly, nothing to read it through
     r = _compare(web_server, {"ref": OUTLINE, "doc": funing, "via": OUTLINE})
     assert r.status == 200 and "judged through" not in r.text
+    direct = _compare(web_server, {"ref": OUTLINE, "doc": funing})  # one run, kept once
+    assert re.search(r"job=([0-9a-f]{16})", direct.text).group(1) == re.search(r"job=([0-9a-f]{16})", r.text).group(1)
     assert http_get(web_server, "/compare", {"ref": handan, "doc": funing, "via": "nope"}).status == 404
 
 

@@ -97,6 +97,7 @@ class Snapshot:
     _documents: list[dict] | None = None
     _cleaning: dict[str, dict] = field(default_factory=dict, repr=False)  # doc id → cleaning report
     _cleaning_thread: threading.Thread | None = field(default=None, repr=False)
+    _has_body: dict[str, bool] = field(default_factory=dict, repr=False)  # doc id → has body text under its items
 
     @property
     def version(self) -> str:
@@ -138,6 +139,15 @@ class Snapshot:
     def document(self, doc_id: str):
         self.document_row(doc_id)
         return self.index.document(doc_id)
+
+    def has_body_text(self, doc_id: str) -> bool:
+        """Whether the document has text under its items (a plan) or headings only (an outline)."""
+        from ..analysis.model import has_body_text
+
+        got = self._has_body.get(doc_id)
+        if got is None:
+            got = self._has_body[doc_id] = has_body_text(self.document(doc_id))
+        return got
 
     def cleaning(self, doc_id: str, base_dirs: Sequence[Path] = ()) -> dict:
         """The cleaning report of one document (read once, then kept)."""
@@ -494,14 +504,11 @@ class Comparisons:
 
     def _run(self, snap: Snapshot, ref: str, doc_ids: list[str], job: CompareJob, via: str = "") -> None:
         from ..analysis.align import diff_plans
-        from ..analysis.model import has_body_text
 
         try:
             idx = snap.index
             ref_doc = snap.document(ref)
             outline = snap.document(via) if via else None
-            if outline is not None and not has_body_text(ref_doc):
-                outline = None  # the reference is an outline itself: judged directly, as the form's default expects
             docs = []
             for d in doc_ids:
                 docs.append(snap.document(d))

@@ -229,7 +229,10 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         via = _param(request, "via")
         if via and via not in ids:
             raise BadRequest(f"outline '{via[:60]}' is not a document of this index", 404)
-        via = "" if via == ref else via
+        if via and (via == ref or not snap.has_body_text(ref)):
+            # an outline as the reference is judged directly (the form's default reads every reference
+            # through the 纲要); dropped here, so the run and its key are those of a direct comparison
+            via = ""
         chosen = [x for x in request.query_params.getlist("doc") if x]
         all_docs = _param(request, "all") == "1" or not chosen
         if all_docs:
