@@ -61,6 +61,39 @@ def test_a_local_reference_through_the_outline(cache_dir):
 
 
 @pytest.mark.slow  # diff-plans' default encoder, e5
+def test_a_form_of_a_run_through_the_outline_signs_only_such_a_run(tmp_path, cache_dir):
+    handan = str(CORPUS / "hebei-handan-district-plan-2021-2025.txt")
+    for fmt in ("json", "xlsx"):
+        form = tmp_path / f"form.{fmt}"
+        r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", OUTLINE, "-f", fmt, "-o", str(form)])
+        assert r.exit_code == 0, r.output
+        if fmt == "json":
+            data = json.loads(form.read_text(encoding="utf-8"))
+            data["documents"][0]["items"][0]["review_note"] = "已核"
+            form.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        else:
+            from openpyxl import load_workbook
+
+            wb = load_workbook(form)
+            ws = wb["evidence"]
+            header = [c.value for c in ws[1]]
+            ws.cell(row=2, column=header.index("review_note") + 1, value="已核")
+            wb.save(form)
+        r = runner.invoke(app, ["diff-plans", handan, FUNING, "--review", str(form), "-f", "json"])
+        assert r.exit_code == 1 and "read through gangyao-2021-2025-outline (--via)" in r.output and "Traceback" not in r.output
+        r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", OUTLINE, "--review", str(form), "--reviewer", "张三", "-f", "json"])
+        assert r.exit_code == 0, r.output
+        assert json.loads(r.stdout)["review"]["reviewer"] == "张三"
+    plain = tmp_path / "plain.json"
+    r = runner.invoke(app, ["diff-plans", handan, FUNING, "-f", "json", "-o", str(plain)])
+    data = json.loads(plain.read_text(encoding="utf-8"))
+    data["documents"][0]["items"][0]["review_note"] = "已核"
+    plain.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", OUTLINE, "--review", str(plain)])
+    assert r.exit_code == 1 and "exported from a run without --via" in r.output
+
+
+@pytest.mark.slow  # diff-plans' default encoder, e5
 def test_html_file_and_bad_outputs(tmp_path, cache_dir):
     out = tmp_path / "report.html"
     r = runner.invoke(app, ["diff-plans", OUTLINE, FUNING, str(CORPUS / "hebei-handan-district-plan-2021-2025.txt"), "-f", "html", "-o", str(out)])

@@ -69,6 +69,7 @@ class Review:
     entries: tuple[ReviewEntry, ...]
     additions: tuple[AdditionEntry, ...] = ()  # the reviewer's word on the tool's local additions (xlsx additions sheet, JSON)
     signed_before: str = ""  # the form is a signed export: who signed it, when, with which file (kept in the new record)
+    via: str | None = None  # the outline the exporting run read its reference through ('' none; None: the form does not say)
 
     def error(self, entry: ReviewEntry | None, message: str) -> ReviewError:
         return ReviewError(f"{self.path}{', ' + entry.where if entry else ''}: {message}")
@@ -117,10 +118,11 @@ def review_from_bytes(name: str, data: bytes) -> Review:
         entries = tuple(_entries(review, reader(review, form)))
         additions = tuple(_addition_entries(review, suffix, form))
         signed_before = _signed_before(suffix, form)
+        via = _exported_via(suffix, form)
     finally:
         if suffix == ".xlsx":
             form.close()
-    return replace(review, entries=entries, additions=additions, signed_before=signed_before)
+    return replace(review, entries=entries, additions=additions, signed_before=signed_before, via=via)
 
 
 def _parse(review: Review, suffix: str, data: bytes):
@@ -227,6 +229,22 @@ def _signed_before(suffix: str, form) -> str:
     by = " ".join(str(sig.get("by") or "").split()) or "an unnamed reviewer"
     sha = f" (sha256 {str(sig['sha'])[:12]})" if sig.get("sha") else ""
     return f"{by} on {sig['on']}{sha}"
+
+
+def _exported_via(suffix: str, form) -> str | None:
+    """The outline the run that exported the form read its reference through (diff-plans --via):
+    '' for none, None where the form does not record its run (CSV, gold-format JSON)."""
+    try:
+        if suffix == ".json" and isinstance(form, dict) and isinstance(form.get("reference"), dict):
+            via = form["reference"].get("via")
+            return str(via.get("doc_id") or "") if isinstance(via, dict) else ""
+        if suffix == ".xlsx" and "settings" in form.sheetnames:
+            rows = {str(r[0]): r[1] for r in form["settings"].iter_rows(min_row=2, values_only=True) if r and r[0]}
+            if "reference.doc_id" in rows:
+                return str(rows.get("reference.via") or "")
+    except Exception:  # noqa: BLE001 — the rows were read and checked above; this only sharpens a later message
+        return None
+    return None
 
 
 # -- readers: each yields (where, doc_id, ref, status text, note, heading, tool status text) ------------
@@ -468,6 +486,25 @@ def resolve_review(review: Review, items: Sequence[tuple], doc_ids: Sequence[str
     return out
 
 
+def _check_same_reading(review: Review, report: DiffReport) -> None:
+    """A form of a run that read the reference through an outline (--via) signs statuses judged
+    through the national items; applied to a run that did not (or the other way round) its rows mean
+    something else: say which option differs rather than only that statuses do."""
+    if review.via is None:
+        return
+    mine = str((report.reference.get("via") or {}).get("doc_id") or "")
+    if review.via == mine:
+        return
+    if review.via and not mine:
+        raise review.error(None, f"the form was exported from a run read through {_shown(review.via)} (--via); this run is not: "
+                                 f"run it with --via {_shown(review.via)}, or export the form again from this run")
+    if not review.via:
+        raise review.error(None, f"the form was exported from a run without --via; this run reads the reference through "
+                                 f"{_shown(mine)}: run it without --via, or export the form again from this run")
+    raise review.error(None, f"the form was exported from a run read through {_shown(review.via)}; this run reads through "
+                             f"{_shown(mine)}: run it with --via {_shown(review.via)}, or export the form again from this run")
+
+
 def _check_exported_from(review: Review, report: DiffReport, items: Sequence[tuple], doc_ids: Sequence[str]) -> None:
     """A form records the tool's status of every row; one that differs from this run's was exported
     for another document (its doc_id column deleted) or by another run (other settings, encoder or
@@ -512,6 +549,7 @@ def apply_review(report: DiffReport, review: Review, reviewer: str = "", signed_
     items = [(it.ref.clause_id, it.ref.path, it.ref.heading) for it in report.documents[0].items]
     doc_ids = [d.doc_id for d in report.documents]
     verdicts = resolve_review(review, items, doc_ids)
+    _check_same_reading(review, report)
     _check_exported_from(review, report, items, doc_ids)
     on_additions = _resolve_additions(review, report)
     docs = []

@@ -195,6 +195,10 @@ def settings_rows(d: dict) -> tuple[list[str], list[dict]]:
         if k == "config" and isinstance(v, dict):
             rows.extend({"setting": f"config.{ck}", "value": json.dumps(cv, ensure_ascii=False) if isinstance(cv, (dict, list)) else cv}
                         for ck, cv in v.items())
+        elif k == "via" and isinstance(v, dict):
+            # the outline's id on a row of its own: a signed form is checked against the run it is applied to
+            rows.append({"setting": "reference.via", "value": v.get("doc_id")})
+            rows.append({"setting": "reference.via.links", "value": json.dumps(v.get("links", []), ensure_ascii=False)})
         else:
             rows.append({"setting": f"reference.{k}", "value": v})
     # a signed workbook says which review signed it, as the JSON and HTML do
