@@ -49,6 +49,25 @@ def test_bad_files_fail_with_file_and_reason(tmp_path, content, reason):
     assert str(p) in msg and reason in msg and "\n" not in msg
 
 
+def test_a_word_or_pdf_file_renamed_to_txt_is_named_as_such(tmp_path):
+    """A user who renamed a Word file to .txt is told what it is and which extension reads it."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("一、加强行政调解工作")
+    d.save(tmp_path / "plan.docx")
+    cases = {"word.txt": ((tmp_path / "plan.docx").read_bytes(), "a Word .docx file: give it as .docx"),
+             "doc.txt": ((FIXTURES / "funing-report.doc").read_bytes(), "an old Word (.doc) or WPS file"),
+             "zip.txt": (b"PK\x03\x04" + b"\x00" * 40 + b"notes/a.txt", "; it looks like a zip archive")}
+    for name, (data, said) in cases.items():
+        p = tmp_path / name
+        p.write_bytes(data)
+        with pytest.raises(InputError) as exc:
+            read_file(p)
+        assert str(exc.value).startswith(f"{p}: binary file") and said in str(exc.value), name
+    assert (tmp_path / "word.txt").read_bytes() == (tmp_path / "plan.docx").read_bytes()  # read, never changed
+
+
 def test_missing_directory_and_unsupported(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         read_file(tmp_path / "nope.txt")

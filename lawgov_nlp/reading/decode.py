@@ -39,7 +39,7 @@ def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
         found = _bomless_utf16(data)
         if found is not None:
             return found
-        raise InputError(f"{path}: binary file (contains NUL bytes), not a text document")
+        raise InputError(f"{path}: binary file (contains NUL bytes), not a text document{_binary_kind(data)}")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -67,6 +67,20 @@ def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
             return found
         raise InputError(f"{path}: cannot decode as UTF-8 or GB18030/GBK text (decoded bytes do not look like Chinese text)")
     return text, "gb18030"
+
+
+# the formats a user most often renames to .txt by mistake, by their first bytes
+_MAGIC = ((b"%PDF-", "a PDF file: give it as .pdf"), (b"\xd0\xcf\x11\xe0", "an old Word (.doc) or WPS file: give it as .doc or .wps"),
+          (b"PK\x03\x04", "a Word .docx file: give it as .docx"))
+
+
+def _binary_kind(data: bytes) -> str:
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            if magic == b"PK\x03\x04" and b"word/" not in data[:65536]:
+                return "; it looks like a zip archive"
+            return f"; it looks like {what}"
+    return ""
 
 
 def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
