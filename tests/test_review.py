@@ -502,3 +502,22 @@ def test_a_hostile_form_is_refused_in_one_line(tmp_path):
         load_review(bomb)
     with pytest.raises(ReviewError, match=r"not a valid \.xlsx file"):
         review_from_bytes("f.xlsx", b"plain text")
+
+
+def test_a_form_of_a_run_with_another_encoder_or_settings_says_which(report, tmp_path):
+    """A form whose statuses differ from this run's names what differs when the form records it: the
+    encoder, else the settings' fingerprint (a form of another tool version)."""
+    data = report.to_dict()
+    item = data["documents"][0]["items"][0]
+    item["status"] = item["tool_status"] = "omitted" if item["status"] != "omitted" else "implemented"  # the other run found otherwise
+    data["documents"][0]["items"][1]["review_note"] = "已核"
+    for key, value, said in (("encoder", "use-v3@9", "the form's run used the encoder use-v3@9, this one"),
+                             ("config_fingerprint", "0123456789ab", "the form's run had other settings (config 0123456789ab")):
+        form = tmp_path / f"{key}.json"
+        form.write_text(json.dumps({**data, "reference": {**data["reference"], key: value}}, ensure_ascii=False), encoding="utf-8")
+        with pytest.raises(ReviewError, match=re.escape(said)):
+            apply_review(report, load_review(form))
+    form = tmp_path / "same.json"
+    form.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(ReviewError, match="a form of another document or another run"):
+        apply_review(report, load_review(form))

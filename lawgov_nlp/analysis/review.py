@@ -70,6 +70,7 @@ class Review:
     additions: tuple[AdditionEntry, ...] = ()  # the reviewer's word on the tool's local additions (xlsx additions sheet, JSON)
     signed_before: str = ""  # the form is a signed export: who signed it, when, with which file (kept in the new record)
     via: str | None = None  # the outline the exporting run read its reference through ('' none; None: the form does not say)
+    run: tuple[tuple[str, str], ...] = ()  # what the form records of its run: (encoder, …), (config_fingerprint, …)
 
     def error(self, entry: ReviewEntry | None, message: str) -> ReviewError:
         return ReviewError(f"{self.path}{', ' + entry.where if entry else ''}: {message}")
@@ -118,11 +119,11 @@ def review_from_bytes(name: str, data: bytes) -> Review:
         entries = tuple(_entries(review, reader(review, form)))
         additions = tuple(_addition_entries(review, suffix, form))
         signed_before = _signed_before(suffix, form)
-        via = _exported_via(suffix, form)
+        via, run = _exported_run(suffix, form)
     finally:
         if suffix == ".xlsx":
             form.close()
-    return replace(review, entries=entries, additions=additions, signed_before=signed_before, via=via)
+    return replace(review, entries=entries, additions=additions, signed_before=signed_before, via=via, run=run)
 
 
 def _parse(review: Review, suffix: str, data: bytes):
@@ -231,20 +232,27 @@ def _signed_before(suffix: str, form) -> str:
     return f"{by} on {sig['on']}{sha}"
 
 
-def _exported_via(suffix: str, form) -> str | None:
-    """The outline the run that exported the form read its reference through (diff-plans --via):
-    '' for none, None where the form does not record its run (CSV, gold-format JSON)."""
+_RUN_KEYS = ("encoder", "config_fingerprint")
+
+
+def _exported_run(suffix: str, form) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """What the form records of the run that exported it: the outline its reference was read through
+    (diff-plans --via; '' for none, None where the form does not say: CSV, gold-format JSON), and its
+    encoder and config fingerprint (to say why a form's statuses differ from this run's)."""
     try:
         if suffix == ".json" and isinstance(form, dict) and isinstance(form.get("reference"), dict):
-            via = form["reference"].get("via")
-            return str(via.get("doc_id") or "") if isinstance(via, dict) else ""
+            ref = form["reference"]
+            via = ref.get("via")
+            return (str(via.get("doc_id") or "") if isinstance(via, dict) else "",
+                    tuple((k, str(ref[k])) for k in _RUN_KEYS if ref.get(k)))
         if suffix == ".xlsx" and "settings" in form.sheetnames:
             rows = {str(r[0]): r[1] for r in form["settings"].iter_rows(min_row=2, values_only=True) if r and r[0]}
             if "reference.doc_id" in rows:
-                return str(rows.get("reference.via") or "")
+                return (str(rows.get("reference.via") or ""),
+                        tuple((k, str(rows[f"reference.{k}"])) for k in _RUN_KEYS if rows.get(f"reference.{k}")))
     except Exception:  # noqa: BLE001 — the rows were read and checked above; this only sharpens a later message
-        return None
-    return None
+        pass
+    return None, ()
 
 
 # -- readers: each yields (where, doc_id, ref, status text, note, heading, tool status text) ------------
@@ -497,12 +505,14 @@ def _check_same_reading(review: Review, report: DiffReport) -> None:
         return
     if review.via and not mine:
         raise review.error(None, f"the form was exported from a run read through {_shown(review.via)} (--via); this run is not: "
-                                 f"run it with --via {_shown(review.via)}, or export the form again from this run")
+                                 f"run it with --via and that outline (its file, or the id {_shown(review.via)} with --index), "
+                                 "or export the form again from this run")
     if not review.via:
         raise review.error(None, f"the form was exported from a run without --via; this run reads the reference through "
                                  f"{_shown(mine)}: run it without --via, or export the form again from this run")
     raise review.error(None, f"the form was exported from a run read through {_shown(review.via)}; this run reads through "
-                             f"{_shown(mine)}: run it with --via {_shown(review.via)}, or export the form again from this run")
+                             f"{_shown(mine)}: run it with --via and that outline (its file, or the id {_shown(review.via)} with "
+                             "--index), or export the form again from this run")
 
 
 def _check_exported_from(review: Review, report: DiffReport, items: Sequence[tuple], doc_ids: Sequence[str]) -> None:
@@ -516,8 +526,20 @@ def _check_exported_from(review: Review, report: DiffReport, items: Sequence[tup
         e, doc_id, i = differ[0]
         more = f" ({len(differ)} rows differ)" if len(differ) > 1 else ""
         raise review.error(e, f"the form was exported with {e.tool.value} for '{_shown(e.ref)}', this run finds "
-                              f"{by_doc[doc_id].items[i].status.value} for {doc_id}{more}: a form of another document or another "
-                              "run; export the form again from this run")
+                              f"{by_doc[doc_id].items[i].status.value} for {doc_id}{more}: {_other_run(review, report)}; "
+                              "export the form again from this run")
+
+
+def _other_run(review: Review, report: DiffReport) -> str:
+    """Why a form's statuses may differ from this run's, as far as the form records its run."""
+    recorded = dict(review.run)
+    mine = {k: str(report.reference.get(k) or "") for k in _RUN_KEYS}
+    if recorded.get("encoder") and mine["encoder"] and recorded["encoder"] != mine["encoder"]:
+        return f"the form's run used the encoder {_shown(recorded['encoder'])}, this one {_shown(mine['encoder'])} (--encoder)"
+    if recorded.get("config_fingerprint") and mine["config_fingerprint"] and recorded["config_fingerprint"] != mine["config_fingerprint"]:
+        return (f"the form's run had other settings (config {_shown(recorded['config_fingerprint'])}, this run's "
+                f"{_shown(mine['config_fingerprint'])}: another version of the tool)")
+    return "a form of another document or another run"
 
 
 def _resolve_additions(review: Review, report: DiffReport) -> dict[str, dict[str, tuple[bool | None, str]]]:
