@@ -41,6 +41,9 @@ def test_a_local_reference_through_the_outline(cache_dir):
     assert len(data["reference"]["via"]["links"]) == 30
     item = data["documents"][0]["items"][4]
     assert item["reason"].startswith("judged through （十）强化依法决策意识")
+    assert item["through"] == "（十）强化依法决策意识"
+    r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", OUTLINE])
+    assert "→ （十）强化依法决策意识" in r.stdout  # the mapping of every item, not only in an omission's reason
     r = runner.invoke(app, ["diff-plans", handan, FUNING, "--via", OUTLINE, "-f", "html"])
     assert "30 of 30 items are judged through 法治政府建设实施纲要" in r.stdout
     # the outline is no target of itself, and the --via file is an input -o never replaces

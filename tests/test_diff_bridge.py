@@ -78,6 +78,7 @@ def test_a_mapped_item_takes_the_targets_status_for_the_national_item(bridged):
         assert mine.reason.startswith("judged through " + al.via.items[k.national].path[-1])
         # the terms shown are those it was judged with (the local heading has none of its own)
         assert mine.expanded_terms == theirs.expanded_terms
+        assert mine.through == al.via.items[k.national].path[-1] + al.via.items[k.national].heading  # shown in the terminal, JSON
     cited = {m.clause_id for it in local.items for m in it.matches}
     assert not cited & {a.clause_id for a in local.additions}
     # what the outline's reading finds no item in stays an addition (Funing's 提供优质法律服务)

@@ -140,6 +140,7 @@ class ItemResult:
     # an item of several sub-tasks: each with its terms, those the document names in its work done and
     # those it names only in next-year plans or shortcomings ({"terms", "named", "outlook_only"})
     subtasks: list[dict] = field(default_factory=list)
+    through: str = ""  # diff-plans --via: the national item (marker and heading) this item was judged through
 
     @property
     def nearest(self) -> Match | None:
@@ -166,7 +167,8 @@ class ItemResult:
                 "review_status": self.review_status.value if self.review_status else None, "review_note": self.review_note,
                 "reviewed": self.reviewed, "score": self.score, "reason": self.reason, "matches": [m.to_dict() for m in self.matches],
                 "nearest": self.nearest.to_dict() if self.nearest else None, "expanded_terms": self.expanded_terms,
-                "near_misses": [m.to_dict() for m in self.near_misses], "subtasks": self.subtasks}
+                "near_misses": [m.to_dict() for m in self.near_misses], "subtasks": self.subtasks,
+                **({"through": self.through} if self.through else {})}
 
 
 @dataclass

@@ -129,7 +129,10 @@ def print_report(report: DiffReport, out: Console, verbose: bool = False) -> Non
             if it.review_note:
                 # the reviewer's words first: they are what the signed report stands on
                 ev = Text.assemble((f"{REVIEW_MARK} ", "bold magenta"), (it.review_note, "magenta"), "\n").append_text(ev)
-            t.add_row(Text(f"{marker}{it.ref.heading}"), status, f"{it.score:.2f}", ev)
+            label = Text(f"{marker}{it.ref.heading}")
+            if it.through:  # --via: the national item it was judged through, for the reviewer to check the mapping
+                label.append(f"\n→ {it.through}", style="dim")
+            t.add_row(label, status, f"{it.score:.2f}", ev)
         out.print(t)
         parts = d.coverage_by_part()
         if len(parts) > 1:
