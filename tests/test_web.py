@@ -7,6 +7,7 @@ import io
 import re
 import threading
 import time
+import urllib.parse
 
 import pytest
 from helpers import CORPUS, http_get
@@ -155,7 +156,12 @@ def test_compare_a_local_plan_through_the_outline(web_server):
     assert r.status == 200 and "judged through" not in r.text
     direct = _compare(web_server, {"ref": OUTLINE, "doc": funing})  # one run, kept once
     assert re.search(r"job=([0-9a-f]{16})", direct.text).group(1) == re.search(r"job=([0-9a-f]{16})", r.text).group(1)
-    assert http_get(web_server, "/compare", {"ref": handan, "doc": funing, "via": "nope"}).status == 404
+    host = urllib.parse.urlsplit(web_server).netloc
+    came_from = {"Referer": f"http://{host}/compare?ref={handan}&doc={funing}"}
+    r = http_get(web_server, "/compare", {"ref": handan, "doc": funing, "via": "nope"}, headers=came_from)
+    assert r.status == 404 and f'href="/compare?ref={handan}&amp;doc={funing}" data-back' in r.text  # back to the comparison
+    r = http_get(web_server, "/compare", {"ref": "nope"}, headers={"Referer": "http://elsewhere.example/compare?x=1"})
+    assert r.status == 404 and "data-back" not in r.text  # never a link to another site
 
 
 def test_serves_through_a_rebuild_and_picks_up_the_new_index(web_index, tmp_path, cache_dir):

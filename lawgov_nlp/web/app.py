@@ -471,6 +471,18 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         return RedirectResponse("/search", status_code=307)
 
     # -- errors: one line, never a traceback ---------------------------------------------------
+    def _back_link(request) -> str:
+        """The page of this server the failed request came from (a Compare page whose review form was
+        refused), so the reviewer returns to the comparison; '' when it is another site's or none."""
+        ref = request.headers.get("referer", "")
+        try:
+            u = urllib.parse.urlsplit(ref)
+        except ValueError:
+            return ""
+        if not ref or u.netloc != request.headers.get("host", "") or not u.path.startswith("/") or len(ref) > 4000:
+            return ""
+        return u.path + (f"?{u.query}" if u.query else "")
+
     def error_response(request, status: int, message: str):
         message = " ".join(str(message).split())
         if wants_json(request):
@@ -478,7 +490,7 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         if _param_safe(request, "partial") == "1":
             return PlainTextResponse(message, status_code=status)
         try:
-            return page(request, "error.html", status=status, status_code=status, message=message)
+            return page(request, "error.html", status=status, status_code=status, message=message, back=_back_link(request))
         except Exception:  # noqa: BLE001  (the error page itself failed: plain text)
             return PlainTextResponse(message, status_code=status)
 
