@@ -181,6 +181,7 @@ class DiffConfig(_Config):
     breadth_weight: float = 0.25  # mass found in the item's other passages counts this share
     support_weight: float = 1.5  # per log(1 + sentences carrying one of the item's terms)
     min_aspects: int = 0  # an item of several sub-tasks is implemented only when the document names this many of them (0: off)
+    topical_share: float = 0.5  # one item holding this share of the evidence passages give their best items: the document is about it, and the others it serves are at most partial (0: off)
     implemented_at: float = 4.5  # item evidence (mass) at or above this: implemented…
     partial_at: float = 0.5  # …at or above this: partial (headings-only references)
     body_implemented_at: float = 0.12  # with body text: share of the item's own terms carried

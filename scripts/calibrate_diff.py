@@ -35,7 +35,8 @@ DOC_DIRS = [ROOT / "corpus", ROOT / "tests" / "data" / "controls"]
 MODEL_GRID = {"term_parts": [False, True], "part_wholes": [False, True], "min_idf": [0.5, 0.8]}  # reference-model knobs: the model is rebuilt for each
 SIGNAL_GRID = {"dense_z": [1.5, 2.0, 2.5]}
 BODY_SIGNAL_GRID = {"body_dense_weight": [0.0, 0.02, 0.04, 0.08, 0.15]}  # the body-text reference only
-SCORE_GRID = {"shared_discount": [0.5, 0.75, 1.0], "support_weight": [0.0, 0.5, 1.0, 1.5], "min_aspects": [0, 2, 3]}
+SCORE_GRID = {"shared_discount": [0.5, 0.75, 1.0], "support_weight": [0.0, 0.5, 1.0, 1.5], "min_aspects": [0, 2, 3],
+              "topical_share": [0.0, 0.5]}  # off first: where the other documents cannot tell, a fold keeps the rule off
 CONTROLS = {  # file in tests/data/controls (or the English fixture) → other (near 0%) | report (below 法治政府 documents)
     "aipolicy-0045.txt": "other", "aipolicy-0001.txt": "other", "govcn2019-0007.html": "other", "govcn2019-0028.html": "other",
     "govcn2019-0058.html": "other", "english.txt": "other",
@@ -59,7 +60,7 @@ def main() -> None:
                     help="a DiffConfig value the reference model is built with (e.g. term_parts=false), to compare variants")
     args = ap.parse_args()
     from lawgov_nlp.analysis.align import Aligner
-    from lawgov_nlp.analysis.decide import document_focus, item_scores, item_statuses, thresholds
+    from lawgov_nlp.analysis.decide import document_focus, document_topic, item_scores, item_statuses, thresholds
     from lawgov_nlp.analysis.signals import term_incidence
     from lawgov_nlp.analysis.target import normalized_pieces
     from lawgov_nlp.analysis.terms import not_applicable_reason
@@ -90,7 +91,7 @@ def main() -> None:
     ik, iv, pk, pv = THRESHOLDS["body" if args.body else "headings"]
     # body-text items have no sub-tasks (min_aspects moves nothing) and a dense weight of their own
     signal_grid = {**SIGNAL_GRID, **BODY_SIGNAL_GRID} if args.body else SIGNAL_GRID
-    score_grid = {k: v for k, v in SCORE_GRID.items() if k != "min_aspects"} if args.body else SCORE_GRID
+    score_grid = {k: v for k, v in SCORE_GRID.items() if k not in ("min_aspects", "topical_share")} if args.body else SCORE_GRID
     combos = [dict(zip(list(signal_grid) + list(score_grid), v)) for v in itertools.product(*signal_grid.values(), *score_grid.values())]
     model_grid = {} if args.no_model_grid else MODEL_GRID
     model_combos = [dict(zip(model_grid, v)) for v in itertools.product(*model_grid.values())]
@@ -113,15 +114,16 @@ def main() -> None:
             for _g, view, pieces, dt, na in rows:
                 sig = m.signals(pieces, view, cfg)
                 sc = item_scores(sig, view.outlook, dt, m.has_body, m.totals, cfg, na)[:2] if len(view.passages) else (np.zeros(len(m.items)),) * 2
-                scored.append((*sc, sig["mass"]))
+                scored.append((*sc, sig["mass"], sig["evidence"]))
             for ti, tp in itertools.product(iv, pv):
                 if ti <= tp:
                     continue
                 full = base.replace(**mcombo, **combo, **{ik: ti, pk: tp})
                 th = thresholds(m.has_body, full)
                 row, cov = [], []
-                for (g, _view, _, dt, na), (score, done, ev) in zip(rows, scored):
-                    st, _ = item_statuses(score, done, th, na, full, document_focus(ev, m.has_body, m.totals, full), dt)
+                for (g, _view, _, dt, na), (score, done, ev, evidence) in zip(rows, scored):
+                    st, _ = item_statuses(score, done, th, na, full, document_focus(ev, m.has_body, m.totals, full), dt,
+                                          document_topic(evidence, m.has_body, full)[0])
                     app = [x for x in st if x.value != "not_applicable"]
                     cov.append(sum(x.credit for x in app) / max(len(app), 1))
                     if g is not None:

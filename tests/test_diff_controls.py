@@ -83,6 +83,20 @@ def test_a_plan_that_copies_the_outline_is_nearly_complete(results):
     assert not any("（十三）" in m.path_label for m in by["（三）"].matches)
 
 
+def test_a_document_about_one_item_implements_only_that_one(aligner):
+    """Two State Council opinions on one instrument each (三项制度; 规范性文件合法性审核): the other items
+    they touch serve that instrument, so they are at most partial (the readers label 10 of the 11 such
+    items partial or omitted; govcn2019-0005's calls （二十六）执法监督 implemented)."""
+    for name, topic in (("govcn2019-0005.html", "（十五）"), ("govcn2019-0029.html", "（九）")):
+        r = aligner.align(load_path(CONTROLS / name))
+        assert [it.ref.path[-1] for it in r.items if it.status.value == "implemented"] == [topic], name
+        assert any(n.startswith(f"the document is about one item, {topic}") for n in r.notes), r.notes
+        assert any(it.reason.startswith("evidence") and f"the document is about {topic}" in it.reason for it in r.items), name
+    # a report or plan touches many items at length: nobody's topic (the largest holds 6–17% of their evidence)
+    for name in ("hebei-funing-report-2023.txt", "neimenggu-tongliao-plan-2020.txt"):
+        assert not any(n.startswith("the document is about one item") for n in aligner.align(load_path(CORPUS / name)).notes)
+
+
 def test_no_addition_carries_an_item_it_is_said_to_omit(aligner, results):
     """A clause that names an item said to be omitted (one of its terms or heading words) is never a
     local addition (Funing, Tongliao); one that names an item found elsewhere may be, when at most a

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lawgov_nlp.analysis.decide import decide, item_statuses, thresholds
+from lawgov_nlp.analysis.decide import decide, document_topic, item_statuses, thresholds
 from lawgov_nlp.analysis.results import Status
 from lawgov_nlp.analysis.signals import DocTerms, document_terms, signals, term_incidence
 from lawgov_nlp.analysis.terms import ANCHOR, CONTEXT, HEADING, PART, generic_terms, item_concepts, outline_terms, term_df, term_parts
@@ -144,6 +144,27 @@ def test_passing_mentions_do_not_count_in_a_document_about_other_things():
     assert st == [Status.IMPLEMENTED, Status.OMITTED] and rules[1] == "passing"
     st, _ = item_statuses(score, score, th, np.array([False, True]), cfg, focus=0.05)
     assert st[1] is Status.NOT_APPLICABLE
+
+
+def test_a_document_about_one_item_does_the_others_at_most_in_part():
+    """Item 0 holds most of the evidence passages give their best items: the document is about it, and
+    item 1, strong on its own, is partial (it serves item 0's topic); spread evenly, nobody's topic."""
+    cfg = DiffConfig()
+    ev = np.array([[6.0, 5.0, 4.0, 0.1, 0.0],
+                   [0.2, 0.0, 0.0, 5.0, 0.3]])  # the last passage's 0.3 is under partial_at: it counts for nothing
+    topic, share = document_topic(ev, np.zeros(2, bool), cfg)
+    assert topic == 0 and share == pytest.approx(15 / 20)
+    assert document_topic(ev, np.zeros(2, bool), DiffConfig(topical_share=0.0))[0] == -1  # off
+    assert document_topic(ev, np.array([True, False]), cfg)[0] == -1  # body-text items: shares, not comparable mass
+    spread = np.array([[6.0, 0.0, 0.0], [0.0, 5.0, 0.0], [0.0, 0.0, 4.0]])
+    assert document_topic(spread, np.zeros(3, bool), cfg) == (-1, pytest.approx(0.4))  # the largest holds 40%: no one topic
+    th = thresholds(np.zeros(2, bool), cfg)
+    score = np.array([9.0, 6.0])
+    st, rules = item_statuses(score, score, th, np.zeros(2, bool), cfg, 1.0, None, topic)
+    assert st == [Status.IMPLEMENTED, Status.PARTIAL] and rules[1] == "topical"
+    from lawgov_nlp.analysis.explain import reason
+
+    assert "the document is about （九）规范性文件" in reason("topical", 6.0, 4.5, 0.5, ["备案审查"], 0.0, False, topic="（九）规范性文件")
 
 
 def test_status_vocabulary_lives_in_one_place():

@@ -171,6 +171,7 @@ class Aligner:
         meta = view.doc.meta.to_dict()
         m = self.model
         results = []
+        topic = f"{(self.items[dec.topic].path or [''])[-1]}{self.items[dec.topic].heading}" if dec.topic >= 0 else ""
         for i, item in enumerate(self.items):
             status = dec.status[i]
             matches = [self._match(i, view, sig, p, dec) for p in dec.evidence[i]]
@@ -191,7 +192,7 @@ class Aligner:
             done = float(dec.score_done[i]) if dec.score_done is not None and self.config.cap_report_outlook and view.outlook.any() else None
             subtasks = m.subtasks(i, dec.doc_terms)
             why = reason(dec.rule[i], float(dec.score[i]), float(impl), float(part), terms, float(sig["dense_z"][i, shown]) if shown >= 0 else 0.0,
-                         discounted, na, done, (sum(1 for x in subtasks if x["named"]), len(subtasks)))
+                         discounted, na, done, (sum(1 for x in subtasks if x["named"]), len(subtasks)), topic)
             if na and status is not Status.NOT_APPLICABLE:
                 why = f"{why}; note: {na}, but the document does address it"
             results.append(ItemResult(item, status, float(dec.score[i]), matches, why, m.expansions[i], near_misses, subtasks=subtasks))
@@ -206,6 +207,9 @@ class Aligner:
         elif dec.focus < self.config.related_focus:
             align.notes.append(f"the document is mostly about other things ({dec.focus:.0%} of its passages carry an item): "
                                "only passages that carry an item on their own are counted, passing mentions are not")
+        if dec.topic >= 0 and not align.unrelated:
+            align.notes.append(f"the document is about one item, {topic} ({dec.topic_share:.0%} of the evidence its passages give an item): "
+                               "the other items it touches serve that topic and are at most partial")
         if not align.unrelated and not meta.get("level") and not meta.get("issuer_type") and any(has_applicability_rule(u.heading) for u in self.items):
             # the applicability rules (立法法: county governments and departments do not legislate) need them
             align.notes.append("the document's level and issuer type are unknown (no manifest, and none read from its text): "

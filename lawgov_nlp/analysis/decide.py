@@ -13,11 +13,14 @@ thresholds rather than re-implementing it. The rule, as a reviewer would state i
    below: omitted. Items with body text use the ``body_*`` thresholds (a share of their own words).
 4. In an annual report, evidence that only sits in the shortcomings or next-year sections earns at
    most partial: a plan is not work done.
-5. In a document mostly about other things (under ``related_focus`` of its passages carry any item:
+5. A document about one item (a State Council opinion on 三项制度, on 规范性文件 review: that item
+   holds ``topical_share`` of the evidence its passages give their best items) handles the other
+   items only as they serve its topic: they are at most partial, however concrete the measure.
+6. In a document mostly about other things (under ``related_focus`` of its passages carry any item:
    a work report, a sector plan), only a passage that carries an item on its own counts, and a
    passing mention is not partial implementation. Such a document with little coverage is flagged
    as unrelated.
-6. A clause is a local addition only when no passage of it names any item (one of its terms or a
+7. A clause is a local addition only when no passage of it names any item (one of its terms or a
    word of its heading: 放管服, 调解) or stands out on the dense signal, and no item cites it:
    statuses and additions cannot disagree. A report's shortcomings and next-year sections add nothing.
 """
@@ -33,7 +36,7 @@ from .signals import DocTerms
 
 # reasons a status was chosen, for explain
 RULE_STRONG, RULE_MENTION, RULE_OUTLOOK, RULE_NONE, RULE_NA, RULE_PASSING = "strong", "mention", "outlook", "none", "not_applicable", "passing"
-RULE_NARROW = "narrow"
+RULE_NARROW, RULE_TOPICAL = "narrow", "topical"
 
 
 @dataclass
@@ -48,6 +51,8 @@ class Decision:
     thresholds: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))  # per item: (implemented_at, partial_at)
     score_done: np.ndarray | None = None  # per item: its score from work-done passages only (outlook sections left out)
     doc_terms: DocTerms | None = None  # what the target names of each item, for the sub-task checklist
+    topic: int = -1  # the item the document is about, when it is about one (rule 5); -1 otherwise
+    topic_share: float = 0.0  # the share of the evidence that item holds
 
 
 def thresholds(has_body: np.ndarray, config: DiffConfig) -> np.ndarray:
@@ -92,6 +97,24 @@ def document_focus(mass: np.ndarray, has_body: np.ndarray, totals: np.ndarray, c
     return float((share >= thresholds(has_body, config)[:, 1:2]).any(axis=0).mean())
 
 
+def document_topic(evidence: np.ndarray, has_body: np.ndarray, config: DiffConfig) -> tuple[int, float]:
+    """The item a document is about, and its share: each passage that carries an item at least as a
+    mention gives its evidence to its best item; when one item holds ``topical_share`` of it all, the
+    document is about that item (-1 otherwise). Headings-only items only: a body-text item's evidence
+    is a share of its own words, not mass comparable across items."""
+    if not config.topical_share or evidence.size == 0 or has_body.any():
+        return -1, 0.0
+    best = evidence.argmax(axis=0)
+    top = evidence[best, np.arange(evidence.shape[1])]
+    own = np.bincount(best, weights=np.where(top >= config.partial_at, top, 0.0), minlength=evidence.shape[0])
+    total = float(own.sum())
+    if total <= 0:
+        return -1, 0.0
+    i = int(own.argmax())
+    share = float(own[i]) / total
+    return (i if share >= config.topical_share else -1), share
+
+
 def aspects_needed(doc_terms: DocTerms, config: DiffConfig) -> np.ndarray:
     """Per item, how many of its sub-tasks a document must name for it to be implemented: an item
     the 纲要 sets several tasks under (综合行政执法, 执法层级, 联合执法, 两法衔接) is not done by
@@ -101,15 +124,20 @@ def aspects_needed(doc_terms: DocTerms, config: DiffConfig) -> np.ndarray:
 
 
 def item_statuses(score: np.ndarray, score_done: np.ndarray, th: np.ndarray, not_applicable: np.ndarray,
-                  config: DiffConfig, focus: float = 1.0, doc_terms: DocTerms | None = None) -> tuple[list[Status], list[str]]:
-    """Steps 3–5 of the rule, for every item at once (``focus``: :func:`document_focus`; ``doc_terms``:
-    :func:`~.signals.document_terms`, for the sub-tasks a document names)."""
+                  config: DiffConfig, focus: float = 1.0, doc_terms: DocTerms | None = None, topic: int = -1) -> tuple[list[Status], list[str]]:
+    """Steps 3–6 of the rule, for every item at once (``focus``: :func:`document_focus`; ``doc_terms``:
+    :func:`~.signals.document_terms`, for the sub-tasks a document names; ``topic``: :func:`document_topic`)."""
     impl, part = th[:, 0], th[:, 1]
     strong = (score_done if config.cap_report_outlook else score) >= impl
     narrow = np.zeros(len(score), dtype=bool)
     if doc_terms is not None and config.min_aspects:
         narrow = strong & (doc_terms.aspects_found < aspects_needed(doc_terms, config))
         strong &= ~narrow
+    topical = np.zeros(len(score), dtype=bool)
+    if topic >= 0:
+        topical = strong.copy()
+        topical[topic] = False
+        strong &= ~topical
     passing = focus < config.related_focus  # a document mostly about other things: mentions do not count
     statuses, rules = [], []
     for i in range(len(score)):
@@ -117,6 +145,8 @@ def item_statuses(score: np.ndarray, score_done: np.ndarray, th: np.ndarray, not
             s, r = Status.IMPLEMENTED, RULE_STRONG
         elif narrow[i]:
             s, r = Status.PARTIAL, RULE_NARROW
+        elif topical[i]:
+            s, r = Status.PARTIAL, RULE_TOPICAL
         elif score[i] >= impl[i]:
             s, r = Status.PARTIAL, RULE_OUTLOOK
         elif score[i] >= part[i] and passing and not not_applicable[i]:
@@ -151,7 +181,8 @@ def decide(sig: dict[str, np.ndarray], passage_unit: np.ndarray, outlook: np.nda
                         doc_terms=doc_terms)
     score, score_done, eff, best = item_scores(sig, outlook, doc_terms, has_body, totals, config, not_applicable)
     focus = document_focus(sig["mass"], has_body, totals, config)
-    statuses, rules = item_statuses(score, score_done, th, not_applicable, config, focus, doc_terms)
+    topic, share = document_topic(ev, has_body, config)
+    statuses, rules = item_statuses(score, score_done, th, not_applicable, config, focus, doc_terms, topic)
     evidence = []
     for i, s in enumerate(statuses):
         picked: list[int] = []
@@ -191,4 +222,5 @@ def decide(sig: dict[str, np.ndarray], passage_unit: np.ndarray, outlook: np.nda
     in_outlook[passage_unit[outlook]] = True
     additions = [u for u in range(n_units) if addable[u] and n_p[u] and touched_share[u] <= config.addition_touched_share
                  and not conflict[u] and u not in cited and not in_outlook[u]]
-    return Decision(statuses, np.round(score, 4), rules, best, evidence, additions, round(focus, 4), th, np.round(score_done, 4), doc_terms)
+    return Decision(statuses, np.round(score, 4), rules, best, evidence, additions, round(focus, 4), th, np.round(score_done, 4), doc_terms,
+                    topic, round(share, 4))

@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from ..reading.normalize import merge_spans, normalize, normalized_with_offsets, strip_punct
-from .decide import RULE_MENTION, RULE_NA, RULE_NARROW, RULE_NONE, RULE_OUTLOOK, RULE_PASSING, RULE_STRONG
+from .decide import RULE_MENTION, RULE_NA, RULE_NARROW, RULE_NONE, RULE_OUTLOOK, RULE_PASSING, RULE_STRONG, RULE_TOPICAL
 from .results import Match, Unit
 
 
@@ -93,10 +93,11 @@ def build_match(ref: Unit, expansions: Sequence[str], terms_found: list[str], un
 
 
 def reason(rule: str, score: float, impl: float, part: float, terms: list[str], dense_z: float, discounted: bool, na: str | None = None,
-           score_done: float | None = None, subtasks: tuple[int, int] = (0, 0)) -> str:
+           score_done: float | None = None, subtasks: tuple[int, int] = (0, 0), topic: str = "") -> str:
     """Why the status: which threshold the evidence met, on which terms (``score_done``: the score
     without a report's shortcomings and next-year sections, the one an implemented status rests on;
-    ``subtasks``: how many of the item's sub-tasks the document names, of how many)."""
+    ``subtasks``: how many of the item's sub-tasks the document names, of how many; ``topic``: the
+    item a document about one item is about)."""
     found = f"distinctive terms {'、'.join(terms[:6])}" if terms else "no distinctive term of the item"
     dense = f"; dense {dense_z:+.1f} sd above the document's typical pair" if dense_z >= 1 else ""
     shared = "; the best passage carries another item better (evidence discounted)" if discounted else ""
@@ -107,6 +108,9 @@ def reason(rule: str, score: float, impl: float, part: float, terms: list[str], 
     if rule == RULE_NARROW:
         return (f"evidence {score:.2f} ≥ {impl:g}, but the document names {subtasks[0]} of the item's {subtasks[1]} sub-tasks: "
                 f"a narrow slice, partial ({found})")
+    if rule == RULE_TOPICAL:
+        return (f"evidence {score:.2f} ≥ {impl:g}, but the document is about {topic or 'another item'} and handles this item only "
+                f"as it serves that topic: partial ({found})")
     if rule == RULE_OUTLOOK:
         return f"evidence {score:.2f} ≥ {impl:g}, but only in the report's shortcomings or next-year plans: at most partial ({found})"
     if rule == RULE_MENTION:
