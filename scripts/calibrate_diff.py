@@ -122,8 +122,8 @@ def main() -> None:
                 th = thresholds(m.has_body, full)
                 row, cov = [], []
                 for (g, _view, _, dt, na), (score, done, ev, evidence) in zip(rows, scored):
-                    st, _ = item_statuses(score, done, th, na, full, document_focus(ev, m.has_body, m.totals, full), dt,
-                                          document_topic(evidence, m.has_body, full)[0])
+                    focus = document_focus(ev, m.has_body, m.totals, full)
+                    st, _ = item_statuses(score, done, th, na, full, focus, dt, document_topic(evidence, m.has_body, full, focus)[0])
                     app = [x for x in st if x.value != "not_applicable"]
                     cov.append(sum(x.credit for x in app) / max(len(app), 1))
                     if g is not None:

@@ -108,7 +108,7 @@ def main() -> None:
         X, sc, done, foc = features(sig, view.outlook, dt, na, view.passage_unit, [u.heading for u in view.units],
                                     [view.passage_text(q) for q in range(len(view.passages))], m.anchor_w, m.vocab,
                                     np.asarray(pieces.max(axis=0).todense()).ravel() > 0, cfg)
-        st, why = item_statuses(sc, done, thresholds(hb, cfg), na, cfg, foc, dt, document_topic(sig["evidence"], hb, cfg)[0])
+        st, why = item_statuses(sc, done, thresholds(hb, cfg), na, cfg, foc, dt, document_topic(sig["evidence"], hb, cfg, foc)[0])
         gl = {it["ref"]: it for it in g["items"]}
         y = np.array([LABELS.index(gl[k]["status"]) for k in markers])
         docs.append(dict(target=g["target"], X=X, y=y, na=na, focus=foc, rule=np.array([LABELS.index(s.value) for s in st]), why=why, score=sc,

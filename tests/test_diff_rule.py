@@ -162,6 +162,12 @@ def test_a_document_about_one_item_does_the_others_at_most_in_part():
     score = np.array([9.0, 6.0])
     st, rules = item_statuses(score, score, th, np.zeros(2, bool), cfg, 1.0, None, topic)
     assert st == [Status.IMPLEMENTED, Status.PARTIAL] and rules[1] == "topical"
+    # a document that does not do its own topic (there only in next-year plans) is not read as about it
+    st, _ = item_statuses(score, np.array([0.0, 6.0]), th, np.zeros(2, bool), cfg, 1.0, None, topic)
+    assert st == [Status.PARTIAL, Status.IMPLEMENTED]
+    even = np.array([[6.0, 0.0], [0.0, 6.0]])
+    assert document_topic(even, np.zeros(2, bool), cfg)[0] == -1  # half each: neither is the topic
+    assert document_topic(ev, np.zeros(2, bool), cfg, focus=0.1)[0] == -1  # mostly about other things: mentions count for nothing already
     from lawgov_nlp.analysis.explain import reason
 
     assert "the document is about （九）规范性文件" in reason("topical", 6.0, 4.5, 0.5, ["备案审查"], 0.0, False, topic="（九）规范性文件")

@@ -91,7 +91,8 @@ class Aligner:
                              "this document has body text")
         view = outline.view(self.reference, index)
         sig, doc_terms = outline.signals(view)
-        dec = outline.decide(view, sig, doc_terms)
+        # which national items the plan restates, not how far: its own topic (a plan about one item) caps nothing here
+        dec = outline.decide(view, sig, doc_terms, outline.config.replace(topical_share=0.0))
         self.via = outline
         self.links = link_items(self.items, view.passage_unit, [u.clause_id for u in view.units], sig["evidence"],
                                 dec.status, dec.thresholds[:, 0])

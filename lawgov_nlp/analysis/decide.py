@@ -97,12 +97,14 @@ def document_focus(mass: np.ndarray, has_body: np.ndarray, totals: np.ndarray, c
     return float((share >= thresholds(has_body, config)[:, 1:2]).any(axis=0).mean())
 
 
-def document_topic(evidence: np.ndarray, has_body: np.ndarray, config: DiffConfig) -> tuple[int, float]:
+def document_topic(evidence: np.ndarray, has_body: np.ndarray, config: DiffConfig, focus: float = 1.0) -> tuple[int, float]:
     """The item a document is about, and its share: each passage that carries an item at least as a
-    mention gives its evidence to its best item; when one item holds ``topical_share`` of it all, the
-    document is about that item (-1 otherwise). Headings-only items only: a body-text item's evidence
-    is a share of its own words, not mass comparable across items."""
-    if not config.topical_share or evidence.size == 0 or has_body.any():
+    mention gives its evidence to its best item; when one item holds ``topical_share`` of it all, and
+    more than any other, the document is about that item (-1 otherwise). Not for a document mostly
+    about other things (``focus`` under ``related_focus``: its passing mentions are already nothing),
+    nor for body-text items, whose evidence is a share of their own words, not mass comparable
+    across items."""
+    if not config.topical_share or evidence.size == 0 or has_body.any() or focus < config.related_focus:
         return -1, 0.0
     best = evidence.argmax(axis=0)
     top = evidence[best, np.arange(evidence.shape[1])]
@@ -112,7 +114,8 @@ def document_topic(evidence: np.ndarray, has_body: np.ndarray, config: DiffConfi
         return -1, 0.0
     i = int(own.argmax())
     share = float(own[i]) / total
-    return (i if share >= config.topical_share else -1), share
+    runner_up = float(np.partition(own, -2)[-2]) if len(own) > 1 else 0.0
+    return (i if share >= config.topical_share and own[i] > runner_up else -1), share
 
 
 def aspects_needed(doc_terms: DocTerms, config: DiffConfig) -> np.ndarray:
@@ -134,7 +137,7 @@ def item_statuses(score: np.ndarray, score_done: np.ndarray, th: np.ndarray, not
         narrow = strong & (doc_terms.aspects_found < aspects_needed(doc_terms, config))
         strong &= ~narrow
     topical = np.zeros(len(score), dtype=bool)
-    if topic >= 0:
+    if topic >= 0 and strong[topic]:  # only a document that does its own topic is read as about it
         topical = strong.copy()
         topical[topic] = False
         strong &= ~topical
@@ -181,8 +184,10 @@ def decide(sig: dict[str, np.ndarray], passage_unit: np.ndarray, outlook: np.nda
                         doc_terms=doc_terms)
     score, score_done, eff, best = item_scores(sig, outlook, doc_terms, has_body, totals, config, not_applicable)
     focus = document_focus(sig["mass"], has_body, totals, config)
-    topic, share = document_topic(ev, has_body, config)
+    topic, share = document_topic(ev, has_body, config, focus)
     statuses, rules = item_statuses(score, score_done, th, not_applicable, config, focus, doc_terms, topic)
+    if topic >= 0 and statuses[topic] is not Status.IMPLEMENTED:
+        topic = -1  # the rule did not apply: no note says the document is about it
     evidence = []
     for i, s in enumerate(statuses):
         picked: list[int] = []
@@ -190,7 +195,7 @@ def decide(sig: dict[str, np.ndarray], passage_unit: np.ndarray, outlook: np.nda
             floor = max(th[i, 1], config.match_share * float(eff[i].max()))
             seen: set[int] = set()
             order = np.argsort(-eff[i], kind="stable")
-            if rules[i] == RULE_STRONG and config.cap_report_outlook and outlook.any():
+            if rules[i] in (RULE_STRONG, RULE_TOPICAL) and config.cap_report_outlook and outlook.any():
                 # implemented on work done: the work-done passage that decided it comes first, not a
                 # next-year plan that happens to score higher (a reviewer checks what is shown)
                 done_first = int(np.argmax(np.where(outlook, -np.inf, eff[i])))
