@@ -17,6 +17,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -235,6 +236,17 @@ def _signed_before(suffix: str, form) -> str:
 _RUN_KEYS = ("encoder", "config_fingerprint")
 
 
+def _via_cell(value) -> str | None:
+    """The outline id a workbook's ``reference.via`` row holds: the id itself, or (a workbook written
+    before the row held only the id) the JSON of the whole mapping, perhaps cut at the cell's limit;
+    None when no id can be read from it (the form then says nothing about its run's --via)."""
+    text = str(value or "").strip()
+    if not text.startswith("{"):
+        return text
+    found = re.search(r'"doc_id"\s*:\s*"((?:[^"\\]|\\.)*)"', text)
+    return json.loads(f'"{found.group(1)}"') if found else None
+
+
 def _exported_run(suffix: str, form) -> tuple[str | None, tuple[tuple[str, str], ...]]:
     """What the form records of the run that exported it: the outline its reference was read through
     (diff-plans --via; '' for none, None where the form does not say: CSV, gold-format JSON), and its
@@ -248,7 +260,7 @@ def _exported_run(suffix: str, form) -> tuple[str | None, tuple[tuple[str, str],
         if suffix == ".xlsx" and "settings" in form.sheetnames:
             rows = {str(r[0]): r[1] for r in form["settings"].iter_rows(min_row=2, values_only=True) if r and r[0]}
             if "reference.doc_id" in rows:
-                return (str(rows.get("reference.via") or ""),
+                return (_via_cell(rows.get("reference.via")),
                         tuple((k, str(rows[f"reference.{k}"])) for k in _RUN_KEYS if rows.get(f"reference.{k}")))
     except Exception:  # noqa: BLE001 — the rows were read and checked above; this only sharpens a later message
         pass
@@ -501,18 +513,14 @@ def _check_same_reading(review: Review, report: DiffReport) -> None:
     if review.via is None:
         return
     mine = str((report.reference.get("via") or {}).get("doc_id") or "")
-    if review.via == mine:
-        return
-    if review.via and not mine:
-        raise review.error(None, f"the form was exported from a run read through {_shown(review.via)} (--via); this run is not: "
-                                 f"run it with --via and that outline (its file, or the id {_shown(review.via)} with --index), "
-                                 "or export the form again from this run")
-    if not review.via:
-        raise review.error(None, f"the form was exported from a run without --via; this run reads the reference through "
-                                 f"{_shown(mine)}: run it without --via, or export the form again from this run")
-    raise review.error(None, f"the form was exported from a run read through {_shown(review.via)}; this run reads through "
-                             f"{_shown(mine)}: run it with --via and that outline (its file, or the id {_shown(review.via)} with "
-                             "--index), or export the form again from this run")
+    if bool(review.via) == bool(mine):
+        return  # both read through an outline (the same one under another name, perhaps): the statuses decide
+    if review.via:
+        raise review.error(None, f"the form was exported from a run read through {_shown(review.via)} (--via; on the web, 'read a "
+                                 f"local plan through'); this run is not: run it with --via and that outline (its file, or the id "
+                                 f"{_shown(review.via)} with --index), or export the form again from this run")
+    raise review.error(None, f"the form was exported from a run without --via; this run reads the reference through "
+                             f"{_shown(mine)}: run it without --via, or export the form again from this run")
 
 
 def _check_exported_from(review: Review, report: DiffReport, items: Sequence[tuple], doc_ids: Sequence[str]) -> None:
