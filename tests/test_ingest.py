@@ -57,8 +57,10 @@ def test_a_word_or_pdf_file_renamed_to_txt_is_named_as_such(tmp_path):
     d.add_paragraph("一、加强行政调解工作")
     d.save(tmp_path / "plan.docx")
     cases = {"word.txt": ((tmp_path / "plan.docx").read_bytes(), "a Word .docx file: give it as .docx"),
-             "doc.txt": ((FIXTURES / "funing-report.doc").read_bytes(), "an old Word (.doc) or WPS file"),
-             "zip.txt": (b"PK\x03\x04" + b"\x00" * 40 + b"notes/a.txt", "; it looks like a zip archive")}
+             "doc.txt": ((FIXTURES / "funing-report.doc").read_bytes(), "an old Office file (Word .doc, WPS"),
+             "zip.txt": (b"PK\x03\x04" + b"\x00" * 40 + b"notes/a.txt", "; it looks like a zip archive"),
+             # a small PDF holds no NUL byte, and GB18030 would read it as text
+             "pdf.txt": (b"%PDF-1.3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n", "a PDF file: give it as .pdf")}
     for name, (data, said) in cases.items():
         p = tmp_path / name
         p.write_bytes(data)

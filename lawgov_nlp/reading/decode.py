@@ -27,6 +27,10 @@ def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
     GB18030 accepts many byte strings that are not Chinese text, so a GB18030 result must also
     look like text (mostly CJK, ASCII and punctuation) before it is believed.
     """
+    kind = _binary_kind(data)
+    if kind:
+        # a PDF or Word file renamed to .txt need hold no NUL byte, and GB18030 reads almost anything
+        raise InputError(f"{path}: binary file, not a text document{kind}")
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
@@ -70,14 +74,15 @@ def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
 
 
 # the formats a user most often renames to .txt by mistake, by their first bytes
-_MAGIC = ((b"%PDF-", "a PDF file: give it as .pdf"), (b"\xd0\xcf\x11\xe0", "an old Word (.doc) or WPS file: give it as .doc or .wps"),
+_MAGIC = ((b"%PDF-", "a PDF file: give it as .pdf"),
+          (b"\xd0\xcf\x11\xe0", "an old Office file (Word .doc, WPS, Excel, PowerPoint): give a Word or WPS document as .doc or .wps"),
           (b"PK\x03\x04", "a Word .docx file: give it as .docx"))
 
 
 def _binary_kind(data: bytes) -> str:
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            if magic == b"PK\x03\x04" and b"word/" not in data[:65536]:
+            if magic == b"PK\x03\x04" and b"word/document" not in data:
                 return "; it looks like a zip archive"
             return f"; it looks like {what}"
     return ""
