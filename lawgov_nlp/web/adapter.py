@@ -146,6 +146,7 @@ class Snapshot:
 
         got = self._has_body.get(doc_id)
         if got is None:
+            # a reference with no numbered items raises InputError, and is not kept: the comparison reports it
             got = self._has_body[doc_id] = has_body_text(self.document(doc_id))
         return got
 

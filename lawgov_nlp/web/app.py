@@ -229,7 +229,7 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         via = _param(request, "via")
         if via and via not in ids:
             raise BadRequest(f"outline '{via[:60]}' is not a document of this index", 404)
-        if via and (via == ref or not snap.has_body_text(ref)):
+        if via and (via == ref or not _has_body_text(snap, ref)):
             # an outline as the reference is judged directly (the form's default reads every reference
             # through the 纲要); dropped here, so the run and its key are those of a direct comparison
             via = ""
@@ -245,6 +245,12 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
         if not targets:
             raise BadRequest("choose at least one document other than the reference")
         return ref, targets, all_docs, via
+
+    def _has_body_text(snap: Snapshot, doc_id: str) -> bool:
+        try:
+            return snap.has_body_text(doc_id)
+        except LawgovError:
+            return True  # a reference with no numbered items: the comparison itself says so, on its page
 
     def visible_docs(mm: dict, q: str, show_unrelated: bool) -> list[dict]:
         # the same rule as matrix.js, so an export holds exactly what the page shows
@@ -479,8 +485,9 @@ def create_app(index_dir: str | Path, host: str = "127.0.0.1", handle: IndexHand
             u = urllib.parse.urlsplit(ref)
         except ValueError:
             return ""
-        if not ref or u.netloc != request.headers.get("host", "") or not u.path.startswith("/") or len(ref) > 4000:
-            return ""
+        if (not ref or u.netloc != request.headers.get("host", "") or not u.path.startswith("/") or u.path.startswith("//")
+                or "\\" in u.path or len(ref) > 4000):
+            return ""  # //host/… or /\host/… would take the browser to another site
         return u.path + (f"?{u.query}" if u.query else "")
 
     def error_response(request, status: int, message: str):
