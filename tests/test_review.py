@@ -521,3 +521,15 @@ def test_a_form_of_a_run_with_another_encoder_or_settings_says_which(report, tmp
     form.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(ReviewError, match="a form of another document or another run"):
         apply_review(report, load_review(form))
+
+
+def test_a_workbook_written_before_the_via_row_held_only_the_id_is_read():
+    """Workbooks of an earlier version hold the whole --via mapping as JSON in reference.via (cut at
+    the cell's limit when long): the outline's id is read from it, or nothing when it cannot be."""
+    from lawgov_nlp.analysis.review import _via_cell
+
+    whole = json.dumps({"doc_id": "gangyao-2021-2025-outline", "title": "纲要", "links": [{"item": "（一）"}] * 3}, ensure_ascii=False)
+    assert _via_cell(whole) == "gangyao-2021-2025-outline"
+    assert _via_cell(whole[:60]) == "gangyao-2021-2025-outline"
+    assert _via_cell('{"links": [{"item": "（一）"') is None  # no id in what is left: the form says nothing of its run
+    assert _via_cell("gangyao-2021-2025-outline") == "gangyao-2021-2025-outline" and _via_cell(None) == ""
