@@ -127,8 +127,8 @@ def test_a_2015_period_document_is_noted(results):
 
 
 def test_an_omitted_item_shows_where_a_reviewer_checks_the_omission(aligner, results):
-    """Up to max_near_misses passages from distinct clauses: the item's best-scoring ones, then the
-    closest in meaning; the first is the report's nearest miss. A matched item with fewer matches
+    """Up to max_near_misses passages from distinct clauses, taken in turn: the item's best-scoring,
+    one holding its words, the closest in meaning; the first is the report's nearest miss. A matched item with fewer matches
     than that shows the next passages that come close, from clauses none of its matches is in."""
     from lawgov_nlp.analysis.results import Status
 
@@ -144,6 +144,19 @@ def test_an_omitted_item_shows_where_a_reviewer_checks_the_omission(aligner, res
         assert not {m.clause_id for m in it.near_misses} & {m.clause_id for m in it.matches}
         assert len(it.near_misses) == max(0, aligner.config.max_near_misses - len(it.matches))
     assert max(len(it.near_misses) for it in omitted) == aligner.config.max_near_misses
+    # the passages scoring highest (a dense score adds evidence) never crowd out one that holds the
+    # item's own words: the three ways of coming close are taken in turn
+    from lawgov_nlp.reading.normalize import normalize, strip_punct
+
+    # (before, Changde's （十二） and the work report's （二十） showed three dense-scored passages only)
+    for name, path in (("hunan-changde-approval-bureau-report-2021.txt", CORPUS), ("wikisource-0018.txt", CONTROLS)):
+        text = strip_punct(normalize(load_path(path / name).text))
+        items = results[name].items
+        worded = [(k, it) for k, it in enumerate(items) if it.status is Status.OMITTED
+                  and any(t in text for t in aligner.model.concepts[k])]
+        assert worded, name
+        for _, it in worded:
+            assert any(m.terms for m in it.near_misses), (name, it.ref.path[-1])
 
 
 def test_what_a_work_report_adds_is_listed_its_closing_sections_too(results):

@@ -226,15 +226,28 @@ class Aligner:
         holding its supporting terms without the backing that would count them (政务服务 in a sentence
         on the 12345 hotline), then the closest in meaning; one per clause (none of the clauses
         ``skip``), up to ``n`` (default ``max_near_misses``)."""
-        order = np.lexsort((-sig["dense"][i], -(sig["anchor"][i] + sig["context"][i]), -sig["evidence"][i]))
+        terms = sig["anchor"][i] + sig["context"][i]
+        # three ways of coming close, taken in turn so that none crowds out the others: a dense score
+        # that adds evidence would otherwise fill every place before a passage naming the item's words
+        orders = [np.lexsort((-sig["dense"][i], -terms, -sig["evidence"][i])),
+                  np.lexsort((-sig["evidence"][i], -sig["dense"][i], -terms)),
+                  np.lexsort((-terms, -sig["evidence"][i], -sig["dense"][i]))]
+        want = n if n is not None else self.config.max_near_misses
         picked: list[int] = []
         units: set[int] = set(skip)
-        for p in order:
-            u = int(view.passage_unit[p])
-            if u not in units:
-                units.add(u)
-                picked.append(int(p))
-                if len(picked) >= (n if n is not None else self.config.max_near_misses):
+        pos = [0, 0, 0]
+        while len(picked) < want and any(k < len(o) for k, o in zip(pos, orders)):
+            for j, o in enumerate(orders):
+                while pos[j] < len(o):
+                    p = int(o[pos[j]])
+                    pos[j] += 1
+                    u = int(view.passage_unit[p])
+                    # the term order offers only passages that hold some of the item's words
+                    if u not in units and (j != 1 or terms[p] > 0):
+                        units.add(u)
+                        picked.append(p)
+                        break
+                if len(picked) >= want:
                     break
         return picked
 
