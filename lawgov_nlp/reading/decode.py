@@ -43,7 +43,7 @@ def decode_bytes(data: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
         found = _bomless_utf16(data)
         if found is not None:
             return found
-        raise InputError(f"{path}: binary file (contains NUL bytes), not a text document{_binary_kind(data)}")
+        raise InputError(f"{path}: binary file (contains NUL bytes), not a text document")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
