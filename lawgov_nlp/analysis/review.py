@@ -208,6 +208,11 @@ def _addition_entries(review: Review, suffix: str, form) -> Iterable[AdditionEnt
         yield AdditionEntry(doc_id, clause_id, keep, note.replace("\r\n", "\n").replace("\r", "\n"), where)
 
 
+def _settings(wb) -> dict:
+    """A workbook's settings sheet (what produced the report, and who signed it) as setting → value."""
+    return {str(r[0]): r[1] for r in wb["settings"].iter_rows(min_row=2, values_only=True) if r and r[0]}
+
+
 def _signed_before(suffix: str, form) -> str:
     """``NAME on DATE (sha256 PREFIX)`` when the form is itself a signed report's export, else ''.
     Re-signing keeps this in the new record: a second signature does not erase the first."""
@@ -222,7 +227,7 @@ def _signed_before(suffix: str, form) -> str:
                     sig = {"by": row.get("signed_by"), "on": row.get("signed_on"), "sha": row.get("review_sha256")}
                     break
         elif suffix == ".xlsx" and "settings" in form.sheetnames:
-            rows = {str(r[0]): r[1] for r in form["settings"].iter_rows(min_row=2, values_only=True) if r and r[0]}
+            rows = _settings(form)
             sig = {"by": rows.get("review.reviewer"), "on": rows.get("review.signed_on"), "sha": rows.get("review.sha256")}
     except Exception:  # noqa: BLE001 — the form itself was read and checked above; this is only a note about it
         return ""
@@ -258,7 +263,7 @@ def _exported_run(suffix: str, form) -> tuple[str | None, tuple[tuple[str, str],
             return (str(via.get("doc_id") or "") if isinstance(via, dict) else "",
                     tuple((k, str(ref[k])) for k in _RUN_KEYS if ref.get(k)))
         if suffix == ".xlsx" and "settings" in form.sheetnames:
-            rows = {str(r[0]): r[1] for r in form["settings"].iter_rows(min_row=2, values_only=True) if r and r[0]}
+            rows = _settings(form)
             if "reference.doc_id" in rows:
                 return (_via_cell(rows.get("reference.via")),
                         tuple((k, str(rows[f"reference.{k}"])) for k in _RUN_KEYS if rows.get(f"reference.{k}")))
