@@ -77,10 +77,11 @@ def bridged(body: DocAlignment, national: DocAlignment, links: list[ItemLink], n
         # offsets into the national item's text mean nothing against the reference item's
         strip = [replace(m, ref_spans=[]) for m in nat.matches]
         near = [replace(m, ref_spans=[]) for m in nat.near_misses]
-        why = f"judged through {(n.path or [''])[-1]}{n.heading}, the national item it restates: {nat.reason}"
+        through = f"{(n.path or [''])[-1]}{n.heading}"
+        why = f"judged through {through}, the national item it restates: {nat.reason}"
         # the policy terms shown are those the status was decided with: the national item's
         results[link.item] = ItemResult(own.ref, nat.status, nat.score, strip, why, nat.expanded_terms, near, subtasks=nat.subtasks,
-                                        through=f"{(n.path or [''])[-1]}{n.heading}")
+                                        through=through)
     cited = {m.clause_id for r in results for m in r.matches}
     # a clause is an addition when no final item cites it and neither reading found an item in it
     seen: set[str] = set()
